@@ -1,0 +1,4 @@
+//! Chat turns: the events a turn streams ([`event`]) and the rules for showing them
+//! ([`turn`]).
+
+pub mod event;

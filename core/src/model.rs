@@ -1,0 +1,246 @@
+//! The domain's view of what the service answers: accounts, sessions, assets, state, credits
+//! and render jobs. Plain data; the wire shapes that carry them live in the adapters.
+
+use crate::draft::Draft;
+use crate::ids::{RenderId, SessionId, TaskId, Token, UserId};
+use crate::media::MediaKind;
+use crate::time::Timestamp;
+
+/// What the anonymous-token call grants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnonymousGrant {
+    /// The bearer token (`nmv_usr_...`).
+    pub token: Token,
+    /// The anonymous account (`anon_...`).
+    pub user_id: UserId,
+    /// When the token stops working (7 days ahead).
+    pub expires_at: Timestamp,
+    /// Starting credits (100).
+    pub credits: i64,
+}
+
+/// Where the token in use came from; decides whether it may be replaced silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenOrigin {
+    /// `NEMO_TOKEN`: the user's own; never replaced behind their back.
+    Environment,
+    /// The credentials file (an anonymous token obtained earlier, or one the user stored).
+    Stored,
+    /// Obtained just now from the anonymous-token endpoint.
+    Anonymous,
+}
+
+/// A token with what is known about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    /// The bearer token.
+    pub token: Token,
+    /// The account, when known.
+    pub user_id: Option<UserId>,
+    /// Expiry, when known.
+    pub expires_at: Option<Timestamp>,
+    /// Where it came from.
+    pub origin: TokenOrigin,
+}
+
+/// What creating a session returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    /// The task (project).
+    pub task_id: TaskId,
+    /// The chat session.
+    pub session_id: SessionId,
+    /// The owner, when the service says.
+    pub user_id: Option<UserId>,
+}
+
+/// A media asset as the service describes it after an upload (`video_infos` entries too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// The file name.
+    pub filename: String,
+    /// video, image or audio; `None` when the service sent a type this client does not know.
+    pub kind: Option<MediaKind>,
+    /// Where the service keeps it.
+    pub cdn_url: Option<String>,
+    /// Seconds.
+    pub duration_s: Option<f64>,
+    /// Pixels.
+    pub width: Option<u32>,
+    /// Pixels.
+    pub height: Option<u32>,
+    /// Frames per second.
+    pub fps: Option<f64>,
+    /// Content hash, as the service computes it.
+    pub hash: Option<String>,
+}
+
+/// The answer to an upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadResult {
+    /// One entry per file or URL.
+    pub files: Vec<Asset>,
+    /// Whether the service already put them into the session state.
+    pub session_state_applied: bool,
+}
+
+/// The canvas (inferred keys `width`, `height`, `ratio`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Canvas {
+    /// Pixels.
+    pub width: Option<u32>,
+    /// Pixels.
+    pub height: Option<u32>,
+    /// For example `9:16`.
+    pub ratio: Option<String>,
+}
+
+/// The latest state of a session; every part may be missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionState {
+    /// The session.
+    pub session_id: Option<SessionId>,
+    /// The task.
+    pub task_id: Option<TaskId>,
+    /// The task name.
+    pub task_name: Option<String>,
+    /// The draft timeline.
+    pub draft: Option<Draft>,
+    /// The uploaded assets.
+    pub video_infos: Vec<Asset>,
+    /// The canvas.
+    pub canvas: Option<Canvas>,
+}
+
+/// The credit balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credits {
+    /// Spendable now.
+    pub available: i64,
+    /// Reserved by running work.
+    pub frozen: i64,
+    /// available + frozen.
+    pub total: i64,
+}
+
+/// What the claim-token call grants: a browser link that does not carry the real token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimGrant {
+    /// `clm_...`.
+    pub claim_token: String,
+    /// Seconds it stays valid (604800).
+    pub expires_in: u64,
+}
+
+/// Where a render stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderPhase {
+    /// Queued.
+    Pending,
+    /// Rendering.
+    Processing,
+    /// Done; a URL may still be missing (then keep polling).
+    Completed,
+    /// Failed for good.
+    Failed,
+    /// A status word this client does not know; treated as still running.
+    Other(String),
+}
+
+/// A render job's status as submit and poll report it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderStatus {
+    /// The job.
+    pub id: RenderId,
+    /// Where it stands.
+    pub phase: RenderPhase,
+    /// 0 to 100.
+    pub progress: u8,
+    /// The result (`data.outputUrl`, or `output.url` in older texts).
+    pub output_url: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A render request: the draft goes back verbatim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderRequest {
+    /// `render_<unix-ms>`; a new one for every submit attempt.
+    pub id: RenderId,
+    /// The session whose draft this is.
+    pub session_id: SessionId,
+    /// The draft exactly as read from the state.
+    pub draft: Draft,
+}
+
+/// A saved project: a named session this client created, and the last draft it saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    /// The name the user gave (also the task name).
+    pub name: String,
+    /// The task.
+    pub task_id: TaskId,
+    /// The session (the project's identity).
+    pub session_id: SessionId,
+    /// When it was created.
+    pub created: Timestamp,
+    /// The draft as last read, to tell the user what changed.
+    pub last_draft: Option<Draft>,
+}
+
+/// Where a render job of this client stands. Saved before every step, so that work survives
+/// a crash: a job in `Rendering` is polled, never submitted again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobState {
+    /// About to be submitted with its id (it may or may not have reached the service).
+    Submitting,
+    /// Submitted; being polled.
+    Rendering {
+        /// 0 to 100.
+        progress: u8,
+    },
+    /// Rendered; the file is being downloaded.
+    Downloading {
+        /// The result URL, if the service gave one.
+        url: Option<String>,
+    },
+    /// The file is complete at the output path.
+    Done {
+        /// Its size.
+        bytes: u64,
+    },
+    /// Failed for good.
+    Failed {
+        /// Why.
+        reason: String,
+    },
+    /// Cancelled by the user.
+    Cancelled,
+}
+
+impl JobState {
+    /// Whether nothing more will happen to the job.
+    #[must_use]
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Done { .. } | Self::Failed { .. } | Self::Cancelled)
+    }
+}
+
+/// A render job of this client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderJob {
+    /// The render id.
+    pub id: RenderId,
+    /// The session it renders.
+    pub session_id: SessionId,
+    /// The project's name.
+    pub project: String,
+    /// Where the file goes.
+    pub output: String,
+    /// Where it stands.
+    pub state: JobState,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
