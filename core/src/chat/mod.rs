@@ -2,3 +2,4 @@
 //! ([`turn`]).
 
 pub mod event;
+pub mod turn;
