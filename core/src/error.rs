@@ -335,6 +335,9 @@ pub enum Error {
     /// The service could not be reached (after retries where they are allowed).
     #[error("could not reach the service: {0}")]
     Unreachable(String),
+    /// The connection failed after the request was sent: it may have been processed.
+    #[error("the connection to the service was lost: {0}")]
+    ConnectionLost(String),
     /// The model or agent reported a failure for this turn.
     #[error("the editor reported an error: {0}")]
     AgentFailed(String),
@@ -358,7 +361,7 @@ impl Error {
             Self::RateLimited { .. } => Exit::RateLimited,
             Self::TurnLost { .. } | Self::RenderTimedOut { .. } => Exit::TimedOut,
             Self::RenderFailed { .. } => Exit::RenderFailed,
-            Self::Unreachable(_) => Exit::Unreachable,
+            Self::Unreachable(_) | Self::ConnectionLost(_) => Exit::Unreachable,
             Self::Api(e) => e.error_code().map_or(Exit::Failure, ErrorCode::exit),
             Self::NoProject
             | Self::UnknownProject(_)
@@ -401,8 +404,17 @@ impl Error {
             }
             Self::RenderFailed { .. } => "Try `nemoctl export` again; if it fails again, simplify the edit.".into(),
             Self::Unreachable(_) => "Check your network connection and NEMO_API_URL, then try again.".into(),
+            Self::ConnectionLost(_) => {
+                "Check `nemoctl jobs` or `nemoctl tracks` before trying again: the request may have gone through."
+                    .into()
+            }
             Self::AgentFailed(_) => "Rephrase the instruction and try again.".into(),
-            Self::Api(_) => "Try again; if it keeps failing, run with -v and report the message.".into(),
+            Self::Api(error) => match error.error_code() {
+                Some(ErrorCode::UnsupportedFile) => format!("Supported formats: {}.", supported_formats_line()),
+                Some(ErrorCode::FileTooLarge) => "Compress or trim the file to under 500 MB, then upload again.".into(),
+                Some(ErrorCode::SessionNotFound) => "Start a new project with `nemoctl new NAME`.".into(),
+                _ => "Try again; if it keeps failing, run with -v and report the message.".into(),
+            },
             Self::Store(_) => "Check that NEMO_STATE_DIR and NEMO_CONFIG_DIR are writable.".into(),
         }
     }
