@@ -1,6 +1,7 @@
 //! [`FakeBackend`]: the [`Backend`] port served from memory, plus the handles tests use to
 //! inject faults and to inspect what the service saw and holds.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -114,6 +115,13 @@ impl FakeBackend {
     }
 }
 
+/// Shows the settings only: the state holds tokens.
+impl fmt::Debug for FakeBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeBackend").field("config", &self.shared.config).finish_non_exhaustive()
+    }
+}
+
 #[async_trait]
 impl Backend for FakeBackend {
     async fn anonymous_token(&self, client_id: &ClientId) -> Result<AnonymousGrant, ApiError> {
@@ -218,15 +226,13 @@ impl Backend for FakeBackend {
     async fn render_status(&self, token: &Token, id: &RenderId) -> Result<RenderStatus, ApiError> {
         self.arrive(Call::new(Endpoint::RenderStatus, None, id.as_str())).await?;
         let user = self.user(token)?;
-        let duration = self.shared.config.render_duration;
-        self.shared.world().renders.poll(&user, id, self.shared.now(), duration)
+        self.shared.world().renders.poll(&user, id, self.shared.now())
     }
 
     async fn cancel_render(&self, token: &Token, id: &RenderId) -> Result<(), ApiError> {
         self.arrive(Call::new(Endpoint::CancelRender, None, id.as_str())).await?;
         let user = self.user(token)?;
-        let duration = self.shared.config.render_duration;
-        self.shared.world().renders.cancel(&user, id, self.shared.now(), duration)
+        self.shared.world().renders.cancel(&user, id, self.shared.now())
     }
 
     async fn download_url(&self, url: &str, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
@@ -234,9 +240,8 @@ impl Backend for FakeBackend {
         if let Some(Fault::CdnDown) = self.arrive(Call::new(Endpoint::DownloadUrl, None, url)).await? {
             return Err(not_found());
         }
-        let duration = self.shared.config.render_duration;
         let bytes = cdn::render_of_url(url)
-            .and_then(|id| self.shared.world().renders.file(&id, self.shared.now(), duration))
+            .and_then(|id| self.shared.world().renders.file(&id, self.shared.now()))
             .ok_or_else(not_found)?;
         write_through_part(&bytes, dest, progress)
     }
@@ -250,8 +255,7 @@ impl Backend for FakeBackend {
     ) -> Result<u64, ApiError> {
         self.arrive(Call::new(Endpoint::DownloadRender, None, id.as_str())).await?;
         let user = self.user(token)?;
-        let duration = self.shared.config.render_duration;
-        let bytes = self.shared.world().renders.owned_file(&user, id, self.shared.now(), duration)?;
+        let bytes = self.shared.world().renders.owned_file(&user, id, self.shared.now())?;
         write_through_part(&bytes, dest, progress)
     }
 }

@@ -83,13 +83,19 @@ fn linear(elapsed: Duration, duration: Duration) -> u8 {
     u8::try_from((done * 100 / span).min(99)).unwrap_or(99)
 }
 
-/// Every job, in the order submitted.
-#[derive(Debug, Default)]
+/// Every job, in the order submitted, and how long a job takes.
+#[derive(Debug)]
 pub(crate) struct Renders {
     jobs: Vec<Job>,
+    duration: Duration,
 }
 
 impl Renders {
+    /// No jobs yet; each will take `duration`.
+    pub(crate) fn new(duration: Duration) -> Self {
+        Self { jobs: Vec::new(), duration }
+    }
+
     /// Starts a job; a refusal (409) when the id was used before. `fault` is a submit fault
     /// other than a failure, deciding the job's fate.
     pub(crate) fn submit(
@@ -116,13 +122,8 @@ impl Renders {
     }
 
     /// A job's status now. A completed poll of a job without URL yet uses one of its polls.
-    pub(crate) fn poll(
-        &mut self,
-        user: &UserId,
-        id: &RenderId,
-        now: Timestamp,
-        duration: Duration,
-    ) -> Result<RenderStatus, ApiError> {
+    pub(crate) fn poll(&mut self, user: &UserId, id: &RenderId, now: Timestamp) -> Result<RenderStatus, ApiError> {
+        let duration = self.duration;
         let job = self.owned(user, id)?;
         Ok(match job.phase(now, duration) {
             Phase::Pending => status(id, 0, RenderPhase::Pending),
@@ -139,13 +140,8 @@ impl Renders {
     }
 
     /// Cancels a job of `user` (a finished one stays as it was).
-    pub(crate) fn cancel(
-        &mut self,
-        user: &UserId,
-        id: &RenderId,
-        now: Timestamp,
-        duration: Duration,
-    ) -> Result<(), ApiError> {
+    pub(crate) fn cancel(&mut self, user: &UserId, id: &RenderId, now: Timestamp) -> Result<(), ApiError> {
+        let duration = self.duration;
         let job = self.owned(user, id)?;
         if matches!(job.phase(now, duration), Phase::Pending | Phase::Processing(_)) {
             job.cancelled = true;
@@ -154,23 +150,17 @@ impl Renders {
     }
 
     /// The rendered file of a completed job, whoever asks (the CDN has no accounts).
-    pub(crate) fn file(&self, id: &RenderId, now: Timestamp, duration: Duration) -> Option<Vec<u8>> {
+    pub(crate) fn file(&self, id: &RenderId, now: Timestamp) -> Option<Vec<u8>> {
         self.jobs
             .iter()
-            .find(|job| &job.id == id && job.is_ready(now, duration))
+            .find(|job| &job.id == id && job.is_ready(now, self.duration))
             .map(|job| cdn::render_bytes(id, &job.draft_hash))
     }
 
     /// The rendered file of a completed job of `user`; 404 otherwise.
-    pub(crate) fn owned_file(
-        &mut self,
-        user: &UserId,
-        id: &RenderId,
-        now: Timestamp,
-        duration: Duration,
-    ) -> Result<Vec<u8>, ApiError> {
+    pub(crate) fn owned_file(&mut self, user: &UserId, id: &RenderId, now: Timestamp) -> Result<Vec<u8>, ApiError> {
         self.owned(user, id)?;
-        self.file(id, now, duration).ok_or_else(|| ApiError::status(404, "render output not ready"))
+        self.file(id, now).ok_or_else(|| ApiError::status(404, "render output not ready"))
     }
 
     /// Every id submitted, in order.

@@ -15,7 +15,7 @@ use crate::draft_ops;
 use crate::idgen::{IdGen, content_hash};
 
 /// How long every uploaded video or audio file is, as the fake "probes" it.
-const MEDIA_SECONDS: f64 = 10.0;
+const MEDIA_MS: i64 = 10_000;
 
 /// One chat session.
 #[derive(Debug)]
@@ -57,7 +57,7 @@ impl Session {
             filename: filename.to_owned(),
             kind: Some(kind),
             cdn_url: Some(cdn::asset_url(&hash, filename)),
-            duration_s: (video || audio).then_some(MEDIA_SECONDS),
+            duration_s: (video || audio).then_some(MEDIA_MS as f64 / 1000.0),
             width: (!audio).then_some(1920),
             height: (!audio).then_some(1080),
             fps: video.then_some(30.0),
@@ -65,7 +65,7 @@ impl Session {
         };
         if video {
             let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
-            draft_ops::append_video(&mut self.draft, filename, stem, (MEDIA_SECONDS * 1000.0) as i64);
+            draft_ops::append_video(&mut self.draft, filename, stem, MEDIA_MS);
         }
         self.assets.push(asset.clone());
         asset

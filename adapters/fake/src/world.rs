@@ -41,7 +41,7 @@ impl Shared {
             ids: IdGen::new(config.seed),
             accounts: Accounts::default(),
             sessions: Sessions::default(),
-            renders: Renders::default(),
+            renders: Renders::new(config.render_duration),
             faults: Faults::default(),
             calls: Vec::new(),
             latency: Duration::ZERO,

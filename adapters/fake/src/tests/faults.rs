@@ -87,6 +87,7 @@ fn heartbeats_only_then_the_stream_closes_without_text_or_edit() {
     assert_eq!(h.clock.sleeps().iter().sum::<Duration>(), Duration::from_secs(11 * 60));
     assert_eq!(h.draft(&p).pointer("/t/1"), None);
     assert_eq!(h.fake.credits_of(&p.user), credits(100, 0));
+    assert!(!texts(&h.turn(&p, "add music")).is_empty(), "once");
 }
 
 #[test]
@@ -109,6 +110,8 @@ fn a_temporary_issue_trails_a_normal_answer() {
     assert_eq!(whole, ["The video's original sound is now muted.", TEMPORARY_ISSUE]);
     assert_eq!(events.last(), Some(&ChatEvent::TurnComplete));
     assert_eq!(h.draft(&p).pointer("/t/0/sg/0/vol"), Some(&json!(0)));
+    let next = h.turn(&p, "hello");
+    assert!(!texts(&next).iter().any(|(text, _)| text == TEMPORARY_ISSUE), "once");
 }
 
 #[test]
