@@ -1,0 +1,269 @@
+//! [`FakeBackend`]: the [`Backend`] port served from memory, plus the handles tests use to
+//! inject faults and to inspect what the service saw and holds.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use nemo_core::draft::Draft;
+use nemo_core::error::ApiError;
+use nemo_core::ids::{ClientId, RenderId, SessionId, TaskId, Token, UserId};
+use nemo_core::media::{LocalMedia, MediaKind, MediaUrl, extension};
+use nemo_core::model::{
+    AnonymousGrant, ClaimGrant, Credits, NewSession, RenderRequest, RenderStatus, SessionState, UploadResult,
+};
+use nemo_core::ports::{Backend, Clock, EventStream, Progress, ProgressEvent};
+
+use crate::calls::Call;
+use crate::cdn;
+use crate::config::FakeConfig;
+use crate::download::write_through_part;
+use crate::faults::{Endpoint, Fault};
+use crate::idgen::content_hash;
+use crate::sessions::draft_of;
+use crate::turn;
+use crate::world::Shared;
+
+/// How long a claim token stays valid, in seconds.
+const CLAIM_SECONDS: u64 = 7 * 24 * 3600;
+
+/// The in-memory NemoVideo service. Cheap to share: wrap it in an [`Arc`].
+pub struct FakeBackend {
+    shared: Arc<Shared>,
+}
+
+impl FakeBackend {
+    /// A fresh service with no users, reading and sleeping on `clock`.
+    #[must_use]
+    pub fn new(clock: Arc<dyn Clock>, config: FakeConfig) -> Self {
+        Self { shared: Arc::new(Shared::new(clock, config)) }
+    }
+
+    /// The settings it runs with.
+    #[must_use]
+    pub fn config(&self) -> &FakeConfig {
+        &self.shared.config
+    }
+
+    /// Queues `fault` for the next call to `endpoint` that finds no earlier fault queued.
+    ///
+    /// # Panics
+    /// When the fault belongs to another endpoint (see [`Fault::endpoint`]).
+    pub fn inject(&self, endpoint: Endpoint, fault: Fault) {
+        self.shared.world().faults.inject(endpoint, fault);
+    }
+
+    /// Every later call first sleeps `latency` on the clock.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.world().latency = latency;
+    }
+
+    /// Every call that reached the service, in order.
+    #[must_use]
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.world().calls.clone()
+    }
+
+    /// The calls to one endpoint, in order.
+    #[must_use]
+    pub fn calls_to(&self, endpoint: Endpoint) -> Vec<Call> {
+        self.calls().into_iter().filter(|call| call.endpoint == endpoint).collect()
+    }
+
+    /// A session's draft now, whoever owns it.
+    #[must_use]
+    pub fn draft(&self, session: &SessionId) -> Option<Draft> {
+        self.shared.world().sessions.get(session).map(|session| draft_of(&session.draft))
+    }
+
+    /// A user's balance now (all zero for an unknown user).
+    #[must_use]
+    pub fn credits_of(&self, user: &UserId) -> Credits {
+        self.shared.world().accounts.credits(user)
+    }
+
+    /// Every render id submitted, in order.
+    #[must_use]
+    pub fn render_ids_submitted(&self) -> Vec<RenderId> {
+        self.shared.world().renders.ids()
+    }
+
+    /// What every call does first: the latency, then the next fault. A failure fault answers
+    /// for the call (an [`ApiError::NotSent`] before the call is even logged); any other fault
+    /// is handed to the endpoint.
+    async fn arrive(&self, call: Call) -> Result<Option<Fault>, ApiError> {
+        let latency = self.shared.world().latency;
+        if !latency.is_zero() {
+            self.shared.clock.sleep(latency).await;
+        }
+        let mut world = self.shared.world();
+        let fault = world.faults.take(call.endpoint);
+        if let Some(Fault::Fail(error @ ApiError::NotSent(_))) = fault {
+            return Err(error);
+        }
+        world.calls.push(call);
+        match fault {
+            Some(Fault::Fail(error)) => Err(error),
+            other => Ok(other),
+        }
+    }
+
+    /// The user of a live token.
+    fn user(&self, token: &Token) -> Result<UserId, ApiError> {
+        self.shared.world().accounts.authenticate(token, self.shared.now())
+    }
+}
+
+/// Shows the settings only: the state holds tokens.
+impl fmt::Debug for FakeBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeBackend").field("config", &self.shared.config).finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl Backend for FakeBackend {
+    async fn anonymous_token(&self, client_id: &ClientId) -> Result<AnonymousGrant, ApiError> {
+        self.arrive(Call::new(Endpoint::AnonymousToken, None, client_id.to_string())).await?;
+        let mut world = self.shared.world();
+        let world = &mut *world;
+        world.accounts.grant(client_id, self.shared.now(), self.shared.config.starting_credits, &mut world.ids)
+    }
+
+    async fn create_session(
+        &self,
+        token: &Token,
+        task_name: &str,
+        _language: Option<&str>,
+    ) -> Result<NewSession, ApiError> {
+        self.arrive(Call::new(Endpoint::CreateSession, None, task_name)).await?;
+        let user = self.user(token)?;
+        let mut world = self.shared.world();
+        let world = &mut *world;
+        Ok(world.sessions.create(&user, task_name, &mut world.ids))
+    }
+
+    async fn claim_token(
+        &self,
+        token: &Token,
+        task_id: &TaskId,
+        session_id: &SessionId,
+    ) -> Result<ClaimGrant, ApiError> {
+        self.arrive(Call::new(Endpoint::ClaimToken, Some(session_id), task_id.as_str())).await?;
+        let user = self.user(token)?;
+        let mut world = self.shared.world();
+        if !world.sessions.owned(&user, session_id)?.is_of_task(task_id) {
+            return Err(ApiError::code(1002, "session not found in this task"));
+        }
+        Ok(ClaimGrant { claim_token: world.ids.claim(), expires_in: CLAIM_SECONDS })
+    }
+
+    async fn send_message(&self, token: &Token, session_id: &SessionId, text: &str) -> Result<EventStream, ApiError> {
+        let fault = self.arrive(Call::new(Endpoint::SendMessage, Some(session_id), text)).await?;
+        turn::start(&self.shared, token, session_id, text, fault.as_ref())
+    }
+
+    async fn upload_file(
+        &self,
+        token: &Token,
+        session_id: &SessionId,
+        file: &LocalMedia,
+        progress: &dyn Progress,
+    ) -> Result<UploadResult, ApiError> {
+        let name = file.file_name();
+        self.arrive(Call::new(Endpoint::UploadFile, Some(session_id), name)).await?;
+        let report = |sent| progress.report(ProgressEvent::Upload { name: name.to_owned(), sent, total: file.size() });
+        report(0);
+        let user = self.user(token)?;
+        let asset = self.shared.world().sessions.owned(&user, session_id)?.ingest(
+            name,
+            file.kind(),
+            &format!("{name}:{}", file.size()),
+        );
+        report(file.size());
+        Ok(UploadResult { files: vec![asset], session_state_applied: true })
+    }
+
+    async fn upload_urls(
+        &self,
+        token: &Token,
+        session_id: &SessionId,
+        urls: &[MediaUrl],
+    ) -> Result<UploadResult, ApiError> {
+        let listed: Vec<&str> = urls.iter().map(MediaUrl::as_str).collect();
+        self.arrive(Call::new(Endpoint::UploadUrls, Some(session_id), listed.join(" "))).await?;
+        let user = self.user(token)?;
+        let files = listed.iter().map(|url| url_file(url)).collect::<Result<Vec<_>, _>>()?;
+        let mut world = self.shared.world();
+        let session = world.sessions.owned(&user, session_id)?;
+        let files = files.iter().map(|(url, name, kind)| session.ingest(name, *kind, url)).collect();
+        Ok(UploadResult { files, session_state_applied: true })
+    }
+
+    async fn state(&self, token: &Token, session_id: &SessionId) -> Result<SessionState, ApiError> {
+        self.arrive(Call::new(Endpoint::State, Some(session_id), "")).await?;
+        let user = self.user(token)?;
+        Ok(self.shared.world().sessions.owned(&user, session_id)?.state(session_id))
+    }
+
+    async fn credits(&self, token: &Token) -> Result<Credits, ApiError> {
+        self.arrive(Call::new(Endpoint::Credits, None, "")).await?;
+        let user = self.user(token)?;
+        Ok(self.shared.world().accounts.credits(&user))
+    }
+
+    async fn submit_render(&self, token: &Token, request: &RenderRequest) -> Result<RenderStatus, ApiError> {
+        let call = Call::new(Endpoint::SubmitRender, Some(&request.session_id), request.id.as_str());
+        let fault = self.arrive(call).await?;
+        let user = self.user(token)?;
+        let mut world = self.shared.world();
+        world.sessions.owned(&user, &request.session_id)?;
+        let draft_hash = content_hash(request.draft.as_json());
+        world.renders.submit(&request.id, &user, draft_hash, self.shared.now(), fault)
+    }
+
+    async fn render_status(&self, token: &Token, id: &RenderId) -> Result<RenderStatus, ApiError> {
+        self.arrive(Call::new(Endpoint::RenderStatus, None, id.as_str())).await?;
+        let user = self.user(token)?;
+        self.shared.world().renders.poll(&user, id, self.shared.now())
+    }
+
+    async fn cancel_render(&self, token: &Token, id: &RenderId) -> Result<(), ApiError> {
+        self.arrive(Call::new(Endpoint::CancelRender, None, id.as_str())).await?;
+        let user = self.user(token)?;
+        self.shared.world().renders.cancel(&user, id, self.shared.now())
+    }
+
+    async fn download_url(&self, url: &str, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
+        let not_found = || ApiError::status(404, "not found");
+        if let Some(Fault::CdnDown) = self.arrive(Call::new(Endpoint::DownloadUrl, None, url)).await? {
+            return Err(not_found());
+        }
+        let bytes = cdn::render_of_url(url)
+            .and_then(|id| self.shared.world().renders.file(&id, self.shared.now()))
+            .ok_or_else(not_found)?;
+        write_through_part(&bytes, dest, progress)
+    }
+
+    async fn download_render(
+        &self,
+        token: &Token,
+        id: &RenderId,
+        dest: &str,
+        progress: &dyn Progress,
+    ) -> Result<u64, ApiError> {
+        self.arrive(Call::new(Endpoint::DownloadRender, None, id.as_str())).await?;
+        let user = self.user(token)?;
+        let bytes = self.shared.world().renders.owned_file(&user, id, self.shared.now())?;
+        write_through_part(&bytes, dest, progress)
+    }
+}
+
+/// The file name and kind a media URL names; 4001 when its extension is not supported.
+fn url_file(url: &str) -> Result<(&str, &str, MediaKind), ApiError> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let kind = extension(name).and_then(MediaKind::from_extension);
+    kind.map(|kind| (url, name, kind)).ok_or_else(|| ApiError::code(4001, "unsupported file type"))
+}

@@ -1,0 +1,119 @@
+//! Sessions: who owns each, its task, its draft and its uploaded assets, and whether its edit
+//! cost has been charged.
+
+use std::collections::HashMap;
+
+use nemo_core::draft::Draft;
+use nemo_core::error::ApiError;
+use nemo_core::ids::{SessionId, TaskId, UserId};
+use nemo_core::media::MediaKind;
+use nemo_core::model::{Asset, Canvas, NewSession, SessionState};
+use serde_json::Value;
+
+use crate::cdn;
+use crate::draft_ops;
+use crate::idgen::{IdGen, content_hash};
+
+/// How long every uploaded video or audio file is, as the fake "probes" it.
+const MEDIA_MS: i64 = 10_000;
+
+/// One chat session.
+#[derive(Debug)]
+pub(crate) struct Session {
+    owner: UserId,
+    task_id: TaskId,
+    task_name: String,
+    /// The draft, always a JSON object.
+    pub(crate) draft: Value,
+    assets: Vec<Asset>,
+    /// Whether the session's edit cost is frozen or spent.
+    pub(crate) charged: bool,
+}
+
+impl Session {
+    /// The session's latest state, as the state endpoint reports it.
+    pub(crate) fn state(&self, id: &SessionId) -> SessionState {
+        SessionState {
+            session_id: Some(id.clone()),
+            task_id: Some(self.task_id.clone()),
+            task_name: Some(self.task_name.clone()),
+            draft: Some(draft_of(&self.draft)),
+            video_infos: self.assets.clone(),
+            canvas: Some(Canvas { width: Some(1920), height: Some(1080), ratio: Some("16:9".into()) }),
+        }
+    }
+
+    /// Whether the session belongs to this task.
+    pub(crate) fn is_of_task(&self, task: &TaskId) -> bool {
+        &self.task_id == task
+    }
+
+    /// Adds an uploaded file (`key` identifies its content) to the assets, and a video to the
+    /// end of the video track. Returns the asset.
+    pub(crate) fn ingest(&mut self, filename: &str, kind: MediaKind, key: &str) -> Asset {
+        let hash = content_hash(key);
+        let (video, audio) = (kind == MediaKind::Video, kind == MediaKind::Audio);
+        let asset = Asset {
+            filename: filename.to_owned(),
+            kind: Some(kind),
+            cdn_url: Some(cdn::asset_url(&hash, filename)),
+            duration_s: (video || audio).then_some(MEDIA_MS as f64 / 1000.0),
+            width: (!audio).then_some(1920),
+            height: (!audio).then_some(1080),
+            fps: video.then_some(30.0),
+            hash: Some(hash),
+        };
+        if video {
+            let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
+            draft_ops::append_video(&mut self.draft, filename, stem, MEDIA_MS);
+        }
+        self.assets.push(asset.clone());
+        asset
+    }
+}
+
+/// A draft value as the core's verbatim [`Draft`].
+pub(crate) fn draft_of(value: &Value) -> Draft {
+    Draft::from_json(value.to_string()).expect("session drafts are JSON objects")
+}
+
+/// Every session, by id.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    by_id: HashMap<SessionId, Session>,
+}
+
+impl Sessions {
+    /// A new session of `owner` with an empty draft.
+    pub(crate) fn create(&mut self, owner: &UserId, task_name: &str, ids: &mut IdGen) -> NewSession {
+        let (task_id, session_id) = (ids.task(), ids.session());
+        let session = Session {
+            owner: owner.clone(),
+            task_id: task_id.clone(),
+            task_name: task_name.to_owned(),
+            draft: draft_ops::empty(),
+            assets: Vec::new(),
+            charged: false,
+        };
+        self.by_id.insert(session_id.clone(), session);
+        NewSession { task_id, session_id, user_id: Some(owner.clone()) }
+    }
+
+    /// A session, whoever owns it.
+    pub(crate) fn get(&self, id: &SessionId) -> Option<&Session> {
+        self.by_id.get(id)
+    }
+
+    /// A session, whoever owns it, to change it.
+    pub(crate) fn get_mut(&mut self, id: &SessionId) -> Option<&mut Session> {
+        self.by_id.get_mut(id)
+    }
+
+    /// A session of `user`; 1002 when it does not exist or is someone else's.
+    pub(crate) fn owned(&mut self, user: &UserId, id: &SessionId) -> Result<&mut Session, ApiError> {
+        self.by_id
+            .get_mut(id)
+            .filter(|session| &session.owner == user)
+            .ok_or_else(|| ApiError::code(1002, "session not found"))
+    }
+}
