@@ -29,6 +29,15 @@ pub(super) fn elements(raw: &RawValue) -> Option<Vec<&RawValue>> {
     serde_json::from_str(raw.get()).ok()
 }
 
+/// The members of each element of `raw` when it is an array (`None` for an element that is
+/// not an object), in one pass over the text when every element is an object.
+pub(super) fn objects(raw: &RawValue) -> Option<Vec<Option<Members<'_>>>> {
+    match serde_json::from_str::<Vec<Object<'_>>>(raw.get()) {
+        Ok(objects) => Some(objects.into_iter().map(|object| Some(object.0)).collect()),
+        Err(_) => Some(elements(raw)?.into_iter().map(members).collect()),
+    }
+}
+
 /// The text of `raw` when it is a string; a lone surrogate escape becomes U+FFFD characters.
 pub(super) fn text(raw: &RawValue) -> Option<String> {
     let bytes = serde_json::from_str::<Bytes<'_>>(raw.get()).ok()?.0;

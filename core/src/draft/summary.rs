@@ -2,6 +2,7 @@
 //! numbers) that the change sentences of [`super::diff`] share with it. Rules: docs/draft-keys.md.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::timeline::{Segment, Timeline, Track, TrackKind};
@@ -129,20 +130,23 @@ pub(super) fn segment_name(kind: TrackKind, segment: &Segment) -> Option<String>
 
 /// The names a track shows: up to three distinct segment names and `+N more`, else `m.name`.
 pub(super) fn names(track: &Track) -> Option<String> {
-    let mut distinct: Vec<String> = Vec::new();
+    let (mut seen, mut shown) = (HashSet::new(), Vec::new());
     for name in track.segments.iter().filter_map(|s| segment_name(track.kind, s)) {
-        if !distinct.contains(&name) {
-            distinct.push(name);
+        if !seen.contains(&name) {
+            if shown.len() < SHOWN_NAMES {
+                shown.push(name.clone());
+            }
+            seen.insert(name);
         }
     }
-    if distinct.is_empty() {
+    if shown.is_empty() {
         return track.name.as_deref().and_then(one_line);
     }
-    let mut shown = distinct.iter().take(SHOWN_NAMES).map(String::as_str).collect::<Vec<_>>().join(", ");
-    if distinct.len() > SHOWN_NAMES {
-        let _ = write!(shown, " +{} more", distinct.len() - SHOWN_NAMES);
+    let mut text = shown.join(", ");
+    if seen.len() > SHOWN_NAMES {
+        let _ = write!(text, " +{} more", seen.len() - SHOWN_NAMES);
     }
-    Some(shown)
+    Some(text)
 }
 
 /// From the earliest start to the latest end, in milliseconds. A segment without `st` starts

@@ -92,17 +92,17 @@ impl Timeline {
     /// Reads the timeline out of a draft's JSON text.
     pub(super) fn read(draft: &RawValue) -> Self {
         let mut timeline = Self::default();
-        let mut meta = None;
+        let (mut tracks, mut meta) = (None, None);
         for (key, value) in raw::members(draft).unwrap_or_default() {
             match key.as_ref() {
-                b"t" => {
-                    timeline.tracks = raw::elements(value).unwrap_or_default().into_iter().map(Track::read).collect()
-                }
+                b"t" => tracks = Some(value),
                 b"d" => timeline.duration_ms = raw::whole(value),
                 b"m" => meta = Some(value),
                 _ => {}
             }
         }
+        let tracks = tracks.and_then(raw::objects).unwrap_or_default();
+        timeline.tracks = tracks.into_iter().map(Track::read).collect();
         for (key, value) in meta.and_then(raw::members).unwrap_or_default() {
             match key.as_ref() {
                 b"ratio" => timeline.ratio = raw::text(value),
@@ -117,17 +117,18 @@ impl Timeline {
 }
 
 impl Track {
-    fn read(track: &RawValue) -> Self {
-        let (mut tt, mut duration_ms, mut segments, mut meta) = (None, None, Vec::new(), None);
-        for (key, value) in raw::members(track).unwrap_or_default() {
+    fn read(track: Option<raw::Members<'_>>) -> Self {
+        let (mut tt, mut duration_ms, mut segments, mut meta) = (None, None, None, None);
+        for (key, value) in track.unwrap_or_default() {
             match key.as_ref() {
                 b"tt" => tt = raw::integer(value),
-                b"sg" => segments = raw::elements(value).unwrap_or_default().into_iter().map(Segment::read).collect(),
+                b"sg" => segments = Some(value),
                 b"d" => duration_ms = raw::whole(value),
                 b"m" => meta = Some(value),
                 _ => {}
             }
         }
+        let segments = segments.and_then(raw::objects).unwrap_or_default().into_iter().map(Segment::read).collect();
         let (mut role, mut name) = (None, None);
         for (key, value) in meta.and_then(raw::members).unwrap_or_default() {
             match key.as_ref() {
@@ -141,9 +142,9 @@ impl Track {
 }
 
 impl Segment {
-    fn read(segment: &RawValue) -> Self {
+    fn read(segment: Option<raw::Members<'_>>) -> Self {
         let mut s = Self::default();
-        for (key, value) in raw::members(segment).unwrap_or_default() {
+        for (key, value) in segment.unwrap_or_default() {
             match key.as_ref() {
                 b"st" => s.start_ms = raw::whole(value),
                 b"d" => s.duration_ms = raw::whole(value),
