@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Draft;
-use super::summary::{Description, Label, entry, names, number, segment_name};
+use super::summary::{Description, Label, entry, names, number, one_line, segment_name};
 use super::timeline::{Segment, Timeline, Track};
 
 /// How many distinct edits of one property a track lists before they are only counted.
@@ -159,13 +159,14 @@ pub fn describe(changes: &[Change]) -> String {
 
 fn timeline_changes(before: &Timeline, after: &Timeline) -> Vec<Change> {
     let mut changes = Vec::new();
+    let line = |text: &Option<String>| text.as_deref().and_then(one_line);
     let size = |t: &Timeline| t.width.zip(t.height).map(|(w, h)| format!("{w}×{h}"));
     if let Some((from, to)) =
-        [(before.ratio.clone(), after.ratio.clone()), (size(before), size(after))].into_iter().find_map(both_differ)
+        [(line(&before.ratio), line(&after.ratio)), (size(before), size(after))].into_iter().find_map(both_differ)
     {
         changes.push(Change::Canvas { from, to });
     }
-    if let Some((from, to)) = both_differ((before.title.clone(), after.title.clone())) {
+    if let Some((from, to)) = both_differ((line(&before.title), line(&after.title))) {
         changes.push(Change::Renamed { from, to });
     }
     let mut paired = vec![false; before.tracks.len()];
@@ -434,7 +435,7 @@ mod tests {
         );
         check(
             r#"{"m":{"title":"Trip"}}"#,
-            r#"{"m":{"title":"Voyage 🌍"}}"#,
+            r#"{"m":{"title":"Voyage\n🌍"}}"#,
             &[r#"Draft renamed: "Trip" → "Voyage 🌍""#],
         );
     }

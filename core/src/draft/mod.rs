@@ -48,7 +48,8 @@ impl Draft {
     }
 
     /// The draft parsed as a generic JSON value (numbers may lose precision here; never send
-    /// this back, send [`Draft::as_json`]).
+    /// this back, send [`Draft::as_json`]). `Null` when `Value` cannot hold the text (a number
+    /// out of range, nesting deeper than 128, a lone surrogate), although the draft can.
     #[must_use]
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::from_str(self.raw.get()).unwrap_or(serde_json::Value::Null)

@@ -185,7 +185,7 @@ fn file_name(source: &str) -> Option<String> {
 }
 
 /// `text` on one line (control characters become spaces, ends trimmed), when not blank.
-fn one_line(text: &str) -> Option<String> {
+pub(super) fn one_line(text: &str) -> Option<String> {
     let line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let line = line.trim();
     (!line.is_empty()).then(|| line.to_owned())
