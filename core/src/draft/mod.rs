@@ -1,10 +1,18 @@
 //! The draft timeline: the service's short-key JSON (`t`, `tt`, `sg`, `d`, `m`), kept verbatim
 //! so that it goes back to the render endpoint exactly as received, with a read-only view on top.
 
+mod diff;
+mod raw;
+mod summary;
+mod timeline;
+
 use std::fmt;
 
 use serde::de::Error as _;
 use serde_json::value::RawValue;
+
+pub use diff::{Change, describe, diff};
+pub use timeline::{Segment, Timeline, Track, TrackKind};
 
 /// Text that is not a JSON object and so cannot be a draft.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,7 +28,8 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// Keeps `json` verbatim after checking it is one JSON object.
+    /// Keeps `json` verbatim (whitespace around the object aside) after checking it is one
+    /// JSON object.
     ///
     /// # Errors
     /// [`DraftError`] when the text is not valid JSON or not an object.
@@ -39,17 +48,42 @@ impl Draft {
     }
 
     /// The draft parsed as a generic JSON value (numbers may lose precision here; never send
-    /// this back, send [`Draft::as_json`]).
+    /// this back, send [`Draft::as_json`]). `Null` when `Value` cannot hold the text (a number
+    /// out of range, nesting deeper than 128, a lone surrogate), although the draft can.
     #[must_use]
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::from_str(self.raw.get()).unwrap_or(serde_json::Value::Null)
     }
+
+    /// The timeline, read afresh from the text (tolerant: what cannot be read is absent).
+    #[must_use]
+    pub fn timeline(&self) -> Timeline {
+        Timeline::read(&self.raw)
+    }
+
+    /// Whether the render endpoint may be called: `t` holds at least one track whose `sg` is a
+    /// non-empty array. Reads only the published keys.
+    #[must_use]
+    pub fn is_export_ready(&self) -> bool {
+        let tracks = raw::member(&self.raw, b"t").and_then(raw::elements).unwrap_or_default();
+        tracks
+            .into_iter()
+            .any(|track| raw::member(track, b"sg").and_then(raw::elements).is_some_and(|segments| !segments.is_empty()))
+    }
+
+    /// The vendor's one-line summary:
+    /// `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)`.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        summary::summary(&self.timeline())
+    }
 }
 
-/// Two drafts are equal when their JSON content is equal, whatever the key order or spacing.
+/// Two drafts are equal when their JSON content is equal, whatever the key order, spacing or
+/// string escapes; numbers must be spelled the same (no precision is lost in comparing).
 impl PartialEq for Draft {
     fn eq(&self, other: &Self) -> bool {
-        self.as_json() == other.as_json() || self.to_value() == other.to_value()
+        raw::same(&self.raw, &other.raw)
     }
 }
 
@@ -73,8 +107,10 @@ impl<'de> serde::Deserialize<'de> for Draft {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
 
     #[test]
     fn keeps_the_text_verbatim() {
@@ -103,5 +139,125 @@ mod tests {
         let b = Draft::from_json(r#"{ "m": {"a":1}, "t": [] }"#).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, Draft::from_json(r#"{"t":[1]}"#).unwrap());
+    }
+
+    #[test]
+    fn equality_never_loses_precision() {
+        let draft = |text: &str| Draft::from_json(text).unwrap();
+        assert_ne!(draft(r#"{"d":9007199254740993}"#), draft(r#"{"d":9007199254740992}"#));
+        assert_ne!(draft(r#"{"a":1e400}"#), draft(r#"{"b":1e400}"#));
+        assert_ne!(draft(r#"{"a":1.0}"#), draft(r#"{"a":1}"#));
+        assert_eq!(draft(r#"{"a":"\u00e9"}"#), draft(r#"{"a":"é"}"#));
+    }
+
+    #[test]
+    fn export_needs_a_track_with_segments() {
+        let check =
+            |text: &str, ready: bool| assert_eq!(Draft::from_json(text).unwrap().is_export_ready(), ready, "{text}");
+        check(r#"{"t":[{"tt":0,"sg":[{"d":1000}]}]}"#, true);
+        check(r#"{"t":[{"tt":0,"sg":[]},{"sg":[1]}]}"#, true);
+        check(r#"{"t":[{"tt":0,"sg":[]}]}"#, false);
+        check(r#"{"t":[{"tt":0,"sg":{"0":{}}}]}"#, false);
+        check(r#"{"t":[[{"sg":[1]}]]}"#, false);
+        check(r#"{"t":{"sg":[1]}}"#, false);
+        check(r#"{"t":[{"sg":[1]}],"t":[]}"#, false);
+        check(r#"{"tracks":[{"sg":[1]}]}"#, false);
+        check("{}", false);
+    }
+
+    /// Whitespace a service might put between tokens.
+    fn space() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["", " ", "\n  ", "\t", "\r\n"])
+    }
+
+    /// A JSON key, often one the draft reads.
+    fn key() -> impl Strategy<Value = String> {
+        let known = prop::sample::select(vec![
+            "t", "tt", "sg", "d", "m", "st", "in", "src", "nm", "tx", "vol", "sp", "role", "name", "ratio", "width",
+            "height", "title",
+        ]);
+        prop_oneof![3 => known.prop_map(str::to_owned), 1 => any::<String>()]
+            .prop_map(|key| serde_json::to_string(&key).unwrap())
+    }
+
+    /// A JSON scalar spelled the hard ways: integers past 2^53 and u64, float digits, negative
+    /// zero, out-of-range exponents, escapes, lone surrogates, any unicode.
+    fn scalar() -> impl Strategy<Value = String> {
+        let tricky = prop::sample::select(vec![
+            "9007199254740993",
+            "0.30000000000000004",
+            "-0.0",
+            "-0",
+            "1e400",
+            "-1E-400",
+            "123456789012345678901234567890",
+            "3000.0",
+            "true",
+            "false",
+            "null",
+            r#""\u00e9\ud83c\udfac\n\"\\/""#,
+            r#""\ud800""#,
+            "\"Ω 🎬 نص\"",
+        ]);
+        prop_oneof![
+            tricky.prop_map(str::to_owned),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_filter("JSON has no NaN or infinity", |x| x.is_finite()).prop_map(|x| format!("{x:?}")),
+            any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap()),
+        ]
+    }
+
+    /// Any JSON text, nested up to four levels, with random spacing.
+    pub(in crate::draft) fn any_json() -> impl Strategy<Value = String> {
+        scalar().prop_recursive(4, 48, 5, |inner| {
+            prop_oneof![
+                (vec(inner.clone(), 0..5), space())
+                    .prop_map(|(items, s)| format!("[{s}{}{s}]", items.join(&format!("{s},{s}")))),
+                (vec((key(), inner), 0..5), space()).prop_map(|(members, s)| object(&members, s)),
+            ]
+        })
+    }
+
+    /// Any JSON object, its members often keyed like a draft.
+    pub(in crate::draft) fn any_object() -> impl Strategy<Value = String> {
+        (vec((key(), any_json()), 0..6), space()).prop_map(|(members, s)| object(&members, s))
+    }
+
+    fn object(members: &[(String, String)], s: &str) -> String {
+        let members: Vec<String> = members.iter().map(|(k, v)| format!("{k}{s}:{s}{v}")).collect();
+        format!("{{{s}{}{s}}}", members.join(&format!("{s},{s}")))
+    }
+
+    proptest! {
+        #[test]
+        fn any_json_inside_tracks_and_segments_survives_bit_exact(
+            junk in vec(any_json(), 5),
+            s in space(),
+        ) {
+            let text = format!(
+                r#"{{"t":[{{"tt":0,"sg":[{{"d":1000,"x":{}}},{}],"m":{}}},{}],{s}"zz":{}}}"#,
+                junk[0], junk[1], junk[2], junk[3], junk[4]
+            );
+            let draft = Draft::from_json(text.clone()).unwrap();
+            prop_assert_eq!(draft.as_json(), &text);
+
+            #[derive(serde::Serialize, serde::Deserialize)]
+            struct Holder {
+                draft: Draft,
+            }
+            let body = serde_json::to_string(&Holder { draft }).unwrap();
+            prop_assert_eq!(&body, &format!(r#"{{"draft":{text}}}"#));
+            let back: Holder = serde_json::from_str(&body).unwrap();
+            prop_assert_eq!(back.draft.as_json(), &text);
+        }
+
+        #[test]
+        fn any_object_is_a_draft_equal_to_itself(text in any_object()) {
+            let draft = Draft::from_json(text.clone()).unwrap();
+            prop_assert_eq!(draft.as_json(), &text);
+            prop_assert_eq!(&draft, &draft.clone());
+            let _ = draft.is_export_ready();
+        }
     }
 }
