@@ -6,6 +6,7 @@
 //! no filesystem. Everything it needs from the world comes through a port.
 #![warn(missing_docs)]
 
+pub mod attribution;
 pub mod chat;
 pub mod draft;
 pub mod error;
