@@ -11,6 +11,7 @@ pub mod chat;
 pub mod draft;
 pub mod error;
 pub mod ids;
+pub mod intent;
 pub mod media;
 pub mod model;
 pub mod ports;
