@@ -203,7 +203,7 @@ enum Segment<'a> {
 }
 
 /// The closing quote of an opening one.
-fn closing_quote(open: char) -> Option<char> {
+pub(crate) fn closing_quote(open: char) -> Option<char> {
     Some(match open {
         '"' => '"',
         '“' => '”',
@@ -216,11 +216,13 @@ fn closing_quote(open: char) -> Option<char> {
     })
 }
 
-fn is_han(c: char) -> bool {
+/// Whether `c` is a Han (Chinese) character.
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }
 
-fn is_word_char(c: char) -> bool {
+/// Whether `c` belongs to a Latin (non-Han) word: a letter or a digit.
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 

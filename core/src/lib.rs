@@ -10,6 +10,7 @@ pub mod attribution;
 pub mod chat;
 pub mod draft;
 pub mod error;
+pub mod gui;
 pub mod ids;
 pub mod intent;
 pub mod media;
