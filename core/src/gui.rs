@@ -4,8 +4,8 @@
 //!
 //! | Backend says | [`GuiAction`] |
 //! |---|---|
-//! | "click [button]" / "点击" | [`GuiAction::Click`] (perform it through the API) |
-//! | "open [panel]" / "打开" | [`GuiAction::ShowState`] |
+//! | "click \[button\]" / "点击" | [`GuiAction::Click`] (perform it through the API) |
+//! | "open \[panel\]" / "打开" | [`GuiAction::ShowState`] |
 //! | "drag" / "drop" / "拖拽" | [`GuiAction::SendAsEdit`] |
 //! | "preview in timeline" | [`GuiAction::ShowTracks`] |
 //! | "Export button" / "导出" | [`GuiAction::Export`] |
@@ -53,12 +53,12 @@ use crate::intent::{closing_quote, is_han, is_word_char};
 /// What the client does in place of a GUI instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GuiAction {
-    /// "Click [button]": perform it through the API.
+    /// "Click \[button\]": perform it through the API.
     Click {
         /// The button's label, as written.
         target: String,
     },
-    /// "Open [panel]": show the state summary.
+    /// "Open \[panel\]": show the state summary.
     ShowState,
     /// "Drag" / "drop": send the edit as a chat message.
     SendAsEdit,
