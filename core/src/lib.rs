@@ -6,10 +6,13 @@
 //! no filesystem. Everything it needs from the world comes through a port.
 #![warn(missing_docs)]
 
+pub mod attribution;
 pub mod chat;
 pub mod draft;
 pub mod error;
+pub mod gui;
 pub mod ids;
+pub mod intent;
 pub mod media;
 pub mod model;
 pub mod ports;
