@@ -16,4 +16,5 @@ pub mod intent;
 pub mod media;
 pub mod model;
 pub mod ports;
+pub mod service;
 pub mod time;

@@ -1,0 +1,277 @@
+//! Export: pre-check the draft, submit it verbatim under a fresh `render_<ms>` id (a new id
+//! and one retry on failure), poll with a growing delay, download from the result URL without
+//! the token, falling back to the API's download route. Every step is saved in the job first,
+//! so an interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
+
+use std::sync::PoisonError;
+use std::time::Duration;
+
+use super::{Nemo, store_error};
+use crate::draft::Draft;
+use crate::error::Error;
+use crate::ids::RenderId;
+use crate::model::{JobState, Project, RenderJob, RenderPhase, RenderRequest, RenderStatus};
+use crate::ports::{Backend, Clock, Progress, ProgressEvent, Store};
+
+/// How a render is polled: the first wait, the growth factor, the cap and the deadline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PollPolicy {
+    /// The first wait after submitting (2 s).
+    pub first: Duration,
+    /// Each wait is the previous one times this (1.5).
+    pub factor: f64,
+    /// No wait is longer than this (15 s).
+    pub cap: Duration,
+    /// Give up (the render keeps running on the service) after this long (10 min).
+    pub deadline: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        Self {
+            first: Duration::from_secs(2),
+            factor: 1.5,
+            cap: Duration::from_secs(15),
+            deadline: Duration::from_secs(600),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The wait after `previous`.
+    #[must_use]
+    pub fn next(&self, previous: Duration) -> Duration {
+        previous.mul_f64(self.factor).min(self.cap)
+    }
+}
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportReport {
+    /// The render job.
+    pub render_id: RenderId,
+    /// Where the file was written.
+    pub output: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Whether the CDN download failed and the API's download route was used.
+    pub used_fallback: bool,
+}
+
+impl<B, C, S> Nemo<B, C, S>
+where
+    B: Backend + ?Sized,
+    C: Clock + ?Sized,
+    S: Store + ?Sized,
+{
+    /// `export`: renders the current project's draft and downloads it to `output`.
+    ///
+    /// # Errors
+    /// [`Error::NothingToExport`] (no render request is made), [`Error::ExportBlocked`],
+    /// [`Error::RenderFailed`], [`Error::RenderTimedOut`], connection and refusal errors.
+    pub async fn export(&self, output: &str, progress: &dyn Progress) -> Result<ExportReport, Error> {
+        let job = self.start_export(output, progress).await?;
+        self.resume_export(job, progress).await
+    }
+
+    /// The first half of `export`: pre-checks the draft and submits it, returning the saved
+    /// job (in `Rendering`). The daemon calls this, then [`Nemo::resume_export`] in the
+    /// background.
+    ///
+    /// # Errors
+    /// As [`Nemo::export`], up to the submit.
+    pub async fn start_export(&self, output: &str, progress: &dyn Progress) -> Result<RenderJob, Error> {
+        let (project, state) = self.read_state(self.current_project().await?, progress).await?;
+        let draft = state.draft.filter(Draft::is_export_ready).ok_or(Error::NothingToExport)?;
+        self.submit(&project, &draft, output, progress).await
+    }
+
+    /// Takes a saved job to the end from wherever it stands: polls a submitted render (never
+    /// submitting it again), then downloads it.
+    ///
+    /// # Errors
+    /// [`Error::RenderFailed`], [`Error::RenderTimedOut`], download and store errors. A job
+    /// still in `Submitting` is refused with [`Error::Store`]: whether it reached the service
+    /// is unknown, and deciding that is the caller's (see the daemon).
+    pub async fn resume_export(&self, mut job: RenderJob, progress: &dyn Progress) -> Result<ExportReport, Error> {
+        let url = match &job.state {
+            JobState::Submitting => {
+                return Err(Error::Store(format!("render {} may not have been submitted", job.id)));
+            }
+            JobState::Rendering { .. } => self.await_render(&mut job, progress).await?,
+            JobState::Downloading { url } => url.clone(),
+            JobState::Done { bytes } => {
+                return Ok(ExportReport { render_id: job.id, output: job.output, bytes: *bytes, used_fallback: false });
+            }
+            JobState::Failed { reason } => {
+                return Err(Error::RenderFailed { id: job.id.clone(), reason: reason.clone() });
+            }
+            JobState::Cancelled => {
+                return Err(Error::RenderFailed { id: job.id.clone(), reason: "cancelled".into() });
+            }
+        };
+        self.download(&mut job, url, progress).await
+    }
+
+    /// Cancels a render on the service and marks the job cancelled.
+    ///
+    /// # Errors
+    /// Connection and refusal errors, [`Error::Store`].
+    pub async fn cancel_export(&self, mut job: RenderJob, progress: &dyn Progress) -> Result<RenderJob, Error> {
+        let backend = &*self.backend;
+        let id = &job.id;
+        self.call(progress, |token| async move { backend.cancel_render(&token, id).await }).await?;
+        self.set_state(&mut job, JobState::Cancelled).await?;
+        Ok(job)
+    }
+
+    /// Submits under a fresh id; on any failure, once more under another fresh id. The job is
+    /// saved in `Submitting` before each attempt.
+    async fn submit(
+        &self,
+        project: &Project,
+        draft: &Draft,
+        output: &str,
+        progress: &dyn Progress,
+    ) -> Result<RenderJob, Error> {
+        progress.report(ProgressEvent::Step("Submitting the render…".into()));
+        let now = self.clock.now();
+        let mut job = RenderJob {
+            id: self.fresh_render_id(),
+            session_id: project.session_id.clone(),
+            project: project.name.clone(),
+            output: output.to_owned(),
+            state: JobState::Submitting,
+            created: now,
+            updated: now,
+        };
+        let mut retried = false;
+        loop {
+            self.store.save_render_job(&job).await.map_err(store_error)?;
+            let request =
+                RenderRequest { id: job.id.clone(), session_id: job.session_id.clone(), draft: draft.clone() };
+            let backend = &*self.backend;
+            let request = &request;
+            match self.call(progress, |token| async move { backend.submit_render(&token, request).await }).await {
+                Ok(status) => {
+                    self.set_state(&mut job, JobState::Rendering { progress: status.progress }).await?;
+                    return Ok(job);
+                }
+                Err(error) if !retried && !matches!(error, Error::ExportBlocked | Error::NotAuthenticated { .. }) => {
+                    self.store.remove_render_job(&job.id).await.map_err(store_error)?;
+                    job.id = self.fresh_render_id();
+                    retried = true;
+                }
+                Err(error) => {
+                    self.set_state(&mut job, JobState::Failed { reason: error.to_string() }).await?;
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// `render_<unix-ms>`, never the same twice from this service (a duplicate id is an error).
+    fn fresh_render_id(&self) -> RenderId {
+        let mut last = self.last_render_ms.lock().unwrap_or_else(PoisonError::into_inner);
+        let ms = self.clock.now().unix_ms().max(*last + 1);
+        *last = ms;
+        RenderId::from_unix_ms(ms)
+    }
+
+    /// Polls until completed with a URL, failed, or the deadline; transient poll errors are
+    /// retried on the same id. Returns the result URL.
+    async fn await_render(&self, job: &mut RenderJob, progress: &dyn Progress) -> Result<Option<String>, Error> {
+        let policy = self.settings.poll;
+        let deadline = self.clock.now().plus(policy.deadline);
+        let mut wait = policy.first;
+        loop {
+            if self.clock.now().plus(wait) > deadline {
+                return Err(Error::RenderTimedOut { id: job.id.clone() });
+            }
+            self.clock.sleep(wait).await;
+            wait = policy.next(wait);
+            let backend = &*self.backend;
+            let id = &job.id;
+            match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
+                Ok(status) => {
+                    if let Some(url) = self.on_status(job, status, progress).await? {
+                        return Ok(url);
+                    }
+                }
+                Err(Error::Api(error)) if error.is_retryable() => {}
+                Err(Error::Unreachable(_) | Error::ConnectionLost(_) | Error::RateLimited { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Records a poll answer; `Some(url)` once the render is done.
+    async fn on_status(
+        &self,
+        job: &mut RenderJob,
+        status: RenderStatus,
+        progress: &dyn Progress,
+    ) -> Result<Option<Option<String>>, Error> {
+        match status.phase {
+            RenderPhase::Completed if status.output_url.is_some() => {
+                progress.report(ProgressEvent::Render { id: job.id.clone(), percent: 100 });
+                Ok(Some(status.output_url))
+            }
+            RenderPhase::Failed => {
+                let reason = status.error.unwrap_or_else(|| "no reason given".into());
+                self.set_state(job, JobState::Failed { reason: reason.clone() }).await?;
+                Err(Error::RenderFailed { id: job.id.clone(), reason })
+            }
+            _ => {
+                let percent = status.progress.min(99);
+                progress.report(ProgressEvent::Render { id: job.id.clone(), percent });
+                if job.state != (JobState::Rendering { progress: percent }) {
+                    self.set_state(job, JobState::Rendering { progress: percent }).await?;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Downloads from the result URL without the token; on failure, from the API's download
+    /// route with it.
+    async fn download(
+        &self,
+        job: &mut RenderJob,
+        url: Option<String>,
+        progress: &dyn Progress,
+    ) -> Result<ExportReport, Error> {
+        self.set_state(job, JobState::Downloading { url: url.clone() }).await?;
+        progress.report(ProgressEvent::Step(format!("Downloading to {}…", job.output)));
+        let direct = match &url {
+            Some(url) => match self.backend.download_url(url, &job.output, progress).await {
+                Ok(bytes) => Some(bytes),
+                Err(error) => {
+                    progress.report(ProgressEvent::Notice(format!(
+                        "Download from the result URL failed ({error}); trying the service's download route."
+                    )));
+                    None
+                }
+            },
+            None => None,
+        };
+        let used_fallback = direct.is_none();
+        let bytes = match direct {
+            Some(bytes) => bytes,
+            None => {
+                let backend = &*self.backend;
+                let (id, output) = (&job.id, job.output.as_str());
+                self.call(progress, |token| async move { backend.download_render(&token, id, output, progress).await })
+                    .await?
+            }
+        };
+        self.set_state(job, JobState::Done { bytes }).await?;
+        Ok(ExportReport { render_id: job.id.clone(), output: job.output.clone(), bytes, used_fallback })
+    }
+
+    async fn set_state(&self, job: &mut RenderJob, state: JobState) -> Result<(), Error> {
+        job.state = state;
+        job.updated = self.clock.now();
+        self.store.save_render_job(job).await.map_err(store_error)
+    }
+}
