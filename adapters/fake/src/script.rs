@@ -2,9 +2,10 @@
 //! between them, and the moment the edit lands on the server — shaped by the reply and by a
 //! stream fault, before anything runs.
 //!
-//! A normal turn: text deltas (the answer in three pieces), the tool call, the configured
-//! work (a heartbeat per 30 s of it), the edit, the tool result, the whole text again
-//! (not partial), then `TurnComplete`. Parts without a reason to exist are left out: no
+//! A normal turn, in the order a real agent-framework (ADK) run streams it: the tool call, the
+//! configured work (a heartbeat per 30 s of it), the edit, the tool result, then the model's
+//! answer as text deltas (three pieces), the whole text again (not partial), then
+//! `TurnComplete`. Parts without a reason to exist are left out: no
 //! text events for a silent answer, no tool events for a turn without an edit.
 
 use std::time::Duration;
@@ -56,9 +57,6 @@ pub(crate) fn build(reply: &Reply, work: Duration, fault: Option<&Fault>) -> Vec
 
 fn normal(reply: &Reply, work: Duration) -> Vec<Step> {
     let mut steps = Vec::new();
-    if let Some(text) = &reply.text {
-        steps.extend(deltas(text).into_iter().map(|delta| Step::Emit(ChatEvent::Text { text: delta, partial: true })));
-    }
     if let Some(edit) = &reply.edit {
         let (name, args) = agent::tool(edit);
         steps.push(Step::Emit(ChatEvent::ToolCall { name: name.into(), args }));
@@ -67,6 +65,7 @@ fn normal(reply: &Reply, work: Duration) -> Vec<Step> {
         steps.push(Step::Emit(ChatEvent::ToolResult { name: name.into(), result: json!({"status": "success"}) }));
     }
     if let Some(text) = &reply.text {
+        steps.extend(deltas(text).into_iter().map(|delta| Step::Emit(ChatEvent::Text { text: delta, partial: true })));
         steps.push(Step::Emit(ChatEvent::Text { text: text.clone(), partial: false }));
     }
     steps.push(Step::Emit(ChatEvent::TurnComplete));
@@ -133,17 +132,18 @@ mod tests {
     }
 
     #[test]
-    fn an_edit_turn_streams_deltas_tool_work_edit_result_text_complete() {
+    fn an_edit_turn_streams_tool_work_edit_result_deltas_text_complete() {
         let steps = build(&edit_reply(), Duration::from_secs(65), None);
         let (call, result) = (
             Step::Emit(ChatEvent::ToolCall { name: "mute_video".into(), args: json!({}) }),
             Step::Emit(ChatEvent::ToolResult { name: "mute_video".into(), result: json!({"status": "success"}) }),
         );
         let beat = [Step::Sleep(HEARTBEAT_EVERY), Step::Emit(ChatEvent::Heartbeat)];
-        let mut expected = vec![text("Muted ", true), text("it ", true), text("now.", true), call];
+        let mut expected = vec![call];
         expected.extend(beat.clone());
         expected.extend(beat);
         expected.extend([Step::Sleep(Duration::from_secs(5)), Step::Apply, result]);
+        expected.extend([text("Muted ", true), text("it ", true), text("now.", true)]);
         expected.extend([text("Muted it now.", false), Step::Emit(ChatEvent::TurnComplete)]);
         assert_eq!(steps, expected);
     }
@@ -180,7 +180,8 @@ mod tests {
             build(&edit_reply(), Duration::ZERO, Some(&Fault::DropStream { after_events, edit_applied }))
         };
         let lost = Step::Fail(ApiError::MaybeSent("stream dropped".into()));
-        assert_eq!(drop(2, false), [text("Muted ", true), text("it ", true), lost.clone()]);
+        let call = Step::Emit(ChatEvent::ToolCall { name: "mute_video".into(), args: json!({}) });
+        assert_eq!(drop(1, false), [call, lost.clone()]);
         assert_eq!(drop(0, true), [Step::Apply, lost.clone()]);
         let late = drop(5, false);
         assert_eq!(late.len(), 6);

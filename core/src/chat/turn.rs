@@ -62,6 +62,9 @@ pub struct Turn {
     message: String,
     /// How many bytes of `message` have been shown.
     released: usize,
+    /// The previous message when it was made of deltas and ended (at a tool call) before its
+    /// full text arrived: that full text may still come, and must not be shown again.
+    awaiting_full: String,
     /// A temporary-issue message that was the only text when it ended, shown at the close if
     /// no normal text follows it.
     lone_issue: Option<String>,
@@ -86,6 +89,7 @@ impl Turn {
             has_text: false,
             message: String::new(),
             released: 0,
+            awaiting_full: String::new(),
             lone_issue: None,
             tool_calls: 0,
         }
@@ -104,18 +108,23 @@ impl Turn {
         }
         match event {
             ChatEvent::Text { text, partial: true } => {
+                if self.message.is_empty() {
+                    self.awaiting_full.clear();
+                }
                 self.message.push_str(text);
                 if !could_be_temporary_issue(&self.message) {
                     self.release_sentences(&mut out);
                 }
             }
             ChatEvent::Text { text, partial: false } => {
+                let text = self.unseen_part_of_full_text(text);
                 if let Some(missing) = text.strip_prefix(self.message.as_str()) {
                     self.message.push_str(missing);
                 }
                 self.end_message(&mut out);
             }
             ChatEvent::ToolCall { name, .. } => {
+                self.awaiting_full.clone_from(&self.message);
                 self.end_message(&mut out);
                 self.tool_calls += 1;
                 out.push(TurnOutput::Activity(activity_label(name)));
@@ -181,6 +190,20 @@ impl Turn {
     }
 
     /// Shows the complete sentences of the current message not shown yet.
+    /// A full text that repeats a message whose deltas were already shown before a tool call
+    /// interrupted it adds only what those deltas lacked.
+    fn unseen_part_of_full_text<'t>(&mut self, text: &'t str) -> &'t str {
+        let previous = mem::take(&mut self.awaiting_full);
+        if !self.message.is_empty() || previous.is_empty() {
+            return text;
+        }
+        match text.strip_prefix(previous.as_str()) {
+            Some(rest) => rest,
+            None if previous.starts_with(text) => "",
+            None => text,
+        }
+    }
+
     fn release_sentences(&mut self, out: &mut Vec<TurnOutput>) {
         while let Some(len) = sentence_len(&self.message[self.released..]) {
             self.release(self.released + len, out);
@@ -388,6 +411,16 @@ mod tests {
     #[test]
     fn full_text_differing_from_the_deltas_is_not_shown_again() {
         check(&[delta(0, "Adding the title"), full(1, "Added the title."), close(2)], &[text("Adding the title")]);
+    }
+
+    #[test]
+    fn full_text_after_a_tool_call_does_not_repeat_the_deltas_before_it() {
+        let steps = [delta(1, "Added music. "), tool(2, "add_music"), full(3, "Added music. ")];
+        check(&steps, &[text("Added music. "), editing("add_music")]);
+        let extended = [delta(1, "Added music. "), tool(2, "add_music"), full(3, "Added music. Enjoy.")];
+        assert_eq!(texts(&run(&extended).1), "Added music. Enjoy.");
+        let other = [delta(1, "One. "), tool(2, "x"), full(3, "Two.")];
+        assert_eq!(texts(&run(&other).1), "One. Two.");
     }
 
     #[test]

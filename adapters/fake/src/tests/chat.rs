@@ -44,7 +44,7 @@ fn a_title_is_added_silently() {
 }
 
 #[test]
-fn music_is_answered_in_deltas_then_the_whole_text_with_a_gui_phrase() {
+fn music_is_answered_after_its_tool_in_deltas_then_the_whole_text_with_a_gui_phrase() {
     let h = Harness::new();
     let p = h.project_with_video(1);
     let events = h.turn(&p, "add background music");
@@ -55,13 +55,13 @@ fn music_is_answered_in_deltas_then_the_whole_text_with_a_gui_phrase() {
     assert_eq!(whole, [&(MUSIC_ANSWER.to_owned(), false)]);
     let n = deltas.len();
     assert_eq!(
-        events[n..],
-        [
-            tool_call("add_background_music", json!({"track": "Lo-fi"})),
-            tool_result("add_background_music"),
-            ChatEvent::Text { text: MUSIC_ANSWER.into(), partial: false },
-            ChatEvent::TurnComplete
-        ]
+        events[..2],
+        [tool_call("add_background_music", json!({"track": "Lo-fi"})), tool_result("add_background_music")]
+    );
+    assert!(events[2..2 + n].iter().all(|e| matches!(e, ChatEvent::Text { partial: true, .. })));
+    assert_eq!(
+        events[2 + n..],
+        [ChatEvent::Text { text: MUSIC_ANSWER.into(), partial: false }, ChatEvent::TurnComplete]
     );
     assert_eq!(
         h.draft(&p).pointer("/t/1"),
