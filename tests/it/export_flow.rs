@@ -1,0 +1,140 @@
+//! The export use case against the fake: pre-check, `render_<ms>` ids, the poll schedule,
+//! the download and its fallback, failures and the deadline.
+
+use std::time::Duration;
+
+use nemo_core::error::{ApiError, Error};
+use nemo_core::model::JobState;
+use nemo_core::service::{PollPolicy, Settings};
+use nemo_fake::{Endpoint, Fault};
+
+use crate::support::{START, World, secs};
+
+fn temp_output(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("nemo-it-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("out.mp4").to_string_lossy().into_owned()
+}
+
+#[tokio::test]
+async fn export_needs_a_track_with_segments_and_sends_no_render_request() {
+    let world = World::new();
+    world.nemo.new_project("empty", &world.progress).await.unwrap();
+
+    let error = world.nemo.export(&temp_output("empty"), &world.progress).await.unwrap_err();
+
+    assert_eq!(error, Error::NothingToExport);
+    assert_eq!(error.exit().code(), 6);
+    assert!(world.calls_to(Endpoint::SubmitRender).is_empty());
+}
+
+#[tokio::test]
+async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() {
+    let world = World::new();
+    world.project_with_clip().await;
+    let output = temp_output("ok");
+
+    let report = world.nemo.export(&output, &world.progress).await.unwrap();
+
+    assert_eq!(report.render_id.as_str(), format!("render_{}", START.unix_ms()));
+    assert!(!report.used_fallback);
+    assert_eq!(std::fs::metadata(&output).unwrap().len(), report.bytes);
+    assert!(!std::path::Path::new(&format!("{output}.part")).exists());
+    let waits = world.sleeps();
+    assert_eq!(waits[..3], [secs(2.0), secs(3.0), secs(4.5)], "2 s, growing ×1.5");
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
+    let jobs = world.nemo.jobs().await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].state, JobState::Done { bytes: report.bytes });
+}
+
+#[test]
+fn the_poll_wait_grows_to_a_15_second_cap() {
+    let policy = PollPolicy::default();
+    let mut wait = policy.first;
+    let mut waits = vec![wait];
+    for _ in 0..6 {
+        wait = policy.next(wait);
+        waits.push(wait);
+    }
+    assert_eq!(waits, [secs(2.0), secs(3.0), secs(4.5), secs(6.75), secs(10.125), secs(15.0), secs(15.0)]);
+}
+
+#[tokio::test]
+async fn a_submit_failure_retries_once_with_a_new_id() {
+    let world = World::new();
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::Fail(ApiError::MaybeSent("reset".into())));
+
+    let report = world.nemo.export(&temp_output("retry"), &world.progress).await.unwrap();
+
+    let submits = world.calls_to(Endpoint::SubmitRender);
+    assert_eq!(submits.len(), 2);
+    assert_ne!(submits[0].detail, submits[1].detail, "a new id for the retry");
+    assert_eq!(report.render_id.as_str(), submits[1].detail);
+}
+
+#[tokio::test]
+async fn transient_poll_errors_are_retried_on_the_same_id() {
+    let world = World::new();
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::status(503, "busy")));
+    world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::NotSent("refused".into())));
+
+    let report = world.nemo.export(&temp_output("poll"), &world.progress).await.unwrap();
+
+    assert_eq!(world.sleeps(), [secs(2.0), secs(3.0), secs(4.5)], "two failed polls, then the answer");
+    let polls = world.calls_to(Endpoint::RenderStatus);
+    assert_eq!(polls.len(), 2, "the 503 and the answer reached the service; the refused connection did not");
+    assert!(polls.iter().all(|c| c.detail == report.render_id.as_str()), "always the same id");
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "never submitted again");
+}
+
+#[tokio::test]
+async fn a_failed_render_exits_9() {
+    let world = World::new();
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::RenderFails { reason: "encoder crashed".into() });
+
+    let error = world.nemo.export(&temp_output("fail"), &world.progress).await.unwrap_err();
+
+    assert!(matches!(&error, Error::RenderFailed { reason, .. } if reason.contains("encoder crashed")), "{error:?}");
+    assert_eq!(error.exit().code(), 9);
+}
+
+#[tokio::test]
+async fn a_render_past_the_deadline_times_out_with_exit_8() {
+    let poll = PollPolicy { deadline: Duration::from_secs(60), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
+
+    let error = world.nemo.export(&temp_output("stall"), &world.progress).await.unwrap_err();
+
+    assert!(matches!(error, Error::RenderTimedOut { .. }));
+    assert_eq!(error.exit().code(), 8);
+    assert!(world.sleeps().iter().sum::<Duration>() <= Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn completed_without_a_url_keeps_polling() {
+    let world = World::new();
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::NoOutputUrl { polls: 2 });
+
+    world.nemo.export(&temp_output("nourl"), &world.progress).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cdn_failure_falls_back_to_the_download_route() {
+    let world = World::new();
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::DownloadUrl, Fault::CdnDown);
+    let output = temp_output("cdn");
+
+    let report = world.nemo.export(&output, &world.progress).await.unwrap();
+
+    assert!(report.used_fallback);
+    assert_eq!(world.calls_to(Endpoint::DownloadRender).len(), 1);
+    assert_eq!(std::fs::metadata(&output).unwrap().len(), report.bytes);
+}
