@@ -3,5 +3,6 @@
 
 mod error_table;
 mod export_flow;
+mod store_failures;
 mod support;
 mod turn_rules;
