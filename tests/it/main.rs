@@ -1,6 +1,7 @@
 //! The one integration test binary of the workspace (matklad's "one test binary" layout):
 //! every module here links into `it`, which builds once.
 
+mod contract;
 mod error_table;
 mod export_flow;
 mod store_failures;
