@@ -11,7 +11,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci     format check, clippy -D warnings, every test, and the core's dependency check
+  ci     format check, clippy -D warnings, the core's dependency check, docs without broken
+         links, and every test
   deps   only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
 ";
 
@@ -42,6 +43,7 @@ fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--", "--check"])?;
     cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     check_core_dependencies()?;
+    cargo_with_env(&["doc", "--workspace", "--no-deps", "--locked"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     cargo(&["test", "--workspace", "--locked"])
 }
 
@@ -69,8 +71,16 @@ fn check_core_dependencies() -> Result<(), String> {
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_with_env(args, &[])
+}
+
+fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     eprintln!("xtask: cargo {}", args.join(" "));
-    let status = Command::new(cargo_bin()).args(args).status().map_err(|e| format!("could not run cargo: {e}"))?;
+    let status = Command::new(cargo_bin())
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed", args.join(" "))) }
 }
 
