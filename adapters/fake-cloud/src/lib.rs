@@ -1,0 +1,2 @@
+//! `nemo-fake-cloud`: the in-memory fake NemoVideo served over HTTP on loopback.
+#![warn(missing_docs)]

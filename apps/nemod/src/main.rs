@@ -1,0 +1,2 @@
+//! `nemod`: the NemoVideo daemon.
+fn main() {}
