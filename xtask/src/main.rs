@@ -1,26 +1,30 @@
 //! `cargo xtask <task>`: the one entry point for the repository's automation (no Makefile, no
 //! shell zoo). Std only, so it builds in a second.
 
-use std::env;
-use std::process::{Command, ExitCode};
+mod bench;
+mod cargo;
+mod ci;
 
-/// Crates the pure core must never depend on (normal dependencies).
-const FORBIDDEN_IN_CORE: &[&str] = &["tokio", "reqwest", "hyper", "nemo-fake", "nemo-http"];
+use std::env;
+use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci     format check, clippy -D warnings, the core's dependency check, docs without broken
-         links, and every test
-  deps   only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
+  ci       format check, clippy -D warnings, the core's dependency check, docs without broken
+           links, and every test
+  deps     only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
+  bench    every benchmark, side by side with what a user would otherwise run (curl), written
+           to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
 ";
 
 fn main() -> ExitCode {
-    let task = env::args().nth(1);
-    let result = match task.as_deref() {
-        Some("ci") => ci(),
-        Some("deps") => check_core_dependencies(),
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci::ci(),
+        Some("deps") => ci::check_core_dependencies(),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -37,53 +41,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn ci() -> Result<(), String> {
-    cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
-    check_core_dependencies()?;
-    cargo_with_env(&["doc", "--workspace", "--no-deps", "--locked"], &[("RUSTDOCFLAGS", "-D warnings")])?;
-    cargo(&["test", "--workspace", "--locked"])
-}
-
-/// Fails if `nemo-core`'s normal dependency tree holds any forbidden crate.
-fn check_core_dependencies() -> Result<(), String> {
-    let output = Command::new(cargo_bin())
-        .args(["tree", "--package", "nemo-core", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
-        .output()
-        .map_err(|e| format!("could not run cargo tree: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    let tree = String::from_utf8_lossy(&output.stdout);
-    let offenders: Vec<&str> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| FORBIDDEN_IN_CORE.contains(name))
-        .collect();
-    if offenders.is_empty() {
-        println!("xtask: nemo-core depends on none of {}", FORBIDDEN_IN_CORE.join(", "));
-        Ok(())
-    } else {
-        Err(format!("nemo-core must stay pure, but depends on: {}", offenders.join(", ")))
-    }
-}
-
-fn cargo(args: &[&str]) -> Result<(), String> {
-    cargo_with_env(args, &[])
-}
-
-fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    eprintln!("xtask: cargo {}", args.join(" "));
-    let status = Command::new(cargo_bin())
-        .args(args)
-        .envs(env.iter().copied())
-        .status()
-        .map_err(|e| format!("could not run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed", args.join(" "))) }
-}
-
-fn cargo_bin() -> String {
-    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
