@@ -63,3 +63,34 @@ impl Store for ScopedStore {
         self.inner.remove_render_job(id).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures::executor::block_on;
+    use nemo_core::ids::TaskId;
+    use nemo_core::time::Timestamp;
+
+    use super::*;
+    use crate::FileStore;
+
+    #[test]
+    fn the_current_project_stays_in_the_scope_and_the_rest_is_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared: Arc<dyn Store> = Arc::new(FileStore::new(dir.path().join("c"), dir.path().join("s")));
+        let project = Project {
+            name: "a".into(),
+            task_id: TaskId::parse("t1").unwrap(),
+            session_id: SessionId::parse("s1").unwrap(),
+            created: Timestamp::from_unix_ms(0),
+            last_draft: None,
+        };
+        block_on(async {
+            let scoped = ScopedStore::new(shared.clone(), None);
+            scoped.save_project(&project).await.unwrap();
+            scoped.set_current_project(&project.session_id).await.unwrap();
+            assert_eq!(scoped.current_project().await.unwrap(), Some(project.session_id.clone()));
+            assert_eq!(shared.current_project().await.unwrap(), None);
+            assert_eq!(shared.projects().await.unwrap(), [project]);
+        });
+    }
+}

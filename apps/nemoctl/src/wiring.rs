@@ -8,6 +8,7 @@ use nemo_core::ids::SessionId;
 use nemo_core::ports::{Backend, Clock, Store};
 use nemo_core::service::{Nemo, Settings};
 use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
+use nemo_http::{HttpBackend, HttpConfig};
 use nemo_storage::{FileStore, ScopedStore};
 use nemo_system::SystemClock;
 
@@ -69,9 +70,12 @@ fn offline(clock: &Arc<dyn Clock>) -> (Arc<dyn Backend>, Arc<dyn Store>) {
     (Arc::new(FakeBackend::new(clock.clone(), config)), Arc::new(MemoryStore::new()))
 }
 
-/// The real service over HTTP: arrives with the `nemo-http` adapter.
-fn cloud(_config: &Config, _clock: &Arc<dyn Clock>) -> Result<Arc<dyn Backend>, CliError> {
-    Err(CliError::Unavailable("cloud"))
+/// The real service (or anything speaking its wire contract, such as the fake cloud) over
+/// HTTP, attributed to the chosen profile.
+fn cloud(config: &Config, clock: &Arc<dyn Clock>) -> Result<Arc<dyn Backend>, CliError> {
+    let http = HttpConfig::new(config.api_url.clone(), config.attribution.clone());
+    let backend = HttpBackend::new(http, clock.clone()).map_err(|e| CliError::Config(e.to_string()))?;
+    Ok(Arc::new(backend))
 }
 
 fn file_store(config: &Config) -> Arc<dyn Store> {

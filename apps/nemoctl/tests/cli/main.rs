@@ -121,7 +121,7 @@ fn chat_without_a_terminal_reads_one_message_per_line() {
 #[test]
 fn help_matches_its_snapshot() {
     let h = Harness::new();
-    let out = h.run(&["--help"]);
+    let out = h.cmd(&["--help"]).env_remove("NEMO_API_URL").output_checked();
     out.check_exit(0);
     support::check_snapshot("help.txt", &out.stdout);
 }
@@ -215,14 +215,23 @@ fn the_token_never_appears_in_any_output() {
 }
 
 #[test]
+fn the_cloud_backend_reports_an_unreachable_service_with_exit_10() {
+    let h = Harness::new();
+    let out = h.run(&["--json", "credits"]);
+    out.check_exit(10);
+    let error = out.json_lines().pop().unwrap();
+    assert_eq!((error["event"].as_str(), error["code"].as_u64()), (Some("error"), Some(10)));
+    assert!(out.stderr.contains("NEMO_API_URL"), "{}", out.stderr);
+    h.run(&["--api-url", "not a url", "credits"]).check_exit(1);
+}
+
+#[test]
 fn backends_not_in_this_build_say_so() {
     let h = Harness::new();
-    for args in [&["credits"][..], &["--backend", "daemon", "credits"]] {
-        let out = h.run(args);
-        out.check_exit(1);
-        assert!(out.stderr.contains("not available in this build"), "{}", out.stderr);
-        assert!(out.stderr.contains("--offline"), "{}", out.stderr);
-    }
+    let out = h.run(&["--backend", "daemon", "credits"]);
+    out.check_exit(1);
+    assert!(out.stderr.contains("not available in this build"), "{}", out.stderr);
+    assert!(out.stderr.contains("--offline"), "{}", out.stderr);
     let out = h.run(&["--offline", "export", "--detach"]);
     out.check_exit(1);
     assert!(out.stderr.contains("nemod"), "{}", out.stderr);

@@ -11,6 +11,9 @@ use serde_json::Value;
 /// A fake token no output may contain.
 pub const TOKEN: &str = "nmv_usr_SECRET_never_print_me";
 
+/// A loopback port where nothing listens.
+pub const UNREACHABLE: &str = "http://127.0.0.1:9";
+
 /// A fresh world for one test.
 pub struct Harness {
     dir: tempfile::TempDir,
@@ -64,6 +67,8 @@ impl Harness {
             .env("NEMO_STATE_DIR", self.dir.path().join("state"))
             .env("HOME", self.dir.path())
             .env("LANG", "C")
+            // Never the live service: the cloud backend, when a test reaches it, gets a refusal.
+            .env("NEMO_API_URL", UNREACHABLE)
             .current_dir(self.dir.path().join("work"))
             .args(args)
             .stdin(Stdio::null());
