@@ -67,7 +67,7 @@ impl Reporter {
                 "hint": error.hint(),
             }));
         }
-        eprintln!("error: {}\n  {}", error.message(), error.hint());
+        eprintln!("{}error: {}\n  {}", self.prefix(), error.message(), error.hint());
     }
 
     fn line(&self, mut value: Value) {
