@@ -1,45 +1,86 @@
-//! The command line, as clap parses it: global options and one variant per command.
+//! The command line, as clap parses it: global options and one variant per command. Raw
+//! values only; `config.rs` turns them into a validated [`crate::config::Config`].
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// nemoctl drives NemoVideo, the cloud service that edits raw footage into finished MP4s from
-/// plain instructions. `--offline` runs everything locally with the embedded backend: no
-/// account, no network.
+/// plain instructions.
+///
+/// `--offline` runs everything in-process on the embedded backend: no account, no network.
+/// Its state lives in memory and lasts one command, so `edit` (which does everything in one
+/// command) is the offline main job.
 #[derive(Debug, Parser)]
 #[command(name = "nemoctl", version, about, long_about = None)]
-#[command(after_help = "Example:\n  nemoctl --offline edit clip.mp4 -p \"add a title 'Hello'\" -o out.mp4")]
+#[command(after_help = "Examples:\n  \
+    nemoctl --offline edit clip.mp4 -p \"add a title 'Hello'\" -o out.mp4\n  \
+    nemoctl new trip && nemoctl upload clip.mp4 && nemoctl chat \"trim the pauses\" && nemoctl export\n\n\
+    Exit codes: 0 ok, 1 failure, 2 usage, 3 not authenticated, 4 out of credits, 5 export not \
+    allowed, 6 input refused, 7 rate limited, 8 timed out, 9 render failed, 10 unreachable.\n\
+    Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR, NEMO_STATE_DIR.")]
 pub struct Cli {
-    /// Which backend to use.
-    #[arg(long, global = true, value_enum, env = "NEMO_BACKEND", default_value = "cloud")]
-    pub backend: BackendKind,
-
-    /// Short for `--backend offline`: the embedded backend, no account, no network.
-    #[arg(long, global = true)]
-    pub offline: bool,
-
-    /// Print one JSON object per line on stdout (progress events, then the result).
-    #[arg(long, global = true)]
-    pub json: bool,
-
-    /// Print nothing but results and errors.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
+    /// The global options.
+    #[command(flatten)]
+    pub global: Global,
 
     /// The command.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The NemoVideo API [default: https://mega-api-prod.nemovideo.ai]
+    #[arg(long, global = true, env = "NEMO_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+
+    /// The web site, for browser links [default: https://nemovideo.com]
+    #[arg(long, global = true, env = "NEMO_WEB_URL", value_name = "URL")]
+    pub web_url: Option<String>,
+
+    /// Which backend to use [default: cloud]
+    #[arg(long, global = true, value_enum, env = "NEMO_BACKEND")]
+    pub backend: Option<BackendKind>,
+
+    /// Short for `--backend offline`: no account, no network; its state lasts one command
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// The attribution profile (see `nemoctl skills`) [default: nemoctl]
+    #[arg(long, global = true, env = "NEMO_SKILL", value_name = "NAME")]
+    pub skill: Option<String>,
+
+    /// Work on this project for this command only, without switching
+    #[arg(long, global = true, env = "NEMO_PROJECT", value_name = "NAME|ID")]
+    pub project: Option<String>,
+
+    /// Print one JSON object per line on stdout: progress events, then a `done` or `error`
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Hide progress
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Say more about what is happening (never the token)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Language for new sessions [default: from LANG, else en]
+    #[arg(long, global = true, value_name = "CODE")]
+    pub lang: Option<String>,
+}
+
 /// The backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendKind {
-    /// The real NemoVideo API over HTTPS.
+    /// The real NemoVideo API over HTTPS
     Cloud,
-    /// The embedded backend, in-process.
+    /// The embedded backend, in-process; state lasts one command
     Offline,
-    /// Through a running nemod.
+    /// Through a running nemod
     Daemon,
 }
 
@@ -57,18 +98,110 @@ impl BackendKind {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The quick edit: new project, upload, one instruction, wait, export, download.
+    /// Make sure a token exists (NEMO_TOKEN, the stored one, or a free anonymous one)
+    Login,
+    /// Forget the stored token (the client id stays)
+    Logout,
+    /// Create a project (a session), make it current, print its id and browser link
+    New {
+        /// Its name
+        #[arg(default_value = "untitled")]
+        name: String,
+    },
+    /// List saved projects (the current one starred)
+    Projects,
+    /// Switch the current project
+    Use {
+        /// A project name (the newest of that name) or session id
+        #[arg(value_name = "NAME|ID")]
+        project: String,
+    },
+    /// Say something to the editor; "export", "credits", "status" and "upload FILE" run here
+    ///
+    /// Without MESSAGE on a terminal: an interactive session (Ctrl-C cancels a wait, never
+    /// re-sends; Ctrl-D quits). Without a terminal: one message per line of stdin.
+    Chat {
+        /// The message
+        message: Option<String>,
+    },
+    /// Check and upload media files or URLs to the current project
+    Upload {
+        /// Files (mp4, mov, avi, webm, mkv; jpg, png, gif, webp; mp3, wav, m4a, aac) or URLs
+        #[arg(required = true, value_name = "PATH|URL")]
+        sources: Vec<String>,
+    },
+    /// The timeline summary of the current project
+    Tracks,
+    /// The credit balance: available, frozen, total
+    Credits,
+    /// Render the current project and download it
+    Export {
+        /// Where to write the video [default: ./<project>.mp4]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Hand the job to nemod and return at once
+        #[arg(long)]
+        detach: bool,
+    },
+    /// Render jobs and their states
+    Jobs,
+    /// Print the browser link of the current project
+    Open,
+    /// The quick edit: new project, upload, one instruction, wait, export, download
     Edit {
-        /// The media files to edit (mp4, mov, avi, webm, mkv; images; audio).
-        #[arg(required = true)]
+        /// The media files to edit
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The instruction, in plain words ("add a title 'Hello'").
-        #[arg(short, long)]
+        /// The instruction, in plain words ("add a title 'Hello'")
+        #[arg(short, long, value_name = "TEXT")]
         prompt: String,
-        /// Where to write the result [default: ./<first file's name>-edited.mp4].
-        #[arg(short, long)]
+        /// Where to write the result [default: ./<first file's name>-edited.mp4]
+        #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Show the credit balance: available, frozen, total.
-    Credits,
+    /// Many quick edits from a TOML or JSON file, each its own project and render
+    ///
+    /// JSON: a list of {"files": [...], "prompt": "...", "output": "..."}. TOML: [[edit]]
+    /// tables with the same keys. Relative paths are relative to SPEC's folder.
+    Batch {
+        /// The spec file
+        spec: PathBuf,
+        /// How many edits run at once
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+        jobs: u16,
+    },
+    /// Read or change settings in config.toml
+    Config {
+        /// What to do
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// List the attribution profiles (`--skill NAME`)
+    Skills,
+    /// Print SKILL.md: how an AI agent should use nemoctl
+    Guide,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the value in effect (flag > env > config.toml > default)
+    Get {
+        /// api_url, web_url, backend, skill, lang or output_dir
+        key: String,
+    },
+    /// Store a value in config.toml (an empty VALUE removes it)
+    Set {
+        /// api_url, web_url, backend, skill, lang or output_dir
+        key: String,
+        /// The value
+        value: String,
+    },
+    /// Print where config.toml is
+    Path,
 }

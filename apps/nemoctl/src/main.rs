@@ -1,117 +1,68 @@
-//! `nemoctl`: glue only — parse the command line, wire the adapters, call the core's use
-//! cases, print the result and map errors to the exit codes of the product spec.
+//! `nemoctl`: glue only — parse the command line, resolve the settings, wire the adapters,
+//! call the core's use cases, print the result and map failures to the product's exit codes.
 
 mod cli;
+mod commands;
+mod config;
+mod failure;
 mod report;
+mod wiring;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Parser;
-use nemo_core::error::{Error, Exit};
-use nemo_core::ports::{Backend, Clock, Store};
-use nemo_core::service::{Nemo, Settings, check_file};
-use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
-use nemo_system::SystemClock;
-use serde_json::json;
 
-use crate::cli::{BackendKind, Cli, Command};
+use crate::cli::{Cli, Command, ConfigAction};
+use crate::config::Env;
+use crate::failure::CliError;
 use crate::report::Reporter;
-
-type Service = Nemo<dyn Backend, dyn Clock, dyn Store>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let reporter = Reporter { json: cli.json, quiet: cli.quiet };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: could not start the async runtime: {error}");
-            return ExitCode::from(Exit::Failure.code());
-        }
-    };
-    let backend = if cli.offline { BackendKind::Offline } else { cli.backend };
-    let Some(nemo) = service(backend) else {
-        eprintln!(
-            "error: this build has no {} backend yet (it arrives with the HTTP adapter and nemod)\n  \
-             Run with --offline to use the embedded backend.",
-            backend.name()
-        );
-        return ExitCode::from(Exit::Failure.code());
-    };
-    match runtime.block_on(run(&nemo, cli.command, reporter)) {
+    let reporter = Reporter::new(cli.global.json, cli.global.quiet);
+    match run(cli, &reporter) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             reporter.error(&error);
-            ExitCode::from(error.exit().code())
+            ExitCode::from(error.exit_code())
         }
     }
 }
 
-async fn run(nemo: &Service, command: Command, reporter: Reporter) -> Result<(), Error> {
-    match command {
-        Command::Edit { files, prompt, output } => edit(nemo, &files, &prompt, output, reporter).await,
-        Command::Credits => {
-            let credits = nemo.credits(&reporter).await?;
-            let text = format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total);
-            reporter.result(
-                &text,
-                json!({"available": credits.available, "frozen": credits.frozen, "total": credits.total}),
-            );
-            Ok(())
+fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
+    // Commands that need neither settings nor a backend.
+    match &cli.command {
+        Command::Completions { shell } => return commands::local::completions(*shell),
+        Command::Guide => return commands::local::guide(reporter),
+        Command::Skills => return commands::local::skills(reporter),
+        Command::Config { action: ConfigAction::Path } => {
+            return commands::local::config_path(&Env::from_process(), reporter);
         }
+        _ => {}
     }
-}
-
-/// Wires the chosen backend with the system clock and a store; `None` for a backend this
-/// build does not have yet.
-fn service(backend: BackendKind) -> Option<Service> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    match backend {
-        BackendKind::Offline => {
-            // Renders finish within the first poll, so an offline export takes about 2 s.
-            let config = FakeConfig { render_duration: Duration::from_secs(1), ..FakeConfig::default() };
-            let backend: Arc<dyn Backend> = Arc::new(FakeBackend::new(clock.clone(), config));
-            let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-            Some(Nemo::new(backend, clock, store, Settings::default()))
-        }
-        BackendKind::Cloud | BackendKind::Daemon => None,
+    let config = config::resolve(&cli.global, &Env::from_process())?;
+    if config.verbose {
+        eprintln!(
+            "nemoctl: backend {}, api {}, web {}, skill {} ({}), platform {}, lang {}, config {}, state {}, token {}",
+            config.backend.name(),
+            config.api_url,
+            config.web_url,
+            config.profile.name,
+            config.profile.version,
+            config.attribution.platform,
+            config.lang,
+            config.config_dir.display(),
+            config.state_dir.display(),
+            if config.env_token.is_some() { "from NEMO_TOKEN" } else { "stored or anonymous" },
+        );
     }
-}
-
-/// The quick edit: new project, upload, one instruction, export, download.
-async fn edit(
-    nemo: &Service,
-    files: &[PathBuf],
-    prompt: &str,
-    output: Option<PathBuf>,
-    reporter: Reporter,
-) -> Result<(), Error> {
-    let sources = files
-        .iter()
-        .map(|file| {
-            let size = std::fs::metadata(file).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
-            check_file(&file.to_string_lossy(), size)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let stem = files.first().and_then(|f| f.file_stem()).map_or("project".into(), |s| s.to_string_lossy().into_owned());
-    let output = output.unwrap_or_else(|| Path::new(".").join(format!("{stem}-edited.mp4")));
-    let output = output.to_string_lossy().into_owned();
-
-    nemo.new_project(&stem, &reporter).await?;
-    nemo.upload(&sources, &reporter).await?;
-    let turn = nemo.chat(prompt, &reporter).await?;
-    let export = nemo.export(&output, &reporter).await?;
-    reporter.result(
-        &format!("{} ({} bytes)", export.output, export.bytes),
-        json!({
-            "output": export.output,
-            "render_id": export.render_id.as_str(),
-            "bytes": export.bytes,
-            "changes": turn.changes,
-        }),
-    );
-    Ok(())
+    if let Command::Config { action } = &cli.command {
+        return commands::local::config(action, &config, reporter);
+    }
+    let wiring = wiring::wire(&config)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Config(format!("could not start the async runtime: {e}")))?;
+    runtime.block_on(commands::run(cli.command, &config, &wiring, reporter))
 }

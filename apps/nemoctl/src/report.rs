@@ -1,88 +1,189 @@
-//! What the user sees: progress on stderr (or JSON lines on stdout with `--json`), results on
-//! stdout, errors with what to do next.
+//! What the user sees. Results on stdout; progress, warnings and errors on stderr (progress
+//! only when stderr is a terminal, never under `-q`); with `--json`, one JSON object per line
+//! on stdout: `{"event":"progress",...}`, then `{"event":"done",...}` or
+//! `{"event":"error","code":N,"message":...,"hint":...}`. nemoctl uses no colour, so
+//! `NO_COLOR` is honoured trivially.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
-use nemo_core::error::Error;
 use nemo_core::ports::{Progress, ProgressEvent};
 use serde_json::{Value, json};
 
+use crate::failure::CliError;
+
 /// How output is shaped.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Reporter {
-    /// JSON lines on stdout.
-    pub json: bool,
-    /// No progress at all.
-    pub quiet: bool,
+    json: bool,
+    quiet: bool,
+    terminal: bool,
+    /// Batch entries label their progress (`[2] …`, `"item": 2`).
+    item: Option<usize>,
 }
 
 impl Reporter {
-    /// Prints a result: `text` for people, `value` (with `"event": "done"`) for `--json`.
-    pub fn result(&self, text: &str, mut value: Value) {
+    /// A reporter for `--json` / `-q`, looking at whether stderr is a terminal.
+    pub fn new(json: bool, quiet: bool) -> Self {
+        Self { json, quiet, terminal: std::io::stderr().is_terminal(), item: None }
+    }
+
+    /// The same reporter for batch entry `item`.
+    pub fn for_item(&self, item: usize) -> Self {
+        Self { item: Some(item), ..self.clone() }
+    }
+
+    /// Whether output is JSON lines.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Prints a result: `text` for people, `value` (as `"event": "done"`) for `--json`.
+    pub fn done(&self, text: &str, value: Value) {
         if self.json {
+            let mut value = value;
+            if !value.is_object() {
+                value = json!({ "result": value });
+            }
             value["event"] = json!("done");
-            emit_line(&value.to_string());
-        } else {
-            emit_line(text);
+            self.line(value);
+        } else if !text.is_empty() {
+            out(text);
         }
     }
 
-    /// Prints an error: what happened and what to do.
-    pub fn error(&self, error: &Error) {
+    /// A warning on stderr (or a `notice` progress event), shown even when stderr is not a
+    /// terminal, hidden by `-q`.
+    pub fn warn(&self, text: &str) {
+        self.report(ProgressEvent::Notice(text.to_owned()));
+    }
+
+    /// Prints a failure: what happened and what to do.
+    pub fn error(&self, error: &CliError) {
         if self.json {
-            let value = json!({"event": "error", "exit": error.exit().code(), "message": error.to_string(), "hint": error.hint()});
-            emit_line(&value.to_string());
+            self.line(json!({
+                "event": "error",
+                "code": error.exit_code(),
+                "message": error.message(),
+                "hint": error.hint(),
+            }));
         }
-        eprintln!("error: {error}\n  {}", error.hint());
+        eprintln!("{}error: {}\n  {}", self.prefix(), error.message(), error.hint());
+    }
+
+    fn line(&self, mut value: Value) {
+        if let (Some(item), Some(object)) = (self.item, value.as_object_mut()) {
+            object.insert("item".into(), json!(item));
+        }
+        out(&value.to_string());
+    }
+
+    fn prefix(&self) -> String {
+        self.item.map_or_else(String::new, |i| format!("[{i}] "))
     }
 }
 
-fn emit_line(line: &str) {
+fn out(line: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout (`nemoctl … | head`) is not worth a panic.
     let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
 }
 
 impl Progress for Reporter {
     fn report(&self, event: ProgressEvent) {
         if self.json {
-            emit_line(&progress_json(&event).to_string());
+            if !self.quiet || matches!(event, ProgressEvent::AgentText(_)) {
+                let mut value = progress_json(&event);
+                value["event"] = json!("progress");
+                self.line(value);
+            }
             return;
         }
-        if self.quiet {
-            return;
-        }
+        let prefix = self.prefix();
         match event {
-            ProgressEvent::AgentText(text) => emit_line(text.trim_end()),
-            ProgressEvent::Notice(text) => eprintln!("{text}"),
-            ProgressEvent::Step(text) | ProgressEvent::Activity(text) => eprintln!("… {text}"),
-            ProgressEvent::StillWorking { elapsed } => eprintln!("⏳ Still working… ({} min)", elapsed.as_secs() / 60),
-            ProgressEvent::Waiting { reason, duration } => eprintln!("… {reason}: waiting {} s", duration.as_secs()),
-            ProgressEvent::Render { percent, .. } => eprintln!("… rendering {percent}%"),
-            ProgressEvent::Upload { .. } | ProgressEvent::Download { .. } => {}
+            // The editor's reply is a result, not progress.
+            ProgressEvent::AgentText(text) => out(&format!("{prefix}{}", text.trim_end())),
+            ProgressEvent::Notice(text) if !self.quiet => eprintln!("{prefix}{text}"),
+            _ if self.quiet || !self.terminal => {}
+            ProgressEvent::Step(text) | ProgressEvent::Activity(text) => eprintln!("{prefix}… {text}"),
+            ProgressEvent::StillWorking { elapsed } => {
+                eprintln!("{prefix}⏳ Still working… ({} min)", elapsed.as_secs() / 60);
+            }
+            ProgressEvent::Waiting { reason, duration } => {
+                eprintln!("{prefix}… {reason}: waiting {} s", duration.as_secs());
+            }
+            ProgressEvent::Render { percent, .. } => eprintln!("{prefix}… rendering {percent}%"),
+            ProgressEvent::Upload { name, sent, total } => {
+                eprint!("\r{prefix}… {name} {}%", percent(sent, Some(total)));
+                if sent >= total {
+                    eprintln!();
+                }
+            }
+            ProgressEvent::Download { received, total } => {
+                eprint!("\r{prefix}… downloaded {}", human_bytes(received));
+                if total.is_some_and(|t| received >= t) {
+                    eprintln!();
+                }
+            }
+            ProgressEvent::Notice(_) => {}
         }
     }
 }
 
-/// One progress event as a JSON object.
+fn percent(done: u64, total: Option<u64>) -> u64 {
+    match total {
+        Some(0) | None => 100,
+        Some(total) => done.saturating_mul(100) / total,
+    }
+}
+
+/// `4096` → `4.0 KB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// One progress event as a JSON object (`"event"` is added by the caller).
 fn progress_json(event: &ProgressEvent) -> Value {
     match event {
-        ProgressEvent::Step(text) => json!({"event": "step", "text": text}),
-        ProgressEvent::Notice(text) => json!({"event": "notice", "text": text}),
-        ProgressEvent::AgentText(text) => json!({"event": "text", "text": text}),
-        ProgressEvent::Activity(text) => json!({"event": "activity", "text": text}),
-        ProgressEvent::StillWorking { elapsed } => json!({"event": "still_working", "elapsed_s": elapsed.as_secs()}),
+        ProgressEvent::Step(text) => json!({"kind": "step", "text": text}),
+        ProgressEvent::Notice(text) => json!({"kind": "notice", "text": text}),
+        ProgressEvent::AgentText(text) => json!({"kind": "text", "text": text}),
+        ProgressEvent::Activity(text) => json!({"kind": "activity", "text": text}),
+        ProgressEvent::StillWorking { elapsed } => json!({"kind": "still_working", "elapsed_s": elapsed.as_secs()}),
         ProgressEvent::Waiting { reason, duration } => {
-            json!({"event": "waiting", "reason": reason, "seconds": duration.as_secs_f64()})
+            json!({"kind": "waiting", "reason": reason, "seconds": duration.as_secs_f64()})
         }
         ProgressEvent::Upload { name, sent, total } => {
-            json!({"event": "upload", "name": name, "sent": sent, "total": total})
+            json!({"kind": "upload", "name": name, "sent": sent, "total": total})
         }
         ProgressEvent::Render { id, percent } => {
-            json!({"event": "render", "render_id": id.as_str(), "percent": percent})
+            json!({"kind": "render", "render_id": id.as_str(), "percent": percent})
         }
         ProgressEvent::Download { received, total } => {
-            json!({"event": "download", "received": received, "total": total})
+            json!({"kind": "download", "received": received, "total": total})
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_read_like_people_write_them() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(4096), "4.1 KB");
+        assert_eq!(human_bytes(501_000_000), "501.0 MB");
     }
 }

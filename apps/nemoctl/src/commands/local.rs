@@ -1,0 +1,88 @@
+//! Commands that need no backend: `config`, `completions`, `skills`, `guide`.
+
+use clap::CommandFactory;
+use nemo_core::attribution;
+use nemo_storage::ConfigFile;
+use serde_json::json;
+
+use crate::cli::{Cli, ConfigAction};
+use crate::config::{self, Config, Env};
+use crate::failure::CliError;
+use crate::report::Reporter;
+
+/// SKILL.md, from the repository root.
+const GUIDE: &str = include_str!("../../../../SKILL.md");
+
+/// `guide`.
+pub fn guide(reporter: &Reporter) -> Result<(), CliError> {
+    reporter.done(GUIDE.trim_end(), json!({"guide": GUIDE}));
+    Ok(())
+}
+
+/// `skills`.
+pub fn skills(reporter: &Reporter) -> Result<(), CliError> {
+    let profiles = attribution::profiles();
+    let width = profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let text = profiles
+        .iter()
+        .map(|p| {
+            let default = if p.name == attribution::DEFAULT_PROFILE { " (default)" } else { "" };
+            format!(
+                "{:width$}  {:<6}  {}{default}\n{:width$}  {:<6}  e.g. {}",
+                p.name,
+                p.version,
+                p.description,
+                "",
+                "",
+                p.hints.first().copied().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let list: Vec<_> = profiles
+        .iter()
+        .map(|p| json!({"name": p.name, "version": p.version, "description": p.description, "hints": p.hints}))
+        .collect();
+    reporter.done(&text, json!({"skills": list}));
+    Ok(())
+}
+
+/// `completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    clap_complete::generate(shell, &mut Cli::command(), "nemoctl", &mut std::io::stdout());
+    Ok(())
+}
+
+/// `config path` (works even when config.toml does not parse).
+pub fn config_path(env: &Env, reporter: &Reporter) -> Result<(), CliError> {
+    let path = env.config_dir()?.join(ConfigFile::NAME);
+    reporter.done(&path.to_string_lossy(), json!({"path": path}));
+    Ok(())
+}
+
+/// `config get KEY` / `config set KEY VALUE`.
+pub fn config(action: &ConfigAction, config: &Config, reporter: &Reporter) -> Result<(), CliError> {
+    match action {
+        ConfigAction::Get { key } => {
+            let value = config::effective(config, key)?;
+            reporter.done(&value, json!({"key": key, "value": value}));
+        }
+        ConfigAction::Set { key, value } => {
+            let mut file = ConfigFile::load(&config.config_dir).map_err(|e| CliError::Config(e.0))?;
+            if value.is_empty() {
+                if !config::KEYS.contains(&key.as_str()) {
+                    config::check_setting(key, value)?;
+                }
+                file.unset(key);
+            } else {
+                config::check_setting(key, value)?;
+                file.set(key, value);
+            }
+            file.save().map_err(|e| CliError::Config(e.0))?;
+            let text = if value.is_empty() { format!("{key} removed") } else { format!("{key} = {value:?}") };
+            reporter.done(&text, json!({"key": key, "value": value, "path": file.path()}));
+        }
+        ConfigAction::Path => return config_path(&Env::from_process(), reporter),
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The commands that talk to the service, one module per group. Each takes the [`Ctx`] and
+//! returns `Result<(), CliError>`; results go through the [`Reporter`].
+
+pub mod account;
+pub mod batch;
+pub mod chat;
+pub mod local;
+pub mod media;
+pub mod projects;
+
+use std::future::Future;
+
+use crate::cli::Command;
+use crate::config::Config;
+use crate::failure::CliError;
+use crate::report::Reporter;
+use crate::wiring::{Service, Wiring};
+
+/// What every command works with.
+pub struct Ctx<'a> {
+    /// The core's use cases.
+    pub nemo: Service,
+    /// The settings.
+    pub config: &'a Config,
+    /// The adapters (for commands that need more than one service, such as `batch`).
+    pub wiring: &'a Wiring,
+    /// Output.
+    pub reporter: &'a Reporter,
+}
+
+/// Runs a command that needs the service.
+///
+/// # Errors
+/// The command's failure.
+pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &Reporter) -> Result<(), CliError> {
+    let nemo = match &config.project {
+        Some(project) => {
+            let scoped = wiring.scoped(None);
+            scoped.use_project(project).await?;
+            scoped
+        }
+        None => wiring.service(),
+    };
+    let ctx = Ctx { nemo, config, wiring, reporter };
+    match command {
+        Command::Login => account::login(&ctx).await,
+        Command::Logout => account::logout(&ctx).await,
+        Command::Credits => account::credits(&ctx).await,
+        Command::New { name } => projects::new(&ctx, &name).await,
+        Command::Projects => projects::list(&ctx).await,
+        Command::Use { project } => projects::switch(&ctx, &project).await,
+        Command::Tracks => projects::tracks(&ctx).await,
+        Command::Open => projects::open(&ctx).await,
+        Command::Jobs => projects::jobs(&ctx).await,
+        Command::Chat { message } => chat::chat(&ctx, message).await,
+        Command::Upload { sources } => media::upload(&ctx, &sources).await,
+        Command::Export { output, detach } => media::export(&ctx, output, detach).await,
+        Command::Edit { files, prompt, output } => media::edit(&ctx, &files, &prompt, output).await,
+        Command::Batch { spec, jobs } => batch::batch(&ctx, &spec, usize::from(jobs)).await,
+        Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide => {
+            unreachable!("handled before the service is wired")
+        }
+    }
+}
+
+/// Runs `work` until it ends or the user presses Ctrl-C. Ctrl-C only stops the wait: what was
+/// already sent is not sent again, and nothing is retried.
+///
+/// # Errors
+/// The work's failure, or [`CliError::Interrupted`].
+pub async fn interruptible<T, E: Into<CliError>>(work: impl Future<Output = Result<T, E>>) -> Result<T, CliError> {
+    tokio::select! {
+        result = work => result.map_err(Into::into),
+        () = ctrl_c() => Err(CliError::Interrupted),
+    }
+}
+
+/// Resolves at Ctrl-C; never when the signal cannot be watched.
+pub async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,135 @@
+//! `new`, `projects`, `use`, `tracks`, `open`, `jobs`: projects and what is known of them.
+
+use nemo_core::error::Error;
+use nemo_core::model::{JobState, Project};
+use serde_json::json;
+
+use super::Ctx;
+use crate::failure::CliError;
+
+/// `new [NAME]`.
+pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
+    let project = ctx.nemo.new_project(name, ctx.reporter).await?;
+    let link = ctx.nemo.claim_link(ctx.reporter).await?;
+    ctx.reporter.done(
+        &format!("Created project {:?} (session {})\nOpen in a browser: {link}", project.name, project.session_id),
+        json!({"name": project.name, "session_id": project.session_id.as_str(), "task_id": project.task_id.as_str(), "link": link}),
+    );
+    Ok(())
+}
+
+/// `projects`.
+pub async fn list(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    let projects = ctx.nemo.projects().await?;
+    let current = match ctx.nemo.current_project().await {
+        Ok(project) => Some(project.session_id),
+        Err(Error::NoProject) => None,
+        Err(error) => return Err(error.into()),
+    };
+    let is_current = |p: &Project| current.as_ref() == Some(&p.session_id);
+    let text = if projects.is_empty() {
+        "No projects yet: create one with `nemoctl new NAME`.".to_owned()
+    } else {
+        let width = projects.iter().map(|p| p.name.chars().count()).max().unwrap_or(4).max(4);
+        let mut lines = vec![format!("  {:width$}  {:<20}  CREATED", "NAME", "SESSION")];
+        for p in &projects {
+            let mark = if is_current(p) { '*' } else { ' ' };
+            lines.push(format!("{mark} {:width$}  {:<20}  {}", p.name, p.session_id.as_str(), p.created.to_rfc3339()));
+        }
+        lines.join("\n")
+    };
+    let list: Vec<_> = projects
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "session_id": p.session_id.as_str(),
+                "task_id": p.task_id.as_str(),
+                "created": p.created.to_rfc3339(),
+                "current": is_current(p),
+            })
+        })
+        .collect();
+    ctx.reporter.done(&text, json!({"projects": list}));
+    Ok(())
+}
+
+/// `use NAME|ID`.
+pub async fn switch(ctx: &Ctx<'_>, name_or_id: &str) -> Result<(), CliError> {
+    let project = ctx.nemo.use_project(name_or_id).await?;
+    ctx.reporter.done(
+        &format!("Now using project {:?} (session {})", project.name, project.session_id),
+        json!({"name": project.name, "session_id": project.session_id.as_str()}),
+    );
+    Ok(())
+}
+
+/// `tracks`.
+pub async fn tracks(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    let report = ctx.nemo.tracks(ctx.reporter).await?;
+    ctx.reporter.done(
+        &report.summary,
+        json!({
+            "project": report.project.name,
+            "session_id": report.project.session_id.as_str(),
+            "summary": report.summary,
+            "draft": report.draft.as_ref().map(nemo_core::draft::Draft::to_value),
+        }),
+    );
+    Ok(())
+}
+
+/// `open`.
+pub async fn open(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    let link = ctx.nemo.claim_link(ctx.reporter).await?;
+    ctx.reporter.done(&link, json!({"link": link}));
+    Ok(())
+}
+
+/// `jobs`.
+pub async fn jobs(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    let jobs = ctx.nemo.jobs().await?;
+    let text = if jobs.is_empty() {
+        "No render jobs yet.".to_owned()
+    } else {
+        let mut lines = vec![format!("{:<22}  {:<16}  {:<14}  OUTPUT", "RENDER", "PROJECT", "STATE")];
+        for job in &jobs {
+            lines.push(format!(
+                "{:<22}  {:<16}  {:<14}  {}",
+                job.id.as_str(),
+                job.project,
+                state_text(&job.state),
+                job.output
+            ));
+        }
+        lines.join("\n")
+    };
+    let list: Vec<_> = jobs
+        .iter()
+        .map(|j| {
+            json!({
+                "render_id": j.id.as_str(),
+                "session_id": j.session_id.as_str(),
+                "project": j.project,
+                "output": j.output,
+                "state": state_text(&j.state),
+                "final": j.state.is_final(),
+                "created": j.created.to_rfc3339(),
+                "updated": j.updated.to_rfc3339(),
+            })
+        })
+        .collect();
+    ctx.reporter.done(&text, json!({"jobs": list}));
+    Ok(())
+}
+
+fn state_text(state: &JobState) -> String {
+    match state {
+        JobState::Submitting => "submitting".into(),
+        JobState::Rendering { progress } => format!("rendering {progress}%"),
+        JobState::Downloading { .. } => "downloading".into(),
+        JobState::Done { bytes } => format!("done ({})", crate::report::human_bytes(*bytes)),
+        JobState::Failed { reason } => format!("failed: {reason}"),
+        JobState::Cancelled => "cancelled".into(),
+    }
+}

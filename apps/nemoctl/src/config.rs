@@ -1,0 +1,243 @@
+//! Stage two of parsing: raw clap values + environment + `config.toml` → one validated
+//! [`Config`]. Precedence everywhere: flag > environment > `config.toml` > default.
+
+use std::path::{Path, PathBuf};
+
+use nemo_core::attribution::{self, Attribution, Profile};
+use nemo_core::ids::{ClientId, Token};
+use nemo_storage::ConfigFile;
+
+use crate::cli::{BackendKind, Global};
+use crate::failure::CliError;
+
+/// The API when nothing else is said.
+pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
+/// The web site when nothing else is said.
+pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
+
+/// The keys `config.toml` understands.
+pub const KEYS: &[&str] = &["api_url", "web_url", "backend", "skill", "lang", "output_dir"];
+
+/// Everything a command needs to know, validated.
+#[derive(Debug)]
+pub struct Config {
+    /// The backend.
+    pub backend: BackendKind,
+    /// The API base URL, without a trailing slash.
+    pub api_url: String,
+    /// The web URL, without a trailing slash.
+    pub web_url: String,
+    /// The attribution profile.
+    pub profile: &'static Profile,
+    /// The three attribution headers' values.
+    pub attribution: Attribution,
+    /// `--project`: one command on another project.
+    pub project: Option<String>,
+    /// Language for new sessions.
+    pub lang: String,
+    /// Where `export` puts files by default.
+    pub output_dir: PathBuf,
+    /// `NEMO_TOKEN` (its `Debug` prints `***`).
+    pub env_token: Option<Token>,
+    /// `NEMO_CLIENT_ID`.
+    pub env_client_id: Option<ClientId>,
+    /// `NEMO_CONFIG_DIR`.
+    pub config_dir: PathBuf,
+    /// `NEMO_STATE_DIR`.
+    pub state_dir: PathBuf,
+    /// `-v`.
+    pub verbose: bool,
+}
+
+/// The environment variables nemoctl reads, read once.
+#[derive(Debug, Default)]
+pub struct Env {
+    token: Option<String>,
+    client_id: Option<String>,
+    skill_source: Option<String>,
+    config_dir: Option<String>,
+    state_dir: Option<String>,
+    lang: Option<String>,
+    home: Option<String>,
+}
+
+impl Env {
+    /// Reads the process environment (blank values count as unset).
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            token: var("NEMO_TOKEN"),
+            client_id: var("NEMO_CLIENT_ID"),
+            skill_source: var("SKILL_SOURCE"),
+            config_dir: var("NEMO_CONFIG_DIR"),
+            state_dir: var("NEMO_STATE_DIR"),
+            lang: var("LANG"),
+            home: var("HOME"),
+        }
+    }
+
+    fn dir(&self, explicit: Option<&String>, under_home: &str) -> Result<PathBuf, CliError> {
+        match (explicit, &self.home) {
+            (Some(dir), _) => Ok(PathBuf::from(dir)),
+            (None, Some(home)) => Ok(Path::new(home).join(under_home)),
+            (None, None) => Err(CliError::Config(format!(
+                "HOME is not set, so there is no default for {under_home}; set NEMO_CONFIG_DIR and NEMO_STATE_DIR"
+            ))),
+        }
+    }
+
+    /// `NEMO_CONFIG_DIR`, default `~/.config/nemovideo`.
+    ///
+    /// # Errors
+    /// When neither it nor `HOME` is set.
+    pub fn config_dir(&self) -> Result<PathBuf, CliError> {
+        self.dir(self.config_dir.as_ref(), ".config/nemovideo")
+    }
+
+    /// `NEMO_STATE_DIR`, default `~/.local/state/nemovideo`.
+    fn state_dir(&self) -> Result<PathBuf, CliError> {
+        self.dir(self.state_dir.as_ref(), ".local/state/nemovideo")
+    }
+}
+
+/// Builds the [`Config`].
+///
+/// # Errors
+/// [`CliError::Config`] for a value that cannot be used, naming where it came from.
+pub fn resolve(global: &Global, env: &Env) -> Result<Config, CliError> {
+    let config_dir = env.config_dir()?;
+    let file = ConfigFile::load(&config_dir).map_err(|e| CliError::Config(e.0))?;
+    let from_file = |key: &str| file.get(key).filter(|v| !v.trim().is_empty());
+
+    let backend = if global.offline {
+        BackendKind::Offline
+    } else if let Some(backend) = global.backend {
+        backend
+    } else if let Some(name) = from_file("backend") {
+        parse_backend(&name).map_err(|e| CliError::Config(format!("{} (in {})", e, file.path().display())))?
+    } else {
+        BackendKind::Cloud
+    };
+    let skill =
+        global.skill.clone().or_else(|| from_file("skill")).unwrap_or_else(|| attribution::DEFAULT_PROFILE.into());
+    let profile = check_skill(&skill)?;
+    let executable = std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    let platform = attribution::detect_platform(env.skill_source.as_deref(), &executable);
+    let env_token = env
+        .token
+        .as_ref()
+        .map(|t| Token::new(t.trim()))
+        .transpose()
+        .map_err(|e| CliError::Config(format!("NEMO_TOKEN is not usable: {}", e.reason)))?;
+    let env_client_id = env
+        .client_id
+        .as_deref()
+        .map(ClientId::parse)
+        .transpose()
+        .map_err(|_| CliError::Config("NEMO_CLIENT_ID is not a UUID".into()))?;
+    let lang = global
+        .lang
+        .clone()
+        .or_else(|| from_file("lang"))
+        .or_else(|| env.lang.as_deref().and_then(lang_from_locale))
+        .unwrap_or_else(|| "en".into());
+    Ok(Config {
+        backend,
+        api_url: trim_url(global.api_url.clone().or_else(|| from_file("api_url")), DEFAULT_API_URL),
+        web_url: trim_url(global.web_url.clone().or_else(|| from_file("web_url")), DEFAULT_WEB_URL),
+        profile,
+        attribution: Attribution::new(profile, platform),
+        project: global.project.clone().filter(|p| !p.trim().is_empty()),
+        lang,
+        output_dir: from_file("output_dir").map_or_else(|| PathBuf::from("."), PathBuf::from),
+        env_token,
+        env_client_id,
+        config_dir,
+        state_dir: env.state_dir()?,
+        verbose: global.verbose,
+    })
+}
+
+fn trim_url(value: Option<String>, default: &str) -> String {
+    value.map_or_else(|| default.to_owned(), |v| v.trim().trim_end_matches('/').to_owned())
+}
+
+fn parse_backend(name: &str) -> Result<BackendKind, String> {
+    match name.trim() {
+        "cloud" => Ok(BackendKind::Cloud),
+        "offline" => Ok(BackendKind::Offline),
+        "daemon" => Ok(BackendKind::Daemon),
+        other => Err(format!("unknown backend {other:?}: use cloud, offline or daemon")),
+    }
+}
+
+fn check_skill(name: &str) -> Result<&'static Profile, CliError> {
+    attribution::profile(name.trim()).ok_or_else(|| {
+        let names: Vec<&str> = attribution::profiles().iter().map(|p| p.name).collect();
+        CliError::Config(format!("unknown skill profile {name:?}; choose one of: {}", names.join(", ")))
+    })
+}
+
+/// `zh_CN.UTF-8` → `zh`; `C` and `POSIX` say nothing.
+fn lang_from_locale(locale: &str) -> Option<String> {
+    let code: String = locale.chars().take_while(char::is_ascii_alphabetic).collect();
+    (code.len() >= 2 && code != "C" && code != "POSIX").then(|| code.to_ascii_lowercase())
+}
+
+/// The value in effect for `config get KEY`.
+///
+/// # Errors
+/// [`CliError::Config`] for an unknown key.
+pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
+    Ok(match key {
+        "api_url" => config.api_url.clone(),
+        "web_url" => config.web_url.clone(),
+        "backend" => config.backend.name().to_owned(),
+        "skill" => config.profile.name.to_owned(),
+        "lang" => config.lang.clone(),
+        "output_dir" => config.output_dir.to_string_lossy().into_owned(),
+        other => return Err(unknown_key(other)),
+    })
+}
+
+/// Checks a value before `config set` stores it.
+///
+/// # Errors
+/// [`CliError::Config`] for an unknown key or an unusable value.
+pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
+    match key {
+        "backend" => parse_backend(value).map(drop).map_err(CliError::Config),
+        "skill" => check_skill(value).map(drop),
+        "api_url" | "web_url" if !(value.starts_with("http://") || value.starts_with("https://")) => {
+            Err(CliError::Config(format!("{key} must start with http:// or https://")))
+        }
+        _ if KEYS.contains(&key) => Ok(()),
+        other => Err(unknown_key(other)),
+    }
+}
+
+fn unknown_key(key: &str) -> CliError {
+    CliError::Config(format!("unknown setting {key:?}; the settings are {}", KEYS.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_give_a_language() {
+        assert_eq!(lang_from_locale("zh_CN.UTF-8").as_deref(), Some("zh"));
+        assert_eq!(lang_from_locale("en_US").as_deref(), Some("en"));
+        assert_eq!(lang_from_locale("C"), None);
+        assert_eq!(lang_from_locale("POSIX"), None);
+    }
+
+    #[test]
+    fn settings_are_checked_before_they_are_stored() {
+        assert!(check_setting("skill", "instagram-reels-maker").is_ok());
+        assert!(check_setting("skill", "nope").is_err());
+        assert!(check_setting("backend", "offline").is_ok());
+        assert!(check_setting("api_url", "ftp://x").is_err());
+        assert!(check_setting("token", "x").is_err());
+    }
+}

@@ -1,0 +1,78 @@
+//! What can go wrong in the CLI: the core's [`Error`] (which knows its exit code and hint)
+//! and the few failures that belong to the command line itself.
+
+use nemo_core::error::{Error, Exit};
+
+/// The exit code after Ctrl-C (128 + SIGINT), as shells expect.
+pub const INTERRUPTED: u8 = 130;
+
+/// A failed command.
+#[derive(Debug)]
+pub enum CliError {
+    /// A use case failed.
+    Core(Error),
+    /// A setting or environment value cannot be used.
+    Config(String),
+    /// The backend is not in this build.
+    Unavailable(&'static str),
+    /// `export --detach` without a daemon.
+    NeedsDaemon,
+    /// Ctrl-C while waiting.
+    Interrupted,
+    /// Some batch entries failed.
+    BatchFailed {
+        /// How many failed.
+        failed: usize,
+        /// How many in all.
+        total: usize,
+    },
+    /// A spec or input file of the CLI's own could not be used.
+    Input(String),
+}
+
+impl From<Error> for CliError {
+    fn from(error: Error) -> Self {
+        Self::Core(error)
+    }
+}
+
+impl CliError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Core(error) => error.exit().code(),
+            Self::Interrupted => INTERRUPTED,
+            Self::Input(_) => Exit::InputRefused.code(),
+            Self::Config(_) | Self::Unavailable(_) | Self::NeedsDaemon | Self::BatchFailed { .. } => {
+                Exit::Failure.code()
+            }
+        }
+    }
+
+    /// What happened.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Core(error) => error.to_string(),
+            Self::Config(message) | Self::Input(message) => message.clone(),
+            Self::Unavailable(backend) => format!("the {backend} backend is not available in this build"),
+            Self::NeedsDaemon => "export --detach hands the job to nemod, which is not available in this build".into(),
+            Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
+            Self::BatchFailed { failed, total } => format!("{failed} of {total} edits failed"),
+        }
+    }
+
+    /// What to do next.
+    pub fn hint(&self) -> String {
+        match self {
+            Self::Core(error) => error.hint(),
+            Self::Config(_) => "Fix the value (`nemoctl config path` shows where config.toml is) and try again.".into(),
+            Self::Unavailable(_) => "Run with --offline to use the embedded backend.".into(),
+            Self::NeedsDaemon => "Run `nemoctl export` without --detach; it waits and downloads.".into(),
+            Self::Interrupted => {
+                "Work already sent keeps running on the service: check `nemoctl tracks` and `nemoctl jobs`.".into()
+            }
+            Self::BatchFailed { .. } => "See the table above; re-run only the failed entries.".into(),
+            Self::Input(_) => "Check the file and try again.".into(),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Picks the adapters for the chosen backend and builds the core's service over them. Each
+//! backend is one small function; the cloud one is where the HTTP adapter plugs in.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use nemo_core::ids::SessionId;
+use nemo_core::ports::{Backend, Clock, Store};
+use nemo_core::service::{Nemo, Settings};
+use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
+use nemo_http::{HttpBackend, HttpConfig};
+use nemo_storage::{FileStore, ScopedStore};
+use nemo_system::SystemClock;
+
+use crate::cli::BackendKind;
+use crate::config::Config;
+use crate::failure::CliError;
+
+/// The core's service as nemoctl uses it: every port behind `dyn`.
+pub type Service = Nemo<dyn Backend, dyn Clock, dyn Store>;
+
+/// The adapters of one run.
+pub struct Wiring {
+    backend: Arc<dyn Backend>,
+    clock: Arc<dyn Clock>,
+    store: Arc<dyn Store>,
+    settings: Settings,
+}
+
+impl Wiring {
+    /// The service over the shared store (the current project is the saved one).
+    pub fn service(&self) -> Service {
+        Nemo::new(self.backend.clone(), self.clock.clone(), self.store.clone(), self.settings.clone())
+    }
+
+    /// A service whose current project is its own (starting at `current`), everything else
+    /// shared: for `--project` and for each `batch` entry.
+    pub fn scoped(&self, current: Option<SessionId>) -> Service {
+        let store: Arc<dyn Store> = Arc::new(ScopedStore::new(self.store.clone(), current));
+        Nemo::new(self.backend.clone(), self.clock.clone(), store, self.settings.clone())
+    }
+}
+
+/// Wires the configured backend.
+///
+/// # Errors
+/// [`CliError::Unavailable`] for a backend this build does not have.
+pub fn wire(config: &Config) -> Result<Wiring, CliError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let settings = Settings {
+        env_token: config.env_token.clone(),
+        env_client_id: config.env_client_id,
+        web_url: config.web_url.clone(),
+        language: Some(config.lang.clone()),
+        ..Settings::default()
+    };
+    let (backend, store) = match config.backend {
+        BackendKind::Offline => offline(&clock),
+        BackendKind::Cloud => (cloud(config, &clock)?, file_store(config)),
+        BackendKind::Daemon => return Err(CliError::Unavailable("daemon")),
+    };
+    Ok(Wiring { backend, clock, store, settings })
+}
+
+/// The embedded fake on the system clock, with an in-memory store: its state lives as long
+/// as the process (one command).
+fn offline(clock: &Arc<dyn Clock>) -> (Arc<dyn Backend>, Arc<dyn Store>) {
+    // Renders finish within the first poll, so an offline export takes about 2 s.
+    let config = FakeConfig { render_duration: Duration::from_secs(1), ..FakeConfig::default() };
+    (Arc::new(FakeBackend::new(clock.clone(), config)), Arc::new(MemoryStore::new()))
+}
+
+/// The real service (or anything speaking its wire contract, such as the fake cloud) over
+/// HTTP, attributed to the chosen profile.
+fn cloud(config: &Config, clock: &Arc<dyn Clock>) -> Result<Arc<dyn Backend>, CliError> {
+    let http = HttpConfig::new(config.api_url.clone(), config.attribution.clone());
+    let backend = HttpBackend::new(http, clock.clone()).map_err(|e| CliError::Config(e.to_string()))?;
+    Ok(Arc::new(backend))
+}
+
+fn file_store(config: &Config) -> Arc<dyn Store> {
+    Arc::new(FileStore::new(&config.config_dir, &config.state_dir))
+}

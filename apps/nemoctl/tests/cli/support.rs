@@ -1,0 +1,153 @@
+//! The one harness: a fresh temp directory per test (config, state, working directory), the
+//! binary run with an environment cleared of `NEMO_*`, and small `check_*` helpers.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// A fake token no output may contain.
+pub const TOKEN: &str = "nmv_usr_SECRET_never_print_me";
+
+/// A loopback port where nothing listens.
+pub const UNREACHABLE: &str = "http://127.0.0.1:9";
+
+/// A fresh world for one test.
+pub struct Harness {
+    dir: tempfile::TempDir,
+}
+
+/// What one run printed.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("work")).unwrap();
+        Self { dir }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// A path in the working directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join("work").join(name)
+    }
+
+    /// Writes a file in the working directory; returns its path.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.path(name);
+        fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    /// A small media file (the offline backend never reads its bytes).
+    pub fn media(&self, name: &str) -> String {
+        self.write(name, &[0u8; 2048])
+    }
+
+    /// The command, ready to run (add `--api-url` here when tests run against the fake cloud).
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nemoctl"));
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            if name.starts_with("NEMO_") || name == "SKILL_SOURCE" || name == "NO_COLOR" || name == "COLUMNS" {
+                cmd.env_remove(&name);
+            }
+        }
+        cmd.env("NEMO_CONFIG_DIR", self.config_dir())
+            .env("NEMO_STATE_DIR", self.dir.path().join("state"))
+            .env("HOME", self.dir.path())
+            .env("LANG", "C")
+            // Never the live service: the cloud backend, when a test reaches it, gets a refusal.
+            .env("NEMO_API_URL", UNREACHABLE)
+            .current_dir(self.dir.path().join("work"))
+            .args(args)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output_checked()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child =
+            self.cmd(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        Output::from(child.wait_with_output().unwrap())
+    }
+}
+
+/// Runs a command and captures what it printed.
+pub trait OutputChecked {
+    fn output_checked(&mut self) -> Output;
+}
+
+impl OutputChecked for Command {
+    fn output_checked(&mut self) -> Output {
+        Output::from(self.output().unwrap())
+    }
+}
+
+impl From<std::process::Output> for Output {
+    fn from(output: std::process::Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+}
+
+impl Output {
+    pub fn check_exit(&self, code: i32) {
+        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+    }
+
+    /// Exit 0 and exactly this on stdout.
+    pub fn check_stdout(&self, expected: &str) {
+        self.check_exit(0);
+        assert_eq!(self.stdout.trim_end(), expected);
+    }
+
+    /// Every stdout line, parsed (each must be a JSON object).
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+                assert!(value.is_object(), "{line}");
+                value
+            })
+            .collect()
+    }
+
+    /// Exit 0 and the final `done` object.
+    pub fn done(&self) -> Value {
+        self.check_exit(0);
+        let last = self.json_lines().pop().expect("a done line");
+        assert_eq!(last["event"], "done", "{last}");
+        last
+    }
+}
+
+/// Compares `actual` with `snapshots/NAME`; `NEMOCTL_UPDATE_SNAPSHOTS=1` rewrites it.
+pub fn check_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots").join(name);
+    if std::env::var_os("NEMOCTL_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with NEMOCTL_UPDATE_SNAPSHOTS=1 to create it", path.display()));
+    assert_eq!(actual, expected, "{name} changed; if that is intended, run with NEMOCTL_UPDATE_SNAPSHOTS=1");
+}
