@@ -3,7 +3,8 @@
 use crate::cargo;
 
 /// Crates the pure core must never depend on (normal dependencies).
-const FORBIDDEN_IN_CORE: &[&str] = &["tokio", "reqwest", "hyper", "nemo-fake", "nemo-http", "nemo-fake-cloud"];
+const FORBIDDEN_IN_CORE: &[&str] =
+    &["tokio", "reqwest", "hyper", "nemo-fake", "nemo-http", "nemo-fake-cloud", "nemo-storage"];
 
 /// Format check, clippy, the dependency check, the docs, every test.
 pub fn ci() -> Result<(), String> {
