@@ -22,6 +22,10 @@ pub(crate) const KEEP_ALIVE: &str = ": keep-alive\n\n";
 /// After this much real silence from the fake, a keep-alive comment is sent.
 pub(crate) const SILENCE: Duration = Duration::from_secs(15);
 
+/// How long a dropped turn waits before cutting the connection, so that the events before
+/// the drop reach the client.
+const FLUSH_BEFORE_CUT: Duration = Duration::from_millis(20);
+
 /// Turns one turn's events into SSE frames of one shape.
 #[derive(Debug)]
 pub(crate) struct Framer {
@@ -152,7 +156,12 @@ pub(crate) fn body(
             match tokio::time::timeout(silence, events.next()).await {
                 Err(_) => return Some((Ok(Bytes::from_static(KEEP_ALIVE.as_bytes())), Some((events, framer)))),
                 Ok(None) => return None,
-                Ok(Some(Err(error))) => return Some((Err(io::Error::other(error.to_string())), None)),
+                Ok(Some(Err(error))) => {
+                    // Let hyper flush what was framed before the cut: it writes the head and
+                    // the buffered events only when the body stops being ready.
+                    tokio::time::sleep(FLUSH_BEFORE_CUT).await;
+                    return Some((Err(io::Error::other(error.to_string())), None));
+                }
                 Ok(Some(Ok(event))) => {
                     if let Some(frame) = framer.frame(&event, now_secs()) {
                         return Some((Ok(Bytes::from(frame)), Some((events, framer))));
