@@ -2,6 +2,7 @@
 //! every module here links into `it`, which builds once.
 
 mod contract;
+mod curl_recipes;
 mod error_table;
 mod export_flow;
 mod store_failures;

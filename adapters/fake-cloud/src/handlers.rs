@@ -1,0 +1,407 @@
+//! One function per route: check what this server checks itself (headers, body shape), call
+//! the wrapped fake through the `Backend` port, and answer in the route's envelope. Nothing
+//! here panics on request data; every parse failure is an answer.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, RANGE};
+use hyper::{HeaderMap, Request, Response};
+use nemo_core::draft::Draft;
+use nemo_core::ids::{RenderId, SessionId, TaskId};
+use nemo_core::media::{LocalMedia, MediaUrl};
+use nemo_core::model::RenderRequest;
+use nemo_core::ports::{Backend, NoProgress};
+use serde::Deserialize;
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use crate::body::{self, Outcome, Reply};
+use crate::envelope::{self, Family};
+use crate::routes::Route;
+use crate::upload::{self, Target};
+use crate::{FakeCloud, admin, auth, cdn, files, sse, wire};
+
+/// The largest JSON body read (drafts can be big).
+const JSON_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Answers one request.
+pub(crate) async fn handle(cloud: Arc<FakeCloud>, request: Request<Incoming>, local: SocketAddr) -> Outcome {
+    let (parts, body) = request.into_parts();
+    let base = base_url(&parts.headers, local);
+    let route = Route::parse(&parts.method, parts.uri.path());
+    let cx = Cx { cloud: &cloud, base, headers: &parts.headers };
+    match route {
+        Route::AnonymousToken => cx.anonymous_token().await,
+        Route::CreateSession => cx.create_session(body).await,
+        Route::ClaimToken => cx.claim_token(body).await,
+        Route::RunSse => cx.run_sse(body).await,
+        Route::Upload(sid) => cx.upload(&sid, body).await,
+        Route::State(sid) => cx.state(&sid).await,
+        Route::Credits => cx.credits().await,
+        Route::SubmitRender => cx.submit_render(body).await,
+        Route::RenderStatus(id) => cx.render_status(&id).await,
+        Route::CancelRender(id) => cx.cancel_render(&id).await,
+        Route::DownloadRender(id) => cx.download_render(&id).await,
+        Route::Cdn(rest) => cx.cdn(&rest).await,
+        Route::AdminFaults | Route::AdminLatency | Route::AdminSseShape => Ok(cx.admin(&route, body).await),
+        Route::AdminCalls => Ok(envelope::ok(Family::Code, &admin::calls(&cloud.fake.calls()))),
+        Route::Unknown => {
+            let message = format!("unknown route: {} {}", parts.method, parts.uri.path());
+            Ok(envelope::status(Family::Code, 404, message))
+        }
+    }
+}
+
+/// This server's base URL as the client sees it: from `Host`, else the bound address.
+fn base_url(headers: &HeaderMap, local: SocketAddr) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)));
+    match host {
+        Some(host) => format!("http://{host}"),
+        None => format!("http://{local}"),
+    }
+}
+
+/// `?`-style early answer: a `Result` whose error is already the reply.
+macro_rules! answer {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(reply) => return Ok(reply),
+        }
+    };
+}
+
+/// `?`-style early answer for a fake's error, in the route's envelope.
+macro_rules! call {
+    ($family:expr, $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return envelope::from_api($family, &error),
+        }
+    };
+}
+
+/// What every handler needs.
+struct Cx<'a> {
+    cloud: &'a Arc<FakeCloud>,
+    base: String,
+    headers: &'a HeaderMap,
+}
+
+/// §4.2 body.
+#[derive(Deserialize)]
+struct SessionBody {
+    #[serde(default)]
+    task_name: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// §4.3 body.
+#[derive(Deserialize)]
+struct ClaimBody {
+    task_id: String,
+    session_id: String,
+}
+
+/// §4.4 body (snake_case, ADK's).
+#[derive(Deserialize)]
+struct RunBody {
+    session_id: String,
+    new_message: Message,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    parts: Vec<Part>,
+}
+
+#[derive(Deserialize)]
+struct Part {
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// §4.5 JSON body.
+#[derive(Deserialize)]
+struct UrlsBody {
+    urls: Vec<String>,
+}
+
+/// §4.8 submit body; the draft is kept as text.
+#[derive(Deserialize)]
+struct RenderBody {
+    id: String,
+    #[serde(rename = "sessionId")]
+    session_id: String,
+    draft: Box<RawValue>,
+}
+
+impl Cx<'_> {
+    fn fake(&self) -> &nemo_fake::FakeBackend {
+        &self.cloud.fake
+    }
+
+    async fn anonymous_token(&self) -> Outcome {
+        let client = answer!(auth::client_id(self.headers));
+        let grant = call!(Family::Code, self.fake().anonymous_token(&client).await);
+        Ok(envelope::ok(Family::Code, &wire::grant(&grant)))
+    }
+
+    async fn create_session(&self, body: Incoming) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let bytes = answer!(read_body(body, Family::Code).await);
+        let request: SessionBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+            SessionBody { task_name: None, language: None }
+        } else {
+            answer!(parse_json(&bytes, Family::Code))
+        };
+        let name = request.task_name.unwrap_or_else(|| "project".into());
+        let language = request.language.filter(|l| !l.is_empty());
+        let session = call!(Family::Code, self.fake().create_session(&token, &name, language.as_deref()).await);
+        Ok(envelope::ok(Family::Code, &wire::session(&session)))
+    }
+
+    async fn claim_token(&self, body: Incoming) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let bytes = answer!(read_body(body, Family::Code).await);
+        let request: ClaimBody = answer!(parse_json(&bytes, Family::Code));
+        let ids = TaskId::parse(request.task_id).and_then(|task| Ok((task, SessionId::parse(request.session_id)?)));
+        let (task, session) = answer!(ids.map_err(|e| envelope::status(Family::Code, 400, e.to_string())));
+        let claim = call!(Family::Code, self.fake().claim_token(&token, &task, &session).await);
+        Ok(envelope::ok(Family::Code, &wire::claim(&claim)))
+    }
+
+    async fn run_sse(&self, body: Incoming) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let bytes = answer!(read_body(body, Family::Code).await);
+        let request: RunBody = answer!(parse_json(&bytes, Family::Code));
+        let session = answer!(session_id(request.session_id));
+        let text: String = request.new_message.parts.into_iter().filter_map(|part| part.text).collect();
+        if text.trim().is_empty() {
+            return Ok(envelope::status(Family::Code, 400, "new_message.parts holds no text"));
+        }
+        let events = call!(Family::Code, self.fake().send_message(&token, &session, &text).await);
+        let framer = sse::Framer::new(self.cloud.sse_shape(), self.cloud.next_number());
+        let mut reply = Response::new(body::streamed(sse::body(events, framer, sse::SILENCE)));
+        let headers = reply.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        Ok(reply)
+    }
+
+    async fn upload(&self, sid: &str, body: Incoming) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let session = answer!(session_id(sid.to_owned()));
+        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let Some(boundary) = upload::boundary(content_type) else {
+            return self.upload_urls(&token, &session, body).await;
+        };
+        let number = || self.cloud.next_number();
+        let target =
+            Target { storage: self.cloud.storage(), max_bytes: self.cloud.options.max_upload_bytes, number: &number };
+        let saved = answer!(upload::save_parts(upload::data_stream(body), boundary, &target).await);
+        let mut files = Vec::new();
+        let mut applied = true;
+        for part in saved {
+            let Some(path) = part.path.to_str() else {
+                return Ok(envelope::status(Family::Code, 500, "the stored file name is not UTF-8"));
+            };
+            let media = answer!(LocalMedia::check(path, part.size).map_err(|r| upload::media_refusal(&r)));
+            let result = call!(Family::Code, self.fake().upload_file(&token, &session, &media, &NoProgress).await);
+            for asset in &result.files {
+                if let Some(cdn_path) = asset.cdn_url.as_deref().and_then(cdn::asset_path) {
+                    self.cloud.remember_asset(cdn_path.to_owned(), part.path.clone());
+                }
+            }
+            applied &= result.session_state_applied;
+            files.extend(result.files);
+        }
+        let result = nemo_core::model::UploadResult { files, session_state_applied: applied };
+        Ok(envelope::ok(Family::Code, &wire::upload(&result, &self.base)))
+    }
+
+    async fn upload_urls(&self, token: &nemo_core::ids::Token, session: &SessionId, body: Incoming) -> Outcome {
+        let bytes = answer!(read_body(body, Family::Code).await);
+        let request: UrlsBody = answer!(parse_json(&bytes, Family::Code));
+        let urls: Result<Vec<MediaUrl>, _> = request.urls.into_iter().map(MediaUrl::check).collect();
+        let urls = answer!(urls.map_err(|r| upload::media_refusal(&r)));
+        if urls.is_empty() {
+            return Ok(envelope::status(Family::Code, 400, "no urls to upload"));
+        }
+        let result = call!(Family::Code, self.fake().upload_urls(token, session, &urls).await);
+        Ok(envelope::ok(Family::Code, &wire::upload(&result, &self.base)))
+    }
+
+    async fn state(&self, sid: &str) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let session = answer!(session_id(sid.to_owned()));
+        let state = call!(Family::Code, self.fake().state(&token, &session).await);
+        Ok(envelope::ok(Family::Code, &wire::state(&state, &self.base)))
+    }
+
+    async fn credits(&self) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Code));
+        let credits = call!(Family::Code, self.fake().credits(&token).await);
+        Ok(envelope::ok(Family::Code, &wire::credits(&credits)))
+    }
+
+    async fn submit_render(&self, body: Incoming) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Success));
+        if !auth::attributed(self.headers) {
+            return Ok(auth::export_blocked());
+        }
+        let bytes = answer!(read_body(body, Family::Success).await);
+        let request: RenderBody = answer!(parse_json(&bytes, Family::Success));
+        let bad = |e: String| envelope::status(Family::Success, 400, e);
+        let id = answer!(RenderId::parse(request.id).map_err(|e| bad(e.to_string())));
+        let session = answer!(SessionId::parse(request.session_id).map_err(|e| bad(e.to_string())));
+        let draft = answer!(Draft::from_json(request.draft.get()).map_err(|e| bad(e.to_string())));
+        let request = RenderRequest { id, session_id: session, draft };
+        let status = call!(Family::Success, self.fake().submit_render(&token, &request).await);
+        Ok(envelope::ok(Family::Success, &wire::render(&status, &self.base)))
+    }
+
+    async fn render_status(&self, id: &str) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Success));
+        let id = answer!(render_id(id));
+        let status = call!(Family::Success, self.fake().render_status(&token, &id).await);
+        Ok(envelope::ok(Family::Success, &wire::render(&status, &self.base)))
+    }
+
+    async fn cancel_render(&self, id: &str) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Success));
+        let id = answer!(render_id(id));
+        call!(Family::Success, self.fake().cancel_render(&token, &id).await);
+        Ok(envelope::ok(Family::Success, &json!({"id": id.as_str(), "cancelled": true})))
+    }
+
+    async fn download_render(&self, id: &str) -> Outcome {
+        let token = answer!(auth::bearer(self.headers, Family::Success));
+        let id = answer!(render_id(id));
+        let dest = answer!(self.temp_file(&format!("{id}.mp4")).await);
+        let Some(dest_text) = dest.to_str() else {
+            return Ok(envelope::status(Family::Success, 500, "the storage path is not UTF-8"));
+        };
+        call!(Family::Success, self.fake().download_render(&token, &id, dest_text, &NoProgress).await);
+        Ok(self.serve_temp(&dest, Family::Success).await)
+    }
+
+    async fn cdn(&self, rest: &str) -> Outcome {
+        if cdn::render_of(rest).is_some() {
+            let dest = answer!(self.temp_file("render.mp4").await);
+            let Some(dest_text) = dest.to_str() else {
+                return Ok(envelope::status(Family::Code, 500, "the storage path is not UTF-8"));
+            };
+            call!(Family::Code, self.fake().download_url(&cdn::to_fake(rest), dest_text, &NoProgress).await);
+            return Ok(self.serve_temp(&dest, Family::Code).await);
+        }
+        match self.cloud.asset_file(rest) {
+            Some(path) => Ok(self.serve_file(&path, files::content_type(rest), Family::Code).await),
+            None => Ok(envelope::status(Family::Code, 404, "not found")),
+        }
+    }
+
+    async fn admin(&self, route: &Route, body: Incoming) -> Reply {
+        let bytes = match read_body(body, Family::Code).await {
+            Ok(bytes) => bytes,
+            Err(reply) => return reply,
+        };
+        let done = match route {
+            Route::AdminFaults => admin::parse_fault(&bytes).map(|(endpoint, fault)| {
+                self.fake().inject(endpoint, fault);
+                json!({"queued": true})
+            }),
+            Route::AdminLatency => admin::parse_latency(&bytes).map(|latency| {
+                self.fake().set_latency(latency);
+                json!({"latency_ms": latency.as_millis() as u64})
+            }),
+            _ => admin::parse_shape(&bytes).map(|shape| {
+                self.cloud.set_sse_shape(shape);
+                json!({"shape": shape.name()})
+            }),
+        };
+        match done {
+            Ok(data) => envelope::ok(Family::Code, &data),
+            Err(message) => envelope::status(Family::Code, 400, message),
+        }
+    }
+
+    /// A fresh path for a temporary download.
+    async fn temp_file(&self, name: &str) -> Result<PathBuf, Reply> {
+        let dir = self.cloud.storage().join("tmp");
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| envelope::status(Family::Code, 500, format!("cannot create {}: {e}", dir.display())))?;
+        Ok(dir.join(format!("{}-{name}", self.cloud.next_number())))
+    }
+
+    /// Streams a temporary file, then removes it (the open handle keeps it readable).
+    async fn serve_temp(&self, path: &Path, family: Family) -> Reply {
+        let reply = self.serve_file(path, "video/mp4", family).await;
+        // Best effort: a leftover temp file only costs disk space.
+        let _ = tokio::fs::remove_file(path).await;
+        reply
+    }
+
+    async fn serve_file(&self, path: &Path, content_type: &'static str, family: Family) -> Reply {
+        let range = self.headers.get(RANGE).and_then(|v| v.to_str().ok());
+        match files::serve(path, content_type, range).await {
+            Ok(reply) => reply,
+            Err(e) => envelope::status(family, 500, format!("cannot read the file: {e}")),
+        }
+    }
+}
+
+/// The whole body, at most [`JSON_LIMIT`] bytes.
+async fn read_body(body: Incoming, family: Family) -> Result<Bytes, Reply> {
+    match Limited::new(body, JSON_LIMIT).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) => Err(envelope::status(family, 400, format!("cannot read the body: {e}"))),
+    }
+}
+
+/// A JSON body as `T`, or 400.
+fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8], family: Family) -> Result<T, Reply> {
+    serde_json::from_slice(bytes).map_err(|e| envelope::status(family, 400, format!("bad JSON body: {e}")))
+}
+
+/// A session id from a path or body; an id that cannot exist is an unknown session (1002).
+fn session_id(text: String) -> Result<SessionId, Reply> {
+    SessionId::parse(text).map_err(|_| envelope::code(Family::Code, 1002, "session not found"))
+}
+
+/// A render id from a path; one that cannot exist is unknown (404).
+fn render_id(text: &str) -> Result<RenderId, Reply> {
+    RenderId::parse(text).map_err(|_| envelope::status(Family::Success, 404, "render not found"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_url_comes_from_host_or_the_bound_address() {
+        let local: SocketAddr = ([127, 0, 0, 1], 9).into();
+        let mut headers = HeaderMap::new();
+        assert_eq!(base_url(&headers, local), "http://127.0.0.1:9");
+        headers.insert(HOST, HeaderValue::from_static("localhost:8787"));
+        assert_eq!(base_url(&headers, local), "http://localhost:8787");
+        headers.insert(HOST, HeaderValue::from_static("evil/path"));
+        assert_eq!(base_url(&headers, local), "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn impossible_ids_are_unknown_not_errors() {
+        assert_eq!(session_id("a b".into()).err().map(|r| r.status().as_u16()), Some(200));
+        assert_eq!(render_id("../x").err().map(|r| r.status().as_u16()), Some(404));
+    }
+}
