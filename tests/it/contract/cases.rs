@@ -230,3 +230,60 @@ pub async fn a_rate_limit_carries_its_retry_after(h: &Harness) {
     assert_eq!(error.error_code(), Some(ErrorCode::RateLimited));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
 }
+
+pub async fn a_refused_message_fails_before_any_event(h: &Harness) {
+    let s = session_with_clip(h).await;
+    h.fake.inject(Endpoint::SendMessage, Fault::Fail(ApiError::code(2001, "no credits")));
+    let refused = h.backend.send_message(&s.token, &s.session, "add music").await.map(|_| ());
+    assert_eq!(code(refused), Some(ErrorCode::NoCredits));
+}
+
+pub async fn a_working_agent_sends_heartbeats_only(h: &Harness) {
+    let s = session_with_clip(h).await;
+    h.fake.inject(Endpoint::SendMessage, Fault::HeartbeatsOnly { duration: Duration::from_secs(90) });
+    let events: Vec<_> = h.backend.send_message(&s.token, &s.session, "add music").await.unwrap().collect().await;
+    assert_eq!(events.len(), 3, "one heartbeat per 30 s: {events:?}");
+    assert!(events.iter().all(|e| matches!(e, Ok(ChatEvent::Heartbeat))), "{events:?}");
+}
+
+/// Submits the session's draft under `id`, shaped by a submit `fault` if any, and lets the
+/// render run to its end.
+async fn finished_render(h: &Harness, s: &Session, id: u64, fault: Option<Fault>) -> RenderId {
+    let draft = h.backend.state(&s.token, &s.session).await.unwrap().draft.unwrap();
+    let id = RenderId::from_unix_ms(id);
+    if let Some(fault) = fault {
+        h.fake.inject(Endpoint::SubmitRender, fault);
+    }
+    let request = RenderRequest { id: id.clone(), session_id: s.session.clone(), draft };
+    h.backend.submit_render(&s.token, &request).await.unwrap();
+    h.advance(Duration::from_secs(60));
+    id
+}
+
+pub async fn a_failed_render_says_why(h: &Harness) {
+    let s = session_with_clip(h).await;
+    let id = finished_render(h, &s, 3, Some(Fault::RenderFails { reason: "codec exploded".into() })).await;
+    let status = h.backend.render_status(&s.token, &id).await.unwrap();
+    assert_eq!((status.phase, status.error.as_deref()), (RenderPhase::Failed, Some("codec exploded")));
+}
+
+pub async fn completed_without_a_url_is_still_completed(h: &Harness) {
+    let s = session_with_clip(h).await;
+    let id = finished_render(h, &s, 4, Some(Fault::NoOutputUrl { polls: 1 })).await;
+    let first = h.backend.render_status(&s.token, &id).await.unwrap();
+    assert_eq!((first.phase, first.output_url), (RenderPhase::Completed, None));
+    let second = h.backend.render_status(&s.token, &id).await.unwrap();
+    assert!(second.output_url.is_some());
+}
+
+pub async fn a_cdn_outage_is_a_404_and_the_fallback_route_still_serves(h: &Harness) {
+    let s = session_with_clip(h).await;
+    let id = finished_render(h, &s, 5, None).await;
+    let url = h.backend.render_status(&s.token, &id).await.unwrap().output_url.expect("a URL");
+    h.fake.inject(Endpoint::DownloadUrl, Fault::CdnDown);
+    let dest = h.output("cdn.mp4");
+    let refused = h.backend.download_url(&url, &dest, &NoProgress).await;
+    assert!(matches!(&refused, Err(ApiError::Refused(r)) if r.status == 404), "{refused:?}");
+    assert!(!std::path::Path::new(&dest).exists());
+    assert!(h.backend.download_render(&s.token, &id, &dest, &NoProgress).await.unwrap() > 0);
+}

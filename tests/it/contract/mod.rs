@@ -1,6 +1,7 @@
 //! One contract suite, run against every implementation of the backend port with the same
-//! assertions: the in-memory fake directly, and (with the HTTP adapter) the fake served over
-//! HTTP on loopback. If two implementations disagree, a case fails for one of them.
+//! assertions: the in-memory fake directly, and the HTTP adapter talking to the same fake served over
+//! HTTP on loopback (`nemo-http` against `nemo-fake-cloud`). If the two disagree, a case
+//! fails for one of them.
 
 mod cases;
 
@@ -8,10 +9,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use nemo_core::media::LocalMedia;
+use nemo_core::attribution::{Attribution, profile};
+use nemo_core::media::{LocalMedia, MAX_UPLOAD_BYTES};
 use nemo_core::ports::{Backend, Clock};
 use nemo_core::time::Timestamp;
 use nemo_fake::{FakeBackend, FakeConfig, ManualClock};
+use nemo_fake_cloud::{FakeCloud, FakeCloudOptions, RunningServer, SseShape};
+use nemo_http::{HttpBackend, HttpConfig, RetryPolicy};
 
 use crate::support::START;
 
@@ -21,14 +25,34 @@ pub struct Harness {
     pub fake: Arc<FakeBackend>,
     clock: Arc<ManualClock>,
     dir: PathBuf,
+    /// The fake cloud the HTTP adapter talks to (none for the in-memory run); stopped on drop.
+    _server: Option<RunningServer>,
 }
 
 impl Harness {
     /// The in-memory fake itself.
-    fn in_memory(name: &str) -> Self {
+    async fn in_memory(name: &str) -> Self {
         let clock = Arc::new(ManualClock::new(START));
         let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
-        Self { backend: fake.clone(), fake, clock, dir: scratch_dir("memory", name) }
+        Self { backend: fake.clone(), fake, clock, dir: scratch_dir("memory", name), _server: None }
+    }
+
+    /// The HTTP adapter talking to the same fake served over HTTP on 127.0.0.1:0. The adapter
+    /// retries nothing here, so that one call of a case is one call on both implementations.
+    async fn over_http(name: &str) -> Self {
+        let clock = Arc::new(ManualClock::new(START));
+        let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
+        let dir = scratch_dir("http", name);
+        let options = FakeCloudOptions {
+            sse_shape: SseShape::AgentFramework,
+            storage_dir: dir.join("server"),
+            max_upload_bytes: MAX_UPLOAD_BYTES,
+        };
+        let server = RunningServer::spawn(Arc::new(FakeCloud::new(fake.clone(), options))).await.expect("fake cloud");
+        let attribution = Attribution::new(profile("nemoctl").expect("the default profile"), "unknown".into());
+        let config = HttpConfig { retry: RetryPolicy::none(), ..HttpConfig::new(server.base_url(), attribution) };
+        let backend = Arc::new(HttpBackend::new(config, clock.clone()).expect("an HTTP client"));
+        Self { backend, fake, clock, dir, _server: Some(server) }
     }
 
     pub fn clock_now(&self) -> Timestamp {
@@ -60,14 +84,18 @@ fn scratch_dir(kind: &str, name: &str) -> PathBuf {
     dir
 }
 
-/// Generates one test per case and implementation.
+/// Generates one test per case and implementation: `in_memory::CASE` and `over_http::CASE`.
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
-        mod in_memory {
+        contract!(@impl in_memory; $($case),*);
+        contract!(@impl over_http; $($case),*);
+    };
+    (@impl $implementation:ident; $($case:ident),*) => {
+        mod $implementation {
             $(
                 #[tokio::test]
                 async fn $case() {
-                    super::cases::$case(&super::Harness::in_memory(stringify!($case))).await;
+                    super::cases::$case(&super::Harness::$implementation(stringify!($case)).await).await;
                 }
             )*
         }
@@ -90,4 +118,9 @@ contract!(
     a_cancelled_render_fails,
     every_error_code_arrives_as_its_row_of_the_table,
     a_rate_limit_carries_its_retry_after,
+    a_refused_message_fails_before_any_event,
+    a_working_agent_sends_heartbeats_only,
+    a_failed_render_says_why,
+    completed_without_a_url_is_still_completed,
+    a_cdn_outage_is_a_404_and_the_fallback_route_still_serves,
 );
