@@ -13,7 +13,7 @@ const SEGMENTS: [usize; 5] = [4_000, 500, 500, 4_990, 10];
 /// The draft, with every `trim_every`-th video clip 100 ms shorter and the music at `volume`.
 fn draft(trim_every: usize, volume: u32) -> Value {
     let clip = |i: usize| {
-        let d = if trim_every > 0 && i % trim_every == 0 { 2_400 } else { 2_500 };
+        let d = if trim_every > 0 && i.is_multiple_of(trim_every) { 2_400 } else { 2_500 };
         json!({"st": i * 2_500, "d": d, "in": i * 100, "src": format!("clip{}.mp4", i % 7), "vol": 100, "x": {"k": 9007199254740993_u64}})
     };
     let sound =

@@ -803,7 +803,7 @@ mod tests {
             pad_left in "[ \t\n]{0,3}",
             pad_right in "[ \t\n\u{3000}]{0,3}",
         ) {
-            let predicate = |token: &str| token.len() % 2 == 0;
+            let predicate = |token: &str| token.len().is_multiple_of(2);
             for message in [message, words.join(" "), words.concat()] {
                 let intent = route(&message, &predicate);
                 prop_assert!(["export", "credits", "tracks", "upload", "chat"].contains(&intent.name()));

@@ -64,10 +64,11 @@ fn agent_part(part: Value, partial: bool) -> Option<ChatEvent> {
         return Some(ChatEvent::Opaque(part));
     };
     let thought = part.get("thought").and_then(Value::as_bool) == Some(true);
-    if let (Some(Value::String(_)), false) = (part.get("text"), thought) {
-        if let Some(Value::String(text)) = part.remove("text") {
-            return Some(ChatEvent::Text { text, partial });
-        }
+    if !thought
+        && matches!(part.get("text"), Some(Value::String(_)))
+        && let Some(Value::String(text)) = part.remove("text")
+    {
+        return Some(ChatEvent::Text { text, partial });
     }
     if let Some(Value::Object(mut call)) = part.remove("functionCall") {
         return Some(ChatEvent::ToolCall { name: name_of(&call), args: call.remove("args").unwrap_or(Value::Null) });

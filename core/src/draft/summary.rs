@@ -168,7 +168,7 @@ pub(super) fn span_ms(track: &Track) -> Option<(u64, u64)> {
 /// Milliseconds as seconds rounded to a tenth, without the decimal when it is whole: `3`, `2.5`.
 pub(super) fn seconds(ms: u64) -> String {
     let tenths = ms / 100 + u64::from(ms % 100 >= 50);
-    if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
+    if tenths.is_multiple_of(10) { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
 }
 
 /// A percentage or factor with at most two decimals: `35`, `1.5`, `0.25`.
