@@ -1,6 +1,10 @@
 //! The command line, as clap parses it: global options and one variant per command. Raw
 //! values only; `config.rs` turns them into a validated [`crate::config::Config`].
 
+// The doc comments below are clap's `--help` texts, written for a terminal: bare URLs,
+// `<placeholders>` and `[[tables]]` are meant literally, not as rustdoc markup.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
