@@ -71,6 +71,28 @@ pub const SUPPORTED: &[(&str, MediaKind)] = &[
     ("aac", MediaKind::Audio),
 ];
 
+/// The MIME type of a file name or path by its extension (any case);
+/// `application/octet-stream` for anything not in [`SUPPORTED`].
+#[must_use]
+pub fn mime_type(path: &str) -> &'static str {
+    match extension(path).unwrap_or_default().to_ascii_lowercase().as_str() {
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "avi" => "video/x-msvideo",
+        "webm" => "video/webm",
+        "mkv" => "video/x-matroska",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "m4a" => "audio/mp4",
+        "aac" => "audio/aac",
+        _ => "application/octet-stream",
+    }
+}
+
 /// The supported formats as one human line: `video: mp4, mov, ...; image: ...; audio: ...`.
 #[must_use]
 pub fn supported_formats_line() -> String {
@@ -238,6 +260,16 @@ mod tests {
             MediaUrl::check("https://example.com/page.html"),
             Err(MediaRefusal::UnsupportedFormat { .. })
         ));
+    }
+
+    #[test]
+    fn every_supported_format_has_a_mime_type_of_its_kind() {
+        for (ext, kind) in SUPPORTED {
+            let mime = mime_type(&format!("dir/a.{}", ext.to_uppercase()));
+            assert!(mime.starts_with(kind.as_str()), ".{ext} → {mime}");
+        }
+        assert_eq!(mime_type("a.m4a"), "audio/mp4");
+        assert_eq!(mime_type("notes"), "application/octet-stream");
     }
 
     #[test]

@@ -83,26 +83,6 @@ pub(crate) async fn serve(path: &Path, content_type: &'static str, range: Option
     Ok(reply)
 }
 
-/// The content type for a file name, by extension.
-pub(crate) fn content_type(name: &str) -> &'static str {
-    let ext = nemo_core::media::extension(name).unwrap_or_default().to_ascii_lowercase();
-    match ext.as_str() {
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "webm" => "video/webm",
-        "mkv" => "video/x-matroska",
-        "avi" => "video/x-msvideo",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "m4a" | "aac" => "audio/aac",
-        _ => "application/octet-stream",
-    }
-}
-
 /// A header value from text this module formats itself (digits, spaces, `-`, `/`, `*`).
 fn header(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("bytes */0"))

@@ -305,7 +305,7 @@ impl Cx<'_> {
             return Ok(self.serve_temp(&dest, Family::Code).await);
         }
         match self.cloud.asset_file(rest) {
-            Some(path) => Ok(self.serve_file(&path, files::content_type(rest), Family::Code).await),
+            Some(path) => Ok(self.serve_file(&path, nemo_core::media::mime_type(rest), Family::Code).await),
             None => Ok(envelope::status(Family::Code, 404, "not found")),
         }
     }

@@ -3,7 +3,7 @@
 
 use futures::StreamExt;
 use nemo_core::error::ApiError;
-use nemo_core::media::{LocalMedia, extension};
+use nemo_core::media::{LocalMedia, mime_type};
 use nemo_core::ports::{Progress, ProgressEvent};
 use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
@@ -15,27 +15,6 @@ use crate::transport;
 const CHUNK: usize = 256 * 1024;
 /// Progress at least every MiB (or every 1 %, whichever comes first).
 const STEP: u64 = 1024 * 1024;
-
-/// The content type of a supported extension.
-#[must_use]
-pub fn content_type(path: &str) -> &'static str {
-    match extension(path).unwrap_or_default().to_ascii_lowercase().as_str() {
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "avi" => "video/x-msvideo",
-        "webm" => "video/webm",
-        "mkv" => "video/x-matroska",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "m4a" => "audio/mp4",
-        "aac" => "audio/aac",
-        _ => "application/octet-stream",
-    }
-}
 
 /// The multipart form for `file`, and the receiver of the byte counts sent so far.
 ///
@@ -61,7 +40,7 @@ pub async fn form(file: &LocalMedia) -> Result<(Form, u64, tokio::sync::mpsc::Un
     });
     let part = Part::stream_with_length(reqwest::Body::wrap_stream(counted), size)
         .file_name(file.file_name().to_owned())
-        .mime_str(content_type(file.path()))
+        .mime_str(mime_type(file.path()))
         .map_err(|e| ApiError::Local(format!("content type: {e}")))?;
     Ok((Form::new().part("files", part), size, rx))
 }
@@ -91,17 +70,4 @@ pub async fn send(
         report(count);
     }
     reply
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_types_follow_the_extension() {
-        assert_eq!(content_type("a/b.MP4"), "video/mp4");
-        assert_eq!(content_type("x.jpeg"), "image/jpeg");
-        assert_eq!(content_type("x.m4a"), "audio/mp4");
-        assert_eq!(content_type("x"), "application/octet-stream");
-    }
 }
