@@ -28,11 +28,18 @@ pub(crate) fn start(
     fault: Option<&Fault>,
 ) -> Result<EventStream, ApiError> {
     let config = &shared.config;
+    let draft = {
+        let mut world = shared.world();
+        let World { accounts, sessions, .. } = &mut *world;
+        let user = accounts.authenticate(token, shared.now())?;
+        sessions.owned(&user, session)?.draft.clone()
+    };
+    // The agent may run the media engine (seconds of work): not under the lock.
+    let reply = agent::reply(text, &draft, shared.engine());
     let mut world = shared.world();
     let World { accounts, sessions, .. } = &mut *world;
     let user = accounts.authenticate(token, shared.now())?;
     let state = sessions.owned(&user, session)?;
-    let reply = agent::reply(text, &state.draft);
     let charge = (reply.edit.is_some() && !state.charged).then_some(config.session_edit_cost);
     if let Some(cost) = charge {
         let refusal = format!("not enough credits; register at {}/register?bind={user} to get more", config.web_url);
