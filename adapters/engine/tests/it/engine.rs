@@ -70,7 +70,8 @@ fn mute_drops_the_audio_and_music_brings_one_back() {
     check_mp4(&with_music, 2.0, FRAME_S, true);
 
     let library = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 2000, "vol": 35}]});
-    let with_tone = render(&engine, &draft(&make_clip(dir.path(), "silent.mp4", 2, false), 2000, json!({}), &[library], json!({})));
+    let with_tone =
+        render(&engine, &draft(&make_clip(dir.path(), "silent.mp4", 2, false), 2000, json!({}), &[library], json!({})));
     check_mp4(&with_tone, 2.0, FRAME_S, true);
 }
 
@@ -78,7 +79,8 @@ fn mute_drops_the_audio_and_music_brings_one_back() {
 fn a_title_changes_the_pixels_while_it_shows() {
     let engine = engine();
     let plain = render(&engine, &draft(&sample(), 3000, json!({}), &[], json!({})));
-    let title = json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hello: it's 100% [ok], \\o/", "st": 0, "d": 2000}]});
+    let title =
+        json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hello: it's 100% [ok], \\o/", "st": 0, "d": 2000}]});
     let titled = render(&engine, &draft(&sample(), 3000, json!({}), &[title], json!({})));
     assert_ne!(frame_at(&plain, 1.0), frame_at(&titled, 1.0), "the title is not drawn at 1 s");
     assert_eq!(frame_at(&plain, 2.5).len(), frame_at(&titled, 2.5).len());
@@ -118,7 +120,8 @@ fn a_missing_or_corrupt_input_is_a_clear_error_and_no_output() {
     let Err(EngineError::Unreadable(text)) = engine.probe(&corrupt) else { panic!("a corrupt file probed") };
     assert!(text.contains("corrupt.mp4 is not a readable video or audio file"), "{text}");
 
-    let Err(EngineError::Failed(text)) = engine.start_render(&draft(&corrupt, 1000, json!({}), &[], json!({})).to_string())
+    let Err(EngineError::Failed(text)) =
+        engine.start_render(&draft(&corrupt, 1000, json!({}), &[], json!({})).to_string())
     else {
         panic!("a corrupt draft started rendering");
     };

@@ -21,10 +21,7 @@ pub fn engine() -> FfmpegEngine {
 /// The committed 6 s sample (pauses at 1.5-2.5 s and 4.0-5.0 s), as an absolute path.
 pub fn sample() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/clip.mp4");
-    std::fs::canonicalize(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .to_string_lossy()
-        .into_owned()
+    std::fs::canonicalize(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_string_lossy().into_owned()
 }
 
 /// A fresh temp directory.
