@@ -26,8 +26,9 @@ pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
         .output()
         .map_err(|e| EngineError::MissingTool(format!("cannot run {}: {e}", tools.ffprobe.display())))?;
     if !output.status.success() {
-        let reason = String::from_utf8_lossy(&output.stderr);
-        let reason = reason.lines().last().unwrap_or("not a media file").trim();
+        let errors = String::from_utf8_lossy(&output.stderr);
+        let last = errors.lines().last().unwrap_or("not a media file").trim();
+        let reason = last.strip_prefix(path).map_or(last, |rest| rest.trim_start_matches(':').trim());
         return Err(EngineError::Unreadable(format!("{path} is not a readable video or audio file ({reason})")));
     }
     parse(&String::from_utf8_lossy(&output.stdout), metadata.len())

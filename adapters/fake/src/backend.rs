@@ -308,10 +308,9 @@ fn write_output(output: &Output, dest: &str, progress: &dyn Progress) -> Result<
 fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia) -> Result<(String, crate::Probe), ApiError> {
     let src = std::path::absolute(file.path())
         .map_or_else(|_| file.path().to_owned(), |path| path.to_string_lossy().into_owned());
-    let refused = |reason: String| ApiError::code(4001, format!("{}: {reason}", file.file_name()));
-    let probe = engine.probe(&src).map_err(|error| refused(error.to_string()))?;
+    let probe = engine.probe(&src).map_err(|error| ApiError::code(4001, error.to_string()))?;
     if file.kind() == MediaKind::Video && !probe.has_video {
-        return Err(refused("no video stream".into()));
+        return Err(ApiError::code(4001, format!("{} has no video stream", file.file_name())));
     }
     Ok((src, probe))
 }
