@@ -191,11 +191,10 @@ fn instruction(clause: &str) -> Option<Instruction> {
         return speed(&lower, &words, clause);
     }
     let numbers = numbers(clause);
-    if has(&["cut", "remove", "delete", "drop"]) || has_zh(&["剪掉", "删除", "删掉", "去掉"]) {
-        if let [from, to, ..] = numbers[..] {
-            let (from, to) = (ms(from), ms(to));
-            return (to > from).then_some(Instruction::Cut(from, to));
-        }
+    let cut = has(&["cut", "remove", "delete", "drop"]) || has_zh(&["剪掉", "删除", "删掉", "去掉"]);
+    if let (true, [from, to, ..]) = (cut, &numbers[..]) {
+        let (from, to) = (ms(*from), ms(*to));
+        return (to > from).then_some(Instruction::Cut(from, to));
     }
     if has(&["trim", "shorten", "cut"]) || has_zh(&["剪到", "裁剪", "剪成", "保留前", "截取"]) {
         return numbers.first().map(|n| ms(*n)).filter(|ms| *ms > 0).map(Instruction::TrimTo);

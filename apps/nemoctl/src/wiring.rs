@@ -67,6 +67,9 @@ pub fn wire(config: &Config) -> Result<Wiring, CliError> {
     Ok(Wiring { backend, clock, store, settings })
 }
 
+/// A backend and a store.
+type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
+
 /// Local renders are polled often: they take about as long as ffmpeg does, not minutes.
 const OFFLINE_POLL: PollPolicy = PollPolicy {
     first: Duration::from_millis(50),
@@ -78,7 +81,7 @@ const OFFLINE_POLL: PollPolicy = PollPolicy {
 /// The embedded fake on the system clock with the ffmpeg engine (its work directory under
 /// the system temp directory, removed when the process ends), and an in-memory store: its
 /// state lives as long as the process (one command).
-fn offline(clock: &Arc<dyn Clock>) -> Result<(Arc<dyn Backend>, Arc<dyn Store>), CliError> {
+fn offline(clock: &Arc<dyn Clock>) -> Result<Ports, CliError> {
     let engine = FfmpegEngine::new().map_err(|e| CliError::MissingTool(e.to_string()))?;
     let backend = FakeBackend::with_engine(clock.clone(), FakeConfig::default(), Arc::new(engine));
     Ok((Arc::new(backend), Arc::new(MemoryStore::new())))

@@ -130,14 +130,20 @@ fn a_missing_or_corrupt_input_is_a_clear_error_and_no_output() {
 }
 
 #[test]
-fn a_cancelled_render_leaves_no_file() {
+fn a_render_reports_real_progress_and_a_cancelled_one_leaves_no_file() {
     let engine = engine();
     // Long and large enough to still be running when cancelled.
     let meta = json!({"ratio": "9:16", "width": 1080, "height": 1920});
     let slow = draft(&sample(), 6000, json!({"sp": 0.25}), &[], meta);
     let handle = engine.start_render(&slow.to_string()).unwrap_or_else(|e| panic!("{e}"));
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert!(matches!(engine.render_state(handle), RenderState::Running(_)), "{:?}", engine.render_state(handle));
+    // Real progress from ffmpeg's `-progress` output before the cancel.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !matches!(engine.render_state(handle), RenderState::Running(p) if p > 0) {
+        assert!(matches!(engine.render_state(handle), RenderState::Running(0)), "{:?}", engine.render_state(handle));
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(files_in(engine.work_dir()).iter().all(|name| name.ends_with(".part")));
     engine.cancel(handle);
     assert_eq!(wait(&engine, handle), RenderState::Failed("cancelled".into()));
     std::thread::sleep(std::time::Duration::from_millis(200));
