@@ -30,6 +30,8 @@ pub mod tools;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
 
 pub use nemo_fake::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 
@@ -51,6 +53,9 @@ pub struct FfmpegEngine {
     work: PathBuf,
     font: Option<String>,
     renders: Renders,
+    /// Probes by path, valid while the file's size and modification time stay the same: an
+    /// upload, its pauses and its render would otherwise probe it three times.
+    probes: Mutex<HashMap<String, (u64, Option<SystemTime>, Probe)>>,
 }
 
 impl FfmpegEngine {
@@ -74,7 +79,7 @@ impl FfmpegEngine {
         std::fs::create_dir_all(&work)
             .map_err(|e| EngineError::Failed(format!("cannot make the work directory {}: {e}", work.display())))?;
         let font = Path::new(FONT).is_file().then(|| FONT.to_owned());
-        Ok(Self { tools, work, font, renders: Renders::default() })
+        Ok(Self { tools, work, font, renders: Renders::default(), probes: Mutex::default() })
     }
 
     /// The tools it runs.
@@ -99,7 +104,7 @@ impl FfmpegEngine {
             if sources.contains_key(src) || (!required && !Path::new(src).is_file()) {
                 continue;
             }
-            let probe = probe::probe(&self.tools, src).map_err(|e| match e {
+            let probe = self.probe(src).map_err(|e| match e {
                 EngineError::Unreadable(reason) => EngineError::Failed(format!("cannot render: {reason}")),
                 other => other,
             })?;
@@ -117,11 +122,22 @@ impl FfmpegEngine {
 
 impl MediaEngine for FfmpegEngine {
     fn probe(&self, path: &str) -> Result<Probe, EngineError> {
-        probe::probe(&self.tools, path)
+        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Some((size, modified)), Some((known_size, known_modified, probe))) = (stamp, probes.get(path))
+            && (size, modified) == (*known_size, *known_modified)
+        {
+            return Ok(probe.clone());
+        }
+        let probe = probe::probe(&self.tools, path)?;
+        if let Some((size, modified)) = stamp {
+            probes.insert(path.to_owned(), (size, modified, probe.clone()));
+        }
+        Ok(probe)
     }
 
     fn silences(&self, path: &str) -> Result<Vec<(i64, i64)>, EngineError> {
-        let probe = probe::probe(&self.tools, path)?;
+        let probe = self.probe(path)?;
         if !probe.has_audio {
             return Ok(Vec::new());
         }

@@ -72,9 +72,9 @@ type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
 
 /// Local renders are polled often: they take about as long as ffmpeg does, not minutes.
 const OFFLINE_POLL: PollPolicy = PollPolicy {
-    first: Duration::from_millis(50),
-    factor: 1.5,
-    cap: Duration::from_millis(500),
+    first: Duration::from_millis(25),
+    factor: 1.2,
+    cap: Duration::from_millis(100),
     deadline: Duration::from_secs(3600),
 };
 
