@@ -55,8 +55,11 @@ pub struct FfmpegEngine {
     renders: Renders,
     /// Probes by path, valid while the file's size and modification time stay the same: an
     /// upload, its pauses and its render would otherwise probe it three times.
-    probes: Mutex<HashMap<String, (u64, Option<SystemTime>, Probe)>>,
+    probes: Mutex<HashMap<String, Known>>,
 }
+
+/// A probe with the file's size and modification time when it was made.
+type Known = (u64, Option<SystemTime>, Probe);
 
 impl FfmpegEngine {
     /// Finds ffmpeg and ffprobe and makes a fresh work directory under the system temp
