@@ -70,11 +70,12 @@ pub fn wire(config: &Config) -> Result<Wiring, CliError> {
 /// A backend and a store.
 type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
 
-/// Local renders are polled often: they take about as long as ffmpeg does, not minutes.
+/// Local renders are polled every 20 ms (a poll is a lock and a read in this process): the
+/// file is downloaded at most 20 ms after ffmpeg finishes it.
 const OFFLINE_POLL: PollPolicy = PollPolicy {
-    first: Duration::from_millis(25),
-    factor: 1.2,
-    cap: Duration::from_millis(100),
+    first: Duration::from_millis(20),
+    factor: 1.0,
+    cap: Duration::from_millis(20),
     deadline: Duration::from_secs(3600),
 };
 
