@@ -37,7 +37,7 @@ pub struct Title {
 /// An audio segment (background music or any other audio track).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Music {
-    /// The source: a file, or a library name such as `lofi.mp3` (rendered as a soft tone).
+    /// The source: a file, or a library name such as `lofi.mp3` (rendered as a soft generated chord).
     pub src: String,
     /// In-point in the source, ms.
     pub in_ms: i64,

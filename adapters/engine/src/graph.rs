@@ -10,12 +10,13 @@
 //! - A fade between clips (`fx`) is a dip to black: the clip before fades out and the clip
 //!   after fades in, each over half the fade, picture (`fade`) and sound (`afade`); the
 //!   timeline keeps its length.
-//! - Titles are `drawtext` (centred, white with a dark border, a twelfth of the canvas height,
+//! - Titles are `drawtext` (centred, white with a dark border, a tenth of the canvas height,
 //!   `enable='between(t,ST,END)'`, `expansion=none` so `%` is literal), the text escaped for the
 //!   option and graph levels.
 //! - Music files are looped inputs (`-stream_loop -1`) at their volume, delayed to their start
 //!   and mixed under the clips' sound (`amix…normalize=0`); a library track that is not a file
-//!   (the fake's `lofi.mp3`) is a quiet 220 Hz `sine` at the volume.
+//!   (the fake's `lofi.mp3`) is a soft generated bed (`aevalsrc`: an A major chord swelling
+//!   every 2 s) at the volume.
 //! - A clip at volume 0 contributes silence; when nothing is audible the output has no audio
 //!   stream (`-an`).
 //! - The canvas is `m.width`×`m.height` (9:16 → 1080×1920, 1:1 → 1080×1080, 16:9 →
@@ -52,8 +53,9 @@ pub struct Invocation {
 
 /// The output's sample rate.
 const RATE: u32 = 48_000;
-/// The soft tone standing in for a library track.
-const TONE_HZ: u32 = 220;
+/// The soft bed standing in for a library track: an A major chord (220, 277.18 and
+/// 329.63 Hz) swelling every 2 s, peaking at a quarter of full scale before the volume.
+const BED: &str = "0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t))";
 
 /// The command rendering `timeline` into `output` (an MP4 whatever its name).
 ///
@@ -145,7 +147,7 @@ pub fn build(
             let input = args.iter().filter(|arg| *arg == "-i").count() - 1;
             let _ = write!(graph, "[{input}:a]aresample={RATE},{shape}[{label}];");
         } else {
-            let _ = write!(graph, "sine=frequency={TONE_HZ}:sample_rate={RATE}:duration={d},{shape}[{label}];");
+            let _ = write!(graph, "aevalsrc=exprs={}:sample_rate={RATE}:duration={d},{shape}[{label}];", escape(BED));
         }
         mixed.push(label);
     }
@@ -188,7 +190,7 @@ fn mix(graph: &mut String, labels: &[String], clips_heard: bool, total: i64) -> 
 
 /// The `drawtext` filter of a title on a canvas `height` pixels tall.
 fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
-    let size = (height / 12).max(8);
+    let size = (height / 10).max(8);
     let margin = height / 16;
     let y = match title.pos.as_str() {
         "top" => format!("{margin}"),
@@ -385,7 +387,12 @@ mod tests {
             r#", {"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 4000, "in": 0, "vol": 35}]}"#;
         let graph =
             render(&draft("", lofi, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
-        assert!(graph.contains("sine=frequency=220:sample_rate=48000:duration=4.000,"), "{graph}");
+        assert!(
+            graph.contains(
+                r"aevalsrc=exprs=0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t)):sample_rate=48000:duration=4.000,"
+            ),
+            "{graph}"
+        );
         assert!(graph.contains("[ac][m0]amix=inputs=2:duration=first:normalize=0"), "{graph}");
     }
 
@@ -396,7 +403,7 @@ mod tests {
             render(&draft("", title, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
         assert!(
             graph.contains(
-                r"[vc]drawtext=fontfile=/fonts/D.ttf:text=It\\\'s 100%\\: a\\\\b\, \[x\]\;:expansion=none:fontsize=15:fontcolor=white:borderw=1:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-11:enable='between(t,0,3)'[vt0];"
+                r"[vc]drawtext=fontfile=/fonts/D.ttf:text=It\\\'s 100%\\: a\\\\b\, \[x\]\;:expansion=none:fontsize=18:fontcolor=white:borderw=1:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-11:enable='between(t,0,3)'[vt0];"
             ),
             "{graph}"
         );
