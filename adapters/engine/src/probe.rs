@@ -35,7 +35,8 @@ pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
         .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))
 }
 
-/// Reads ffprobe's JSON; `None` when there is no usable stream or no duration.
+/// Reads ffprobe's JSON; `None` when there is no usable stream, or sound without a
+/// duration (a still image reads as 0 ms long).
 #[must_use]
 pub fn parse(json: &str, size: u64) -> Option<Probe> {
     let value: Value = serde_json::from_str(json).ok()?;
@@ -52,7 +53,9 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
     let seconds = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| s.parse::<f64>().ok());
     let duration = seconds(value.pointer("/format/duration"))
         .or_else(|| streams.iter().find_map(|stream| seconds(stream.get("duration"))))
-        .filter(|d| d.is_finite() && *d > 0.0)?;
+        .filter(|d| d.is_finite() && *d > 0.0);
+    // A still image may have no duration; sound always has one.
+    let duration = if picture.is_some() { duration.unwrap_or(0.0) } else { duration? };
     let dimension = |key: &str| {
         picture.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
     };
@@ -108,6 +111,8 @@ mod tests {
         assert_eq!((probe.has_video, probe.has_audio, probe.width, probe.duration_ms), (false, true, None, 3500));
         assert_eq!(parse(r#"{"streams": [], "format": {"duration": "1"}}"#, 1), None);
         assert_eq!(parse(r#"{"streams": [{"codec_type": "audio"}], "format": {}}"#, 1), None);
+        let still = parse(r#"{"streams": [{"codec_type": "video", "width": 64, "height": 48}], "format": {}}"#, 1);
+        assert_eq!(still.map(|p| (p.duration_ms, p.width)), Some((0, Some(64))));
         assert_eq!(parse("not json", 1), None);
         assert_eq!(rate(Some(&Value::from("30000/1001"))), Some(29.97));
     }

@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `title` or `标题` with text in quotes (`'…'`, `"…"`, `“…”`, `‘…’`, `「…」`, `『…』`), optionally `for N seconds` and `top`/`center`/`bottom` | [`Edit::AddTitle`] / [`Edit::Title`] | none (silent, like the vendor's multitrack edits) |
 //! | `volume` and a number | [`Edit::MusicVolume`] (capped at 100) | "The background music volume is now N%." |
-//! | `music`, `bgm` or `音乐`, optionally a FILE and `at N%` | [`Edit::AddMusic`] / [`Edit::AddMusicFrom`] | "I've added background music (Lo-fi, 35%). Click the Export button to render your video." |
+//! | `music`, `bgm` or `音乐`, optionally a FILE and `at N%` (without a FILE: the last audio file uploaded to the session, else the library's "Lo-fi") | [`Edit::AddMusic`] / [`Edit::AddMusicFrom`] | "I've added background music (Lo-fi, 35%). Click the Export button to render your video." |
 //! | `pauses`, `silence`, `silent`, `停顿` | [`Edit::RemovePauses`] (needs the media engine) | "Removed N pauses (X s); the video is now Y seconds long." |
 //! | `vertical`/`9:16`, `square`/`1:1`, `horizontal`/`16:9`, `竖屏`/`方形`/`横屏` | [`Edit::Aspect`] | "The video is now vertical (9:16, 1080×1920)." |
 //! | `speed`, `faster`, `slower`, `倍速` and a factor | [`Edit::Speed`] (0.25-4) | "The video now plays at 2× (N seconds long)." |
@@ -57,9 +57,18 @@ impl Reply {
     }
 }
 
-/// Decides what to do about `message` given the session's current `draft`, with the media
-/// `engine` when the service has one (pause removal, music files).
-pub(crate) fn reply(message: &str, draft: &Value, engine: Option<&dyn MediaEngine>) -> Reply {
+/// What the agent can use besides the draft.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Context<'a> {
+    /// The media engine, when the service has one (pause removal, music files).
+    pub(crate) engine: Option<&'a dyn MediaEngine>,
+    /// The last audio file uploaded to the session (name, source): the music "add music"
+    /// uses when it names no file.
+    pub(crate) uploaded_music: Option<(&'a str, &'a str)>,
+}
+
+/// Decides what to do about `message` given the session's current `draft` and `context`.
+pub(crate) fn reply(message: &str, draft: &Value, context: Context<'_>) -> Reply {
     let clauses = instructions::parse(message);
     if !clauses.iter().any(|clause| matches!(clause, Clause::Understood(_))) {
         return Reply::text(CAPABILITIES);
@@ -79,7 +88,7 @@ pub(crate) fn reply(message: &str, draft: &Value, engine: Option<&dyn MediaEngin
                 continue;
             }
         };
-        match plan(instruction, &draft, engine) {
+        match plan(instruction, &draft, context) {
             Ok(edit) => {
                 edit.apply(&mut draft);
                 sentences.push(sentence(&edit, &draft, alone));
@@ -125,7 +134,8 @@ pub(crate) fn tool(edit: &Edit) -> (&'static str, Value) {
 }
 
 /// The edit an instruction makes to `draft`, or the text saying why it cannot.
-fn plan(instruction: Instruction, draft: &Value, engine: Option<&dyn MediaEngine>) -> Result<Edit, Option<String>> {
+fn plan(instruction: Instruction, draft: &Value, context: Context<'_>) -> Result<Edit, Option<String>> {
+    let engine = context.engine;
     let video_end = draft_ops::video_end(draft);
     let too_short = || format!("The video is {} seconds long, so there is nothing to trim.", seconds(video_end));
     Ok(match instruction {
@@ -135,6 +145,14 @@ fn plan(instruction: Instruction, draft: &Value, engine: Option<&dyn MediaEngine
         }
         Instruction::MusicVolume(_) if !draft_ops::has_music(draft) => return Err(Some(NO_MUSIC.into())),
         Instruction::MusicVolume(volume) => Edit::MusicVolume(volume),
+        Instruction::Music { file: None, volume } if context.uploaded_music.is_some() => {
+            let (name, src) = context.uploaded_music.unwrap_or_default();
+            Edit::AddMusicFrom {
+                src: src.to_owned(),
+                name: name.to_owned(),
+                volume: volume.unwrap_or(draft_ops::MUSIC_VOLUME),
+            }
+        }
         Instruction::Music { file: None, volume: None } => Edit::AddMusic,
         Instruction::Music { file: None, volume: Some(volume) } => {
             Edit::AddMusicFrom { src: draft_ops::MUSIC_SRC.into(), name: draft_ops::MUSIC_NAME.into(), volume }
@@ -288,7 +306,7 @@ fn understand(message: &str) -> Option<Edit> {
             let mut draft = draft_ops::empty();
             draft_ops::append_video(&mut draft, "a.mp4", "a", 1_000_000_000);
             Edit::AddMusic.apply(&mut draft);
-            plan(instruction, &draft, None).ok()
+            plan(instruction, &draft, Context::default()).ok()
         }
     }
 }
@@ -303,7 +321,7 @@ mod tests {
     use super::*;
 
     fn reply_to(message: &str, draft: &Value) -> Reply {
-        reply(message, draft, None)
+        reply(message, draft, Context::default())
     }
 
     fn check(message: &str, expected: Option<Edit>) {

@@ -214,6 +214,10 @@ impl Backend for FakeBackend {
         let listed: Vec<&str> = urls.iter().map(MediaUrl::as_str).collect();
         self.arrive(Call::new(Endpoint::UploadUrls, Some(session_id), listed.join(" "))).await?;
         let user = self.user(token)?;
+        if let (Some(_), Some(url)) = (self.shared.engine(), listed.first()) {
+            let refusal = format!("the offline engine edits local files only; download {url} and upload the file");
+            return Err(ApiError::code(4001, refusal));
+        }
         let files = listed.iter().map(|url| url_file(url)).collect::<Result<Vec<_>, _>>()?;
         let mut world = self.shared.world();
         let session = world.sessions.owned(&user, session_id)?;
@@ -309,8 +313,8 @@ fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia) -> Result<(String, 
     let src = std::path::absolute(file.path())
         .map_or_else(|_| file.path().to_owned(), |path| path.to_string_lossy().into_owned());
     let probe = engine.probe(&src).map_err(|error| ApiError::code(4001, error.to_string()))?;
-    if file.kind() == MediaKind::Video && !probe.has_video {
-        return Err(ApiError::code(4001, format!("{} has no video stream", file.file_name())));
+    if file.kind() == MediaKind::Video && (!probe.has_video || probe.duration_ms <= 0) {
+        return Err(ApiError::code(4001, format!("{} has no playable video stream", file.file_name())));
     }
     Ok((src, probe))
 }

@@ -29,6 +29,8 @@ pub(crate) struct Session {
     assets: Vec<Asset>,
     /// Whether the session's edit cost is frozen or spent.
     pub(crate) charged: bool,
+    /// The last audio file uploaded and probed (name, source): music for "add music".
+    pub(crate) uploaded_music: Option<(String, String)>,
 }
 
 impl Session {
@@ -78,9 +80,12 @@ impl Session {
             fps: if video { probe.map_or(Some(30.0), |probe| probe.fps) } else { None },
             hash: Some(hash),
         };
+        let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
         if video {
-            let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
             draft_ops::append_video(&mut self.draft, src, stem, duration_ms);
+        }
+        if audio && probe.is_some_and(|probe| probe.has_audio) {
+            self.uploaded_music = Some((stem.to_owned(), src.to_owned()));
         }
         self.assets.push(asset.clone());
         asset
@@ -120,6 +125,7 @@ impl Sessions {
             draft: draft_ops::empty(),
             assets: Vec::new(),
             charged: false,
+            uploaded_music: None,
         };
         self.by_id.insert(session_id.clone(), session);
         NewSession { task_id, session_id, user_id: Some(owner.clone()) }

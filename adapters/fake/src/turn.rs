@@ -28,14 +28,16 @@ pub(crate) fn start(
     fault: Option<&Fault>,
 ) -> Result<EventStream, ApiError> {
     let config = &shared.config;
-    let draft = {
+    let (draft, music) = {
         let mut world = shared.world();
         let World { accounts, sessions, .. } = &mut *world;
         let user = accounts.authenticate(token, shared.now())?;
-        sessions.owned(&user, session)?.draft.clone()
+        let state = sessions.owned(&user, session)?;
+        (state.draft.clone(), state.uploaded_music.clone())
     };
     // The agent may run the media engine (seconds of work): not under the lock.
-    let reply = agent::reply(text, &draft, shared.engine());
+    let uploaded_music = music.as_ref().map(|(name, src)| (name.as_str(), src.as_str()));
+    let reply = agent::reply(text, &draft, agent::Context { engine: shared.engine(), uploaded_music });
     let mut world = shared.world();
     let World { accounts, sessions, .. } = &mut *world;
     let user = accounts.authenticate(token, shared.now())?;

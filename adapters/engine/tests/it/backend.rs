@@ -194,3 +194,32 @@ fn cancelling_an_engine_render_leaves_nothing() {
     let status = world.wait(&id);
     assert_eq!((status.phase, status.error.as_deref()), (RenderPhase::Failed, Some("cancelled")));
 }
+
+#[test]
+fn add_music_without_a_file_uses_the_uploaded_song() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&make_clip(dir.path(), "quiet.mp4", 2, false)).unwrap_or_else(|e| panic!("{e}"));
+    let song = make_music(dir.path(), 1);
+    world.upload(&song).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(world.say("add music at 40%"), "Added background music (song, 40%).");
+    assert_eq!(world.draft().pointer("/t/1/sg/0/src").and_then(Value::as_str), Some(song.as_str()));
+    check_mp4(&world.export(dir.path()), 2.0, FRAME_S, true);
+}
+
+#[test]
+fn an_image_upload_is_probed_and_a_url_is_refused() {
+    let world = World::new();
+    let dir = temp();
+    let image = dir.path().join("logo.png").to_string_lossy().into_owned();
+    ffmpeg(&["-f", "lavfi", "-i", "color=red:size=64x48", "-frames:v", "1", &image]);
+    world.upload(&image).unwrap_or_else(|e| panic!("{e}"));
+    let state = block_on(world.fake.state(&world.token, &world.session)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((state.video_infos[0].width, state.video_infos[0].height), (Some(64), Some(48)));
+
+    let url = nemo_core::media::MediaUrl::check("https://example.invalid/a.mp4").unwrap_or_else(|e| panic!("{e:?}"));
+    match block_on(world.fake.upload_urls(&world.token, &world.session, &[url])) {
+        Err(ApiError::Refused(refusal)) => assert!(refusal.message.contains("local files only"), "{refusal:?}"),
+        other => panic!("expected 4001, got {other:?}"),
+    }
+}
