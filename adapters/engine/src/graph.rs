@@ -2,7 +2,9 @@
 //! settings. A pure function of the timeline and what the probes said about its sources, so
 //! every edit kind is tested on the text it produces.
 //!
-//! - Each clip is its own input (`-ss IN -t SPAN -i SRC`), scaled into the canvas with
+//! - Clips close together in one source share one input (`-ss START -t SPAN -i SRC`, each
+//!   clip `trim`med from its offset: read once, as after removing pauses); a clip far from
+//!   the others is its own input, seeked to its in-point. Each clip is scaled into the canvas with
 //!   letterboxing (`scale…force_original_aspect_ratio=decrease,pad`), at the first clip's
 //!   frame rate, sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
 //!   0.5–2), cut to its exact length (`trim`, `atrim` after `tpad`/`apad`), then all are
@@ -83,19 +85,28 @@ pub fn build(
         ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"]
             .map(String::from)
             .into();
+    for clip in &timeline.clips {
+        source(clip)?;
+    }
+    let (inputs, uses) = inputs(&timeline.clips);
+    for input in &inputs {
+        args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
+        args.push(input.src.clone());
+    }
     let mut graph = String::new();
     let mut joined = String::new();
     for (i, clip) in timeline.clips.iter().enumerate() {
-        source(clip)?;
-        let span = clip.d as f64 * clip.sp;
-        args.extend(["-ss".into(), secs(clip.in_ms), "-t".into(), secs((span + 100.0).round() as i64), "-i".into()]);
-        args.push(clip.src.clone());
+        let (input, offset) = uses[i];
+        let (video_from, audio_from) = match offset {
+            0 => (String::new(), String::new()),
+            offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
+        };
         let fade_in = half(clip.fade_ms);
         let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
         let d = secs(clip.d);
         let _ = write!(
             graph,
-            "[{i}:v]setpts=(PTS-STARTPTS)/{sp},fps={fps},scale={width}:{height}:force_original_aspect_ratio=decrease,\
+            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},fps={fps},scale={width}:{height}:force_original_aspect_ratio=decrease,\
              pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
             sp = num(clip.sp),
@@ -106,7 +117,7 @@ pub fn build(
             if audible(clip) {
                 let _ = write!(
                     graph,
-                    "[{i}:a]aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS{tempo}\
+                    "[{input}:a]{audio_from}aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS{tempo}\
                      {volume},apad,atrim=duration={d}{fades}[a{i}];",
                     tempo = atempo(clip.sp),
                     volume = volume(clip.vol),
@@ -165,6 +176,53 @@ pub fn build(
     args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(total), "-f".into(), "mp4".into()]);
     args.push(output.to_owned());
     Ok(Invocation { args, duration_ms: total })
+}
+
+/// Read past a clip's end, so that rounding never leaves a clip a frame short (`trim` cuts
+/// it exact).
+const SLACK_MS: i64 = 100;
+
+/// One `-i` of a clip source: from `start` for `length` ms of source time.
+#[derive(Debug, Clone, PartialEq)]
+struct Input {
+    src: String,
+    start: i64,
+    length: i64,
+}
+
+/// The inputs for the clips, and for each clip its input and where it starts in it. A source
+/// whose clips sit close together (the gaps between them, which would be decoded for
+/// nothing, add up to no more than the time used plus 10 s) is read once, each clip trimmed
+/// from it, as after removing pauses; otherwise each clip is its own input, seeked to its
+/// in-point (a 10 s cut from an hour-long file decodes 10 s, not the hour).
+fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
+    let span = |clip: &Clip| (clip.d as f64 * clip.sp).round() as i64;
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut uses = vec![(0, 0); clips.len()];
+    let mut sources: Vec<&str> = Vec::new();
+    for clip in clips {
+        if !sources.contains(&clip.src.as_str()) {
+            sources.push(&clip.src);
+        }
+    }
+    for src in sources {
+        let mine: Vec<usize> = (0..clips.len()).filter(|i| clips[*i].src == src).collect();
+        let start = mine.iter().map(|i| clips[*i].in_ms).min().unwrap_or(0);
+        let end = mine.iter().map(|i| clips[*i].in_ms + span(&clips[*i])).max().unwrap_or(0);
+        let used: i64 = mine.iter().map(|i| span(&clips[*i])).sum();
+        if end - start <= 2 * used + 10_000 {
+            for i in &mine {
+                uses[*i] = (inputs.len(), clips[*i].in_ms - start);
+            }
+            inputs.push(Input { src: src.to_owned(), start, length: end - start });
+        } else {
+            for i in mine {
+                uses[i] = (inputs.len(), 0);
+                inputs.push(Input { src: src.to_owned(), start: clips[i].in_ms, length: span(&clips[i]) });
+            }
+        }
+    }
+    (inputs, uses)
 }
 
 /// Mixes the audio labels into `aout`; `None` when there is no audio at all.
@@ -424,6 +482,40 @@ mod tests {
         assert!(graph.contains("anullsrc=r=48000:cl=stereo,atrim=duration=2.000[a1]"), "{graph}");
         assert!(graph.contains("[v0][a0][v1][a1]concat=n=2:v=1:a=1[vc][ac]"), "{graph}");
         assert_eq!(invocation.duration_ms, 4000);
+    }
+
+    #[test]
+    fn clips_close_together_share_one_input_and_far_ones_seek() {
+        let clip = |src: &str, in_ms: i64, d: i64| Clip { src: src.into(), in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 };
+        let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
+        let (inputs, uses) = inputs(&paused);
+        assert_eq!(
+            inputs,
+            [Input { src: "/a".into(), start: 0, length: 6000 }, Input { src: "/b".into(), start: 0, length: 1000 }]
+        );
+        assert_eq!(uses, [(0, 0), (0, 2450), (1, 0), (0, 4950)]);
+
+        let far = [clip("/a", 0, 10_000), clip("/a", 3_590_000, 10_000)];
+        let (far_inputs, uses) = super::inputs(&far);
+        assert_eq!(
+            far_inputs.iter().map(|i| (i.start, i.length)).collect::<Vec<_>>(),
+            [(0, 10_000), (3_590_000, 10_000)]
+        );
+        assert_eq!(uses, [(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn clips_of_one_input_are_trimmed_from_their_offset() {
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 1550, "in": 0},
+            {"src": "/a.mp4", "st": 1550, "d": 1600, "in": 2450}
+        ]}]}"#;
+        let invocation = render(draft);
+        assert!(invocation.args.join(" ").contains("-ss 0.000 -t 4.150 -i /a.mp4 -filter_complex"));
+        let graph = graph(&invocation);
+        assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:v]trim=start=2.450,setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=2.450,aresample=48000,"), "{graph}");
     }
 
     #[test]
