@@ -5,8 +5,9 @@
 //! - Clips close together in one source share one input (`-ss START -t SPAN -i SRC`, each
 //!   clip `trim`med from its offset: read once, as after removing pauses); a clip far from
 //!   the others is its own input, seeked to its in-point. Each clip is scaled into the canvas with
-//!   letterboxing (`scale…force_original_aspect_ratio=decrease,pad`), at the first clip's
-//!   frame rate, sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
+//!   letterboxing (`scale…force_original_aspect_ratio=decrease,pad`; left out when it already
+//!   has the canvas size), at the first clip's frame rate (`fps`, left out when it already
+//!   has it and plays at normal speed), sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
 //!   0.5–2), cut to its exact length (`trim`, `atrim` after `tpad`/`apad`), then all are
 //!   joined with `concat`.
 //! - A fade between clips (`fx`) is a dip to black: the clip before fades out and the clip
@@ -97,6 +98,7 @@ pub fn build(
     let mut joined = String::new();
     for (i, clip) in timeline.clips.iter().enumerate() {
         let (input, offset) = uses[i];
+        let clip_source = source(clip)?;
         let (video_from, audio_from) = match offset {
             0 => (String::new(), String::new()),
             offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
@@ -106,10 +108,21 @@ pub fn build(
         let d = secs(clip.d);
         let _ = write!(
             graph,
-            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},fps={fps},scale={width}:{height}:force_original_aspect_ratio=decrease,\
-             pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
             sp = num(clip.sp),
+            rate = if (clip_source.fps - fps).abs() < 0.01 && (clip.sp - 1.0).abs() < 1e-9 {
+                String::new()
+            } else {
+                format!("fps={},", num(fps))
+            },
+            fit = if (clip_source.width, clip_source.height) == (width, height) {
+                String::new()
+            } else {
+                format!(
+                    "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+                )
+            },
             fades = fades("fade", fade_in, fade_out, clip.d),
         );
         let _ = write!(joined, "[v{i}]");
@@ -391,8 +404,7 @@ mod tests {
         assert!(args.ends_with("-movflags +faststart -t 4.000 -f mp4 /out/x.part"), "{args}");
         assert_eq!(
             graph(&invocation),
-            "[0:v]setpts=(PTS-STARTPTS)/1,fps=15,scale=320:180:force_original_aspect_ratio=decrease,\
-             pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+            "[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration=4.000,setpts=PTS-STARTPTS[v0];\
              [0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,apad,\
              atrim=duration=4.000[a0];[v0][a0]concat=n=1:v=1:a=1[vc][ac];[ac]anull[aout];[vc]null[vout]"
@@ -407,11 +419,32 @@ mod tests {
     }
 
     #[test]
+    fn a_clip_of_another_size_or_rate_is_fitted_to_the_first() {
+        let mut sources = sources();
+        sources.insert("/big.mp4".into(), Source { has_audio: true, width: 1920, height: 1080, fps: 30.0 });
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 1000, "in": 0},
+            {"src": "/big.mp4", "st": 1000, "d": 1000, "in": 0}
+        ]}]}"#;
+        let timeline = Timeline::parse(draft).unwrap_or_default();
+        let invocation = build(&timeline, &sources, None, "x").unwrap_or_else(|e| panic!("{e}"));
+        let graph = graph(&invocation);
+        assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,"), "{graph}");
+        assert!(
+            graph.contains(
+                "[1:v]setpts=(PTS-STARTPTS)/1,fps=15,scale=320:180:force_original_aspect_ratio=decrease,\
+                 pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
+            ),
+            "{graph}"
+        );
+    }
+
+    #[test]
     fn speed_sets_timestamps_and_chains_atempo() {
         let invocation = render(&clip(r#", "sp": 3"#));
         let graph = graph(&invocation);
         assert!(invocation.args.join(" ").contains("-ss 1.000 -t 12.100 -i /a.mp4"));
-        assert!(graph.contains("setpts=(PTS-STARTPTS)/3,"), "{graph}");
+        assert!(graph.contains("setpts=(PTS-STARTPTS)/3,fps=15,setsar=1,"), "{graph}");
         assert!(graph.contains(",atempo=2,atempo=1.5,apad"), "{graph}");
         assert_eq!(atempo(0.2), ",atempo=0.5,atempo=0.5,atempo=0.8");
         assert_eq!(atempo(1.0), "");

@@ -94,10 +94,12 @@ fn clips_join_with_a_fade_and_speed_shortens() {
     let b = make_clip(dir.path(), "b.mp4", 2, false);
     let joined = json!({"t": [{"tt": 0, "sg": [
         {"src": a, "st": 0, "d": 2000, "in": 0},
-        {"src": b, "st": 2000, "d": 2000, "in": 0, "fx": {"in": "fade", "ms": 500}}
+        {"src": b, "st": 2000, "d": 2000, "in": 0, "fx": {"in": "fade", "ms": 500}},
+        {"src": sample(), "st": 4000, "d": 1000, "in": 0, "fx": {"in": "fade", "ms": 500}}
     ]}]});
     let out = render(&engine, &joined);
-    check_mp4(&out, 4.0, FRAME_S, true);
+    // The 320×180 sample is letterboxed into the first clip's 320×240.
+    assert_eq!(size(&check_mp4(&out, 5.0, FRAME_S, true)), (320, 240));
     // Half way through the fade the picture is black (the dip between the clips).
     let dark = frame_at(&out, 2.0);
     assert!(dark.iter().map(|b| u64::from(*b)).sum::<u64>() < dark.len() as u64 * 20, "not dark at the join");
