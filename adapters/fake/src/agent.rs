@@ -160,7 +160,13 @@ fn plan(instruction: Instruction, draft: &Value, context: Context<'_>) -> Result
         Instruction::Music { file: Some(file), volume } => music_file(&file, volume, engine)?,
         Instruction::TrimTo(limit) if limit >= video_end => return Err(Some(too_short())),
         Instruction::TrimTo(limit) => Edit::TrimTo(limit),
-        Instruction::Cut(from, _) if from >= video_end => return Err(Some(too_short())),
+        Instruction::Cut(from, _) if from >= video_end => {
+            let long = seconds(video_end);
+            return Err(Some(format!(
+                "The video is {long} seconds long, so there is nothing after {} s to cut.",
+                seconds(from)
+            )));
+        }
         Instruction::Cut(0, to) if to >= video_end => {
             return Err(Some("That would cut the whole video; say which part to keep instead.".into()));
         }
@@ -418,5 +424,15 @@ mod tests {
             [(1000, 1500), (2000, 2500), (2750, 3000)]
         );
         assert_eq!(merged(vec![(5, 9), (1, 3), (2, 4)]), [(1, 4), (5, 9)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_message_is_answered_with_an_edit_or_text(message in "\\PC{0,60}") {
+            let mut draft = draft_ops::empty();
+            draft_ops::append_video(&mut draft, "/v/a.mp4", "a", 6_000);
+            let reply = reply_to(&message, &draft);
+            proptest::prop_assert!(reply.edit.is_some() || reply.text.as_deref().is_some_and(|t| !t.is_empty()));
+        }
     }
 }

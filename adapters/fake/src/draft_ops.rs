@@ -170,6 +170,22 @@ pub(crate) fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms
     update_duration(draft);
 }
 
+/// Sets the canvas (`m.width`, `m.height`, `m.ratio` reduced: 320×180 → `"16:9"`) unless the
+/// draft has one.
+pub(crate) fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
+    if width == 0 || height == 0 || draft.pointer("/m/width").is_some() {
+        return;
+    }
+    let gcd =
+        (1..=width.min(height)).rev().find(|d| width.is_multiple_of(*d) && height.is_multiple_of(*d)).unwrap_or(1);
+    if !draft["m"].is_object() {
+        draft["m"] = json!({});
+    }
+    draft["m"]["ratio"] = json!(format!("{}:{}", width / gcd, height / gcd));
+    draft["m"]["width"] = json!(width);
+    draft["m"]["height"] = json!(height);
+}
+
 /// Where the video ends, in milliseconds (0 without video).
 pub(crate) fn video_end(draft: &Value) -> i64 {
     tracks(draft).filter(|track| track_type(track) == Some(VIDEO)).flat_map(segments).map(end).max().unwrap_or(0)
@@ -492,5 +508,16 @@ mod tests {
         assert_eq!(draft.pointer("/t/0/sg/0/fx"), None);
         assert_eq!(draft.pointer("/t/0/sg/1/fx"), Some(&json!({"in": "fade", "ms": 500})));
         assert_eq!(joins(&draft), 1);
+    }
+
+    #[test]
+    fn the_first_probed_clip_sets_the_canvas_once() {
+        let mut draft = with_clips(&[1_000]);
+        set_canvas_if_unset(&mut draft, 320, 180);
+        set_canvas_if_unset(&mut draft, 1080, 1080);
+        assert_eq!(draft["m"], json!({"ratio": "16:9", "width": 320, "height": 180}));
+        let mut odd = empty();
+        set_canvas_if_unset(&mut odd, 1366, 768);
+        assert_eq!(odd["m"]["ratio"], "683:384");
     }
 }

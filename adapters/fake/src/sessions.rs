@@ -82,6 +82,10 @@ impl Session {
         };
         let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
         if video {
+            if let Some((width, height)) = probe.and_then(|probe| probe.width.zip(probe.height)) {
+                // The first probed clip sets the canvas, so that a new aspect shows in the diff.
+                draft_ops::set_canvas_if_unset(&mut self.draft, width, height);
+            }
             draft_ops::append_video(&mut self.draft, src, stem, duration_ms);
         }
         if audio && probe.is_some_and(|probe| probe.has_audio) {

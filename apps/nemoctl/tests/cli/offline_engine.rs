@@ -46,3 +46,16 @@ fn a_missing_ffmpeg_says_how_to_install_it() {
         out.stderr
     );
 }
+
+#[test]
+fn several_instructions_apply_and_the_changes_name_them() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let prompt = "trim to 1 second and make it vertical";
+    let done = h.run(&["--offline", "--json", "edit", &clip, "-p", prompt, "-o", "v.mp4"]).done();
+    let changes: Vec<&str> = done["changes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(changes, ["Canvas 16:9 → 9:16", "Video trimmed 0:06 → 0:01"]);
+    let probe = ffprobe(&h.path("v.mp4"));
+    let video = probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").unwrap();
+    assert_eq!((video["width"].as_u64(), video["height"].as_u64()), (Some(1080), Some(1920)));
+}
