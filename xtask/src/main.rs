@@ -4,6 +4,7 @@
 mod bench;
 mod cargo;
 mod ci;
+mod sample;
 
 use std::env;
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ tasks:
   deps     only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
+  sample   regenerate samples/clip.mp4 with ffmpeg (the command in samples/README.md)
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::ci(),
         Some("deps") => ci::check_core_dependencies(),
         Some("bench") => bench::run(&args[1..]),
+        Some("sample") => sample::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

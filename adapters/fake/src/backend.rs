@@ -18,9 +18,11 @@ use nemo_core::ports::{Backend, Clock, EventStream, Progress, ProgressEvent};
 use crate::calls::Call;
 use crate::cdn;
 use crate::config::FakeConfig;
-use crate::download::write_through_part;
+use crate::download::{copy_through_part, write_through_part};
+use crate::engine::MediaEngine;
 use crate::faults::{Endpoint, Fault};
 use crate::idgen::content_hash;
+use crate::renders::{EngineJob, Output};
 use crate::sessions::draft_of;
 use crate::turn;
 use crate::world::Shared;
@@ -37,7 +39,17 @@ impl FakeBackend {
     /// A fresh service with no users, reading and sleeping on `clock`.
     #[must_use]
     pub fn new(clock: Arc<dyn Clock>, config: FakeConfig) -> Self {
-        Self { shared: Arc::new(Shared::new(clock, config)) }
+        Self { shared: Arc::new(Shared::new(clock, config, None)) }
+    }
+
+    /// A fresh service that edits and renders for real with a media `engine`: uploads are
+    /// probed (a file the engine cannot read is refused with 4001) and their segment's `src`
+    /// is the file's absolute path; the agent can remove pauses and use music files; a
+    /// render without a fault is the engine's render of the draft, with its real progress,
+    /// and downloads copy the engine's file. Everything else is as [`FakeBackend::new`].
+    #[must_use]
+    pub fn with_engine(clock: Arc<dyn Clock>, config: FakeConfig, engine: Arc<dyn MediaEngine>) -> Self {
+        Self { shared: Arc::new(Shared::new(clock, config, Some(engine))) }
     }
 
     /// The settings it runs with.
@@ -176,10 +188,18 @@ impl Backend for FakeBackend {
         let report = |sent| progress.report(ProgressEvent::Upload { name: name.to_owned(), sent, total: file.size() });
         report(0);
         let user = self.user(token)?;
-        let asset = self.shared.world().sessions.owned(&user, session_id)?.ingest(
+        self.shared.world().sessions.owned(&user, session_id)?;
+        let probed = match self.shared.engine() {
+            Some(engine) => Some(probe_upload(engine, file)?),
+            None => None,
+        };
+        let src = probed.as_ref().map_or(name, |(src, _)| src.as_str());
+        let asset = self.shared.world().sessions.owned(&user, session_id)?.ingest_as(
             name,
             file.kind(),
             &format!("{name}:{}", file.size()),
+            src,
+            probed.as_ref().map(|(_, probe)| probe),
         );
         report(file.size());
         Ok(UploadResult { files: vec![asset], session_state_applied: true })
@@ -194,6 +214,10 @@ impl Backend for FakeBackend {
         let listed: Vec<&str> = urls.iter().map(MediaUrl::as_str).collect();
         self.arrive(Call::new(Endpoint::UploadUrls, Some(session_id), listed.join(" "))).await?;
         let user = self.user(token)?;
+        if let (Some(_), Some(url)) = (self.shared.engine(), listed.first()) {
+            let refusal = format!("the offline engine edits local files only; download {url} and upload the file");
+            return Err(ApiError::code(4001, refusal));
+        }
         let files = listed.iter().map(|url| url_file(url)).collect::<Result<Vec<_>, _>>()?;
         let mut world = self.shared.world();
         let session = world.sessions.owned(&user, session_id)?;
@@ -220,19 +244,26 @@ impl Backend for FakeBackend {
         let mut world = self.shared.world();
         world.sessions.owned(&user, &request.session_id)?;
         let draft_hash = content_hash(request.draft.as_json());
-        world.renders.submit(&request.id, &user, draft_hash, self.shared.now(), fault)
+        let engine = self.shared.engine();
+        let start = || {
+            engine.map(|engine| match engine.start_render(request.draft.as_json()) {
+                Ok(handle) => EngineJob::Started(handle),
+                Err(error) => EngineJob::Refused(error.to_string()),
+            })
+        };
+        world.renders.submit(&request.id, &user, draft_hash, self.shared.now(), fault, start)
     }
 
     async fn render_status(&self, token: &Token, id: &RenderId) -> Result<RenderStatus, ApiError> {
         self.arrive(Call::new(Endpoint::RenderStatus, None, id.as_str())).await?;
         let user = self.user(token)?;
-        self.shared.world().renders.poll(&user, id, self.shared.now())
+        self.shared.world().renders.poll(&user, id, self.shared.now(), self.shared.engine())
     }
 
     async fn cancel_render(&self, token: &Token, id: &RenderId) -> Result<(), ApiError> {
         self.arrive(Call::new(Endpoint::CancelRender, None, id.as_str())).await?;
         let user = self.user(token)?;
-        self.shared.world().renders.cancel(&user, id, self.shared.now())
+        self.shared.world().renders.cancel(&user, id, self.shared.now(), self.shared.engine())
     }
 
     async fn download_url(&self, url: &str, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
@@ -240,10 +271,10 @@ impl Backend for FakeBackend {
         if let Some(Fault::CdnDown) = self.arrive(Call::new(Endpoint::DownloadUrl, None, url)).await? {
             return Err(not_found());
         }
-        let bytes = cdn::render_of_url(url)
-            .and_then(|id| self.shared.world().renders.file(&id, self.shared.now()))
+        let output = cdn::render_of_url(url)
+            .and_then(|id| self.shared.world().renders.file(&id, self.shared.now(), self.shared.engine()))
             .ok_or_else(not_found)?;
-        write_through_part(&bytes, dest, progress)
+        write_output(&output, dest, progress)
     }
 
     async fn download_render(
@@ -255,8 +286,8 @@ impl Backend for FakeBackend {
     ) -> Result<u64, ApiError> {
         self.arrive(Call::new(Endpoint::DownloadRender, None, id.as_str())).await?;
         let user = self.user(token)?;
-        let bytes = self.shared.world().renders.owned_file(&user, id, self.shared.now())?;
-        write_through_part(&bytes, dest, progress)
+        let output = self.shared.world().renders.owned_file(&user, id, self.shared.now(), self.shared.engine())?;
+        write_output(&output, dest, progress)
     }
 }
 
@@ -266,4 +297,24 @@ fn url_file(url: &str) -> Result<(&str, &str, MediaKind), ApiError> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let kind = extension(name).and_then(MediaKind::from_extension);
     kind.map(|kind| (url, name, kind)).ok_or_else(|| ApiError::code(4001, "unsupported file type"))
+}
+
+/// Writes a rendered file to `dest` through `dest.part`.
+fn write_output(output: &Output, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
+    match output {
+        Output::Bytes(bytes) => write_through_part(bytes, dest, progress),
+        Output::File(path) => copy_through_part(path, dest, progress),
+    }
+}
+
+/// Probes an upload with the engine: its absolute path and what it holds; 4001 when the
+/// engine cannot read it, or a video has no picture.
+fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia) -> Result<(String, crate::Probe), ApiError> {
+    let src = std::path::absolute(file.path())
+        .map_or_else(|_| file.path().to_owned(), |path| path.to_string_lossy().into_owned());
+    let probe = engine.probe(&src).map_err(|error| ApiError::code(4001, error.to_string()))?;
+    if file.kind() == MediaKind::Video && (!probe.has_video || probe.duration_ms <= 0) {
+        return Err(ApiError::code(4001, format!("{} has no playable video stream", file.file_name())));
+    }
+    Ok((src, probe))
 }

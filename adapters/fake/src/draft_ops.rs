@@ -1,6 +1,7 @@
 //! Building and editing the draft JSON with the documented keys (`docs/draft-keys.md`): the
 //! published `t`, `tt`, `sg`, `d`, `m` and this project's segment keys `st`, `in`, `src`, `nm`,
-//! `tx`, `vol`. Every edit keeps the top-level `d` equal to the end of the last segment.
+//! `tx`, `pos`, `vol`, `sp`, `fx`. Every edit keeps the top-level `d` equal to the end of the
+//! last segment. Pure: what needs a media engine (the pauses to remove) is decided before.
 
 use serde_json::{Value, json};
 
@@ -10,25 +11,56 @@ const AUDIO: i64 = 1;
 const TEXT: i64 = 7;
 
 /// How long a title stays on screen.
-const TITLE_MS: i64 = 3000;
+pub(crate) const TITLE_MS: i64 = 3000;
 /// The one track of the fake's music library, and its default volume.
-const MUSIC_NAME: &str = "Lo-fi";
-const MUSIC_SRC: &str = "lofi.mp3";
-const MUSIC_VOLUME: u8 = 35;
+pub(crate) const MUSIC_NAME: &str = "Lo-fi";
+pub(crate) const MUSIC_SRC: &str = "lofi.mp3";
+pub(crate) const MUSIC_VOLUME: u8 = 35;
 
 /// An edit the agent can make to a draft.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Edit {
     /// A text track (role `title`) showing the text from 0 to 3 s.
     AddTitle(String),
+    /// A text track (role `title`) showing the text from 0 for `ms`, at `pos` when given.
+    Title {
+        /// The text.
+        text: String,
+        /// How long it shows.
+        ms: i64,
+        /// `top`, `center` or `bottom`.
+        pos: Option<&'static str>,
+    },
     /// An audio track (role `bgm`) "Lo-fi" at 35 % spanning the video; replaces earlier music.
     AddMusic,
+    /// An audio track (role `bgm`) from `src` at `volume` spanning the video; replaces earlier
+    /// music.
+    AddMusicFrom {
+        /// The audio file (an absolute path), or the library's `lofi.mp3`.
+        src: String,
+        /// Its display name.
+        name: String,
+        /// Percent.
+        volume: u8,
+    },
     /// Sets `vol` on every background-music segment.
     MusicVolume(u8),
     /// Cuts every track at this many milliseconds.
     TrimTo(i64),
+    /// Removes the timeline from A to B ms and closes the gap (a ripple cut).
+    Cut(i64, i64),
+    /// Removes each timeline range (ms, in order, not overlapping) like [`Edit::Cut`].
+    RemovePauses(Vec<(i64, i64)>),
+    /// Multiplies every video segment's speed `sp`; the video track is laid end to end again.
+    Speed(f64),
+    /// Sets the canvas (`m.ratio`, `m.width`, `m.height`).
+    Aspect(&'static str),
     /// Sets `vol` 0 on every video segment.
     Mute,
+    /// A fade (`fx`) of this many ms into every clip that follows another clip.
+    JoinWithFade(i64),
+    /// Several edits, applied in order.
+    Several(Vec<Edit>),
 }
 
 impl Edit {
@@ -38,19 +70,87 @@ impl Edit {
             Self::AddTitle(text) => {
                 push_track(draft, TEXT, json!({"role": "title"}), json!({"tx": text, "st": 0, "d": TITLE_MS}))
             }
-            Self::AddMusic => {
-                let end = video_end(draft);
-                tracks_mut(draft).retain(|track| !is_music(track));
-                let segment =
-                    json!({"src": MUSIC_SRC, "nm": MUSIC_NAME, "st": 0, "d": end, "in": 0, "vol": MUSIC_VOLUME});
-                push_track(draft, AUDIO, json!({"role": "bgm", "name": MUSIC_NAME}), segment);
+            Self::Title { text, ms, pos } => {
+                let mut segment = json!({"tx": text, "st": 0, "d": ms});
+                if let Some(pos) = pos {
+                    segment["pos"] = json!(pos);
+                }
+                push_track(draft, TEXT, json!({"role": "title"}), segment);
             }
+            Self::AddMusic => add_music(draft, MUSIC_SRC, MUSIC_NAME, MUSIC_VOLUME),
+            Self::AddMusicFrom { src, name, volume } => add_music(draft, src, name, *volume),
             Self::MusicVolume(volume) => set_volume(draft, is_music, *volume),
             Self::TrimTo(limit) => trim(draft, *limit),
+            Self::Cut(from, to) => remove_range(draft, *from, *to),
+            Self::RemovePauses(ranges) => {
+                for (from, to) in ranges.iter().rev() {
+                    remove_range(draft, *from, *to);
+                }
+            }
+            Self::Speed(factor) => speed(draft, *factor),
+            Self::Aspect(ratio) => {
+                let (width, height) = canvas_of(ratio);
+                if !draft["m"].is_object() {
+                    draft["m"] = json!({});
+                }
+                draft["m"]["ratio"] = json!(ratio);
+                draft["m"]["width"] = json!(width);
+                draft["m"]["height"] = json!(height);
+            }
             Self::Mute => set_volume(draft, |track| track_type(track) == Some(VIDEO), 0),
+            Self::JoinWithFade(ms) => join_with_fade(draft, *ms),
+            Self::Several(edits) => edits.iter().for_each(|edit| edit.apply(draft)),
         }
         update_duration(draft);
     }
+}
+
+/// The canvas of an aspect ratio: 9:16 → 1080×1920, 1:1 → 1080×1080, else 1920×1080.
+pub(crate) fn canvas_of(ratio: &str) -> (u32, u32) {
+    match ratio {
+        "9:16" => (1080, 1920),
+        "1:1" => (1080, 1080),
+        _ => (1920, 1080),
+    }
+}
+
+/// One video segment as the agent reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clip {
+    /// The source.
+    pub(crate) src: String,
+    /// Start on the timeline, ms.
+    pub(crate) st: i64,
+    /// Duration on the timeline, ms.
+    pub(crate) d: i64,
+    /// In-point in the source, ms.
+    pub(crate) in_ms: i64,
+    /// Speed factor.
+    pub(crate) sp: f64,
+}
+
+/// The video segments with a source, in timeline order.
+pub(crate) fn clips(draft: &Value) -> Vec<Clip> {
+    let mut clips: Vec<Clip> = tracks(draft)
+        .filter(|track| track_type(track) == Some(VIDEO))
+        .flat_map(segments)
+        .filter_map(|segment| {
+            Some(Clip {
+                src: segment.get("src")?.as_str()?.to_owned(),
+                st: start(segment),
+                d: duration(segment),
+                in_ms: segment.get("in").and_then(Value::as_i64).unwrap_or(0),
+                sp: speed_of(segment),
+            })
+        })
+        .collect();
+    clips.sort_by_key(|clip| clip.st);
+    clips
+}
+
+/// How many clips follow a clip of another source (the joins a fade would cover).
+pub(crate) fn joins(draft: &Value) -> usize {
+    clips(draft).windows(2).filter(|pair| pair[0].src != pair[1].src).count()
 }
 
 /// The draft of a new session: no tracks.
@@ -68,6 +168,22 @@ pub(crate) fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms
         None => push_track(draft, VIDEO, json!({}), segment),
     }
     update_duration(draft);
+}
+
+/// Sets the canvas (`m.width`, `m.height`, `m.ratio` reduced: 320×180 → `"16:9"`) unless the
+/// draft has one.
+pub(crate) fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
+    if width == 0 || height == 0 || draft.pointer("/m/width").is_some() {
+        return;
+    }
+    let gcd =
+        (1..=width.min(height)).rev().find(|d| width.is_multiple_of(*d) && height.is_multiple_of(*d)).unwrap_or(1);
+    if !draft["m"].is_object() {
+        draft["m"] = json!({});
+    }
+    draft["m"]["ratio"] = json!(format!("{}:{}", width / gcd, height / gcd));
+    draft["m"]["width"] = json!(width);
+    draft["m"]["height"] = json!(height);
 }
 
 /// Where the video ends, in milliseconds (0 without video).
@@ -141,6 +257,117 @@ fn trim(draft: &mut Value, limit: i64) {
             }
         }
     }
+}
+
+fn add_music(draft: &mut Value, src: &str, name: &str, volume: u8) {
+    let end = video_end(draft);
+    tracks_mut(draft).retain(|track| !is_music(track));
+    let segment = json!({"src": src, "nm": name, "st": 0, "d": end, "in": 0, "vol": volume});
+    push_track(draft, AUDIO, json!({"role": "bgm", "name": name}), segment);
+}
+
+/// Removes `[from, to)` from every track and shifts what follows back by its length. A video
+/// segment across a bound keeps its picture in sync (its `in` moves); text and music
+/// segments across it just get shorter.
+fn remove_range(draft: &mut Value, from: i64, to: i64) {
+    let gap = to - from;
+    if gap <= 0 {
+        return;
+    }
+    for track in tracks_mut(draft) {
+        let video = track_type(track) == Some(VIDEO);
+        let Some(segments) = track.get_mut("sg").and_then(Value::as_array_mut) else { continue };
+        let mut kept = Vec::new();
+        for mut segment in segments.drain(..) {
+            let (s, e) = (start(&segment), end(&segment));
+            if e <= from {
+                kept.push(segment);
+            } else if s >= to {
+                segment["st"] = json!(s - gap);
+                kept.push(segment);
+            } else if s >= from && e <= to {
+                // Inside the range: gone.
+            } else if video {
+                if s < from {
+                    let mut head = segment.clone();
+                    head["d"] = json!(from - s);
+                    kept.push(head);
+                }
+                if e > to {
+                    let mut tail = segment;
+                    let skipped = (to - s) as f64 * speed_of(&tail);
+                    tail["in"] = json!(in_of(&tail) + skipped.round() as i64);
+                    tail["st"] = json!(from);
+                    tail["d"] = json!(e - to);
+                    if s < from
+                        && let Some(object) = tail.as_object_mut()
+                    {
+                        object.remove("fx");
+                    }
+                    kept.push(tail);
+                }
+            } else {
+                let new_start = s.min(from);
+                let overlap = e.min(to) - s.max(from);
+                segment["st"] = json!(new_start);
+                segment["d"] = json!(e - s - overlap);
+                kept.push(segment);
+            }
+        }
+        *segments = kept;
+    }
+}
+
+/// Multiplies the video's speed by `factor`, lays the video end to end again, and fits the
+/// music to the new length (text stays in real time, cut at the end).
+fn speed(draft: &mut Value, factor: f64) {
+    if factor <= 0.0 {
+        return;
+    }
+    for track in tracks_mut(draft).iter_mut().filter(|track| track_type(track) == Some(VIDEO)) {
+        let mut at = None;
+        for segment in segments_mut(track) {
+            let sp = speed_of(segment) * factor;
+            let d = (duration(segment) as f64 / factor).round() as i64;
+            let st = at.unwrap_or_else(|| (start(segment) as f64 / factor).round() as i64);
+            segment["sp"] = json!((sp * 1000.0).round() / 1000.0);
+            segment["st"] = json!(st);
+            segment["d"] = json!(d);
+            at = Some(st + d);
+        }
+    }
+    let end = video_end(draft);
+    for track in tracks_mut(draft).iter_mut().filter(|track| is_music(track)) {
+        for segment in segments_mut(track) {
+            segment["d"] = json!((end - start(segment)).max(0));
+        }
+    }
+    trim(draft, end);
+}
+
+fn join_with_fade(draft: &mut Value, ms: i64) {
+    for track in tracks_mut(draft).iter_mut().filter(|track| track_type(track) == Some(VIDEO)) {
+        let mut previous: Option<String> = None;
+        for segment in segments_mut(track) {
+            let src = segment.get("src").and_then(Value::as_str).map(str::to_owned);
+            if previous.is_some() && previous != src {
+                segment["fx"] = json!({"in": "fade", "ms": ms});
+            }
+            previous = src;
+        }
+    }
+}
+
+fn duration(segment: &Value) -> i64 {
+    segment.get("d").and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn in_of(segment: &Value) -> i64 {
+    segment.get("in").and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn speed_of(segment: &Value) -> f64 {
+    segment.get("sp").and_then(Value::as_f64).filter(|sp| *sp > 0.0).unwrap_or(1.0)
 }
 
 fn update_duration(draft: &mut Value) {
@@ -240,5 +467,57 @@ mod tests {
         assert_eq!(draft, json!({"t": []}));
         assert_eq!(video_end(&draft), 0);
         assert!(!has_music(&draft));
+    }
+
+    #[test]
+    fn a_cut_ripples_and_keeps_the_picture_in_sync() {
+        let mut draft = with_clips(&[6_000]);
+        Edit::Title { text: "T".into(), ms: 3000, pos: Some("top") }.apply(&mut draft);
+        Edit::RemovePauses(vec![(1_500, 2_500), (4_000, 5_000)]).apply(&mut draft);
+        assert_eq!(
+            draft["t"][0]["sg"],
+            json!([
+                {"src": "clip0.mp4", "nm": "clip0", "st": 0, "d": 1500, "in": 0},
+                {"src": "clip0.mp4", "nm": "clip0", "st": 1500, "d": 1500, "in": 2500},
+                {"src": "clip0.mp4", "nm": "clip0", "st": 3000, "d": 1000, "in": 5000},
+            ])
+        );
+        assert_eq!(draft["t"][1]["sg"], json!([{"tx": "T", "st": 0, "d": 2000, "pos": "top"}]));
+        assert_eq!(draft["d"], json!(4000));
+    }
+
+    #[test]
+    fn speed_relays_the_video_and_fits_the_music() {
+        let mut draft = with_clips(&[4_000, 2_000]);
+        Edit::AddMusic.apply(&mut draft);
+        Edit::Speed(2.0).apply(&mut draft);
+        assert_eq!(
+            draft.pointer("/t/0/sg/1"),
+            Some(&json!({"src": "clip1.mp4", "nm": "clip1", "st": 2000, "d": 1000, "in": 0, "sp": 2.0}))
+        );
+        assert_eq!(draft.pointer("/t/1/sg/0/d"), Some(&json!(3000)));
+        assert_eq!(draft["d"], json!(3000));
+    }
+
+    #[test]
+    fn aspect_sets_the_canvas_and_fades_go_into_later_clips() {
+        let mut draft = with_clips(&[1_000, 1_000]);
+        Edit::Aspect("9:16").apply(&mut draft);
+        Edit::JoinWithFade(500).apply(&mut draft);
+        assert_eq!(draft["m"], json!({"ratio": "9:16", "width": 1080, "height": 1920}));
+        assert_eq!(draft.pointer("/t/0/sg/0/fx"), None);
+        assert_eq!(draft.pointer("/t/0/sg/1/fx"), Some(&json!({"in": "fade", "ms": 500})));
+        assert_eq!(joins(&draft), 1);
+    }
+
+    #[test]
+    fn the_first_probed_clip_sets_the_canvas_once() {
+        let mut draft = with_clips(&[1_000]);
+        set_canvas_if_unset(&mut draft, 320, 180);
+        set_canvas_if_unset(&mut draft, 1080, 1080);
+        assert_eq!(draft["m"], json!({"ratio": "16:9", "width": 320, "height": 180}));
+        let mut odd = empty();
+        set_canvas_if_unset(&mut odd, 1366, 768);
+        assert_eq!(odd["m"]["ratio"], "683:384");
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::cdn;
 use crate::draft_ops;
+use crate::engine::Probe;
 use crate::idgen::{IdGen, content_hash};
 
 /// How long every uploaded video or audio file is, as the fake "probes" it.
@@ -28,6 +29,8 @@ pub(crate) struct Session {
     assets: Vec<Asset>,
     /// Whether the session's edit cost is frozen or spent.
     pub(crate) charged: bool,
+    /// The last audio file uploaded and probed (name, source): music for "add music".
+    pub(crate) uploaded_music: Option<(String, String)>,
 }
 
 impl Session {
@@ -39,7 +42,7 @@ impl Session {
             task_name: Some(self.task_name.clone()),
             draft: Some(draft_of(&self.draft)),
             video_infos: self.assets.clone(),
-            canvas: Some(Canvas { width: Some(1920), height: Some(1080), ratio: Some("16:9".into()) }),
+            canvas: Some(canvas(&self.draft)),
         }
     }
 
@@ -51,24 +54,56 @@ impl Session {
     /// Adds an uploaded file (`key` identifies its content) to the assets, and a video to the
     /// end of the video track. Returns the asset.
     pub(crate) fn ingest(&mut self, filename: &str, kind: MediaKind, key: &str) -> Asset {
+        self.ingest_as(filename, kind, key, filename, None)
+    }
+
+    /// [`Session::ingest`] of a file at `src` whose `probe` tells its real length, size and
+    /// streams (without one: 10 s, and 1920×1080 at 30 fps for a video).
+    pub(crate) fn ingest_as(
+        &mut self,
+        filename: &str,
+        kind: MediaKind,
+        key: &str,
+        src: &str,
+        probe: Option<&Probe>,
+    ) -> Asset {
         let hash = content_hash(key);
         let (video, audio) = (kind == MediaKind::Video, kind == MediaKind::Audio);
+        let duration_ms = probe.map_or(MEDIA_MS, |probe| probe.duration_ms);
         let asset = Asset {
             filename: filename.to_owned(),
             kind: Some(kind),
             cdn_url: Some(cdn::asset_url(&hash, filename)),
-            duration_s: (video || audio).then_some(MEDIA_MS as f64 / 1000.0),
-            width: (!audio).then_some(1920),
-            height: (!audio).then_some(1080),
-            fps: video.then_some(30.0),
+            duration_s: (video || audio).then_some(duration_ms as f64 / 1000.0),
+            width: if audio { None } else { probe.map_or(Some(1920), |probe| probe.width) },
+            height: if audio { None } else { probe.map_or(Some(1080), |probe| probe.height) },
+            fps: if video { probe.map_or(Some(30.0), |probe| probe.fps) } else { None },
             hash: Some(hash),
         };
+        let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
         if video {
-            let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
-            draft_ops::append_video(&mut self.draft, filename, stem, MEDIA_MS);
+            if let Some((width, height)) = probe.and_then(|probe| probe.width.zip(probe.height)) {
+                // The first probed clip sets the canvas, so that a new aspect shows in the diff.
+                draft_ops::set_canvas_if_unset(&mut self.draft, width, height);
+            }
+            draft_ops::append_video(&mut self.draft, src, stem, duration_ms);
+        }
+        if audio && probe.is_some_and(|probe| probe.has_audio) {
+            self.uploaded_music = Some((stem.to_owned(), src.to_owned()));
         }
         self.assets.push(asset.clone());
         asset
+    }
+}
+
+/// The canvas the draft sets (`m.width`, `m.height`, `m.ratio`), else 1920×1080 16:9.
+fn canvas(draft: &Value) -> Canvas {
+    let number =
+        |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
+    let ratio = draft.pointer("/m/ratio").and_then(Value::as_str).map(str::to_owned);
+    match (number("width"), number("height")) {
+        (Some(width), Some(height)) => Canvas { width: Some(width), height: Some(height), ratio },
+        _ => Canvas { width: Some(1920), height: Some(1080), ratio: Some(ratio.unwrap_or_else(|| "16:9".into())) },
     }
 }
 
@@ -94,6 +129,7 @@ impl Sessions {
             draft: draft_ops::empty(),
             assets: Vec::new(),
             charged: false,
+            uploaded_music: None,
         };
         self.by_id.insert(session_id.clone(), session);
         NewSession { task_id, session_id, user_id: Some(owner.clone()) }

@@ -28,11 +28,20 @@ pub(crate) fn start(
     fault: Option<&Fault>,
 ) -> Result<EventStream, ApiError> {
     let config = &shared.config;
+    let (draft, music) = {
+        let mut world = shared.world();
+        let World { accounts, sessions, .. } = &mut *world;
+        let user = accounts.authenticate(token, shared.now())?;
+        let state = sessions.owned(&user, session)?;
+        (state.draft.clone(), state.uploaded_music.clone())
+    };
+    // The agent may run the media engine (seconds of work): not under the lock.
+    let uploaded_music = music.as_ref().map(|(name, src)| (name.as_str(), src.as_str()));
+    let reply = agent::reply(text, &draft, agent::Context { engine: shared.engine(), uploaded_music });
     let mut world = shared.world();
     let World { accounts, sessions, .. } = &mut *world;
     let user = accounts.authenticate(token, shared.now())?;
     let state = sessions.owned(&user, session)?;
-    let reply = agent::reply(text, &state.draft);
     let charge = (reply.edit.is_some() && !state.charged).then_some(config.session_edit_cost);
     if let Some(cost) = charge {
         let refusal = format!("not enough credits; register at {}/register?bind={user} to get more", config.web_url);

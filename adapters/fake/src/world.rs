@@ -10,6 +10,7 @@ use nemo_core::time::Timestamp;
 use crate::accounts::Accounts;
 use crate::calls::Call;
 use crate::config::FakeConfig;
+use crate::engine::MediaEngine;
 use crate::faults::Faults;
 use crate::idgen::IdGen;
 use crate::lock;
@@ -33,10 +34,12 @@ pub(crate) struct Shared {
     world: Mutex<World>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: FakeConfig,
+    /// The media engine that edits and renders for real, when there is one.
+    pub(crate) engine: Option<Arc<dyn MediaEngine>>,
 }
 
 impl Shared {
-    pub(crate) fn new(clock: Arc<dyn Clock>, config: FakeConfig) -> Self {
+    pub(crate) fn new(clock: Arc<dyn Clock>, config: FakeConfig, engine: Option<Arc<dyn MediaEngine>>) -> Self {
         let world = World {
             ids: IdGen::new(config.seed),
             accounts: Accounts::default(),
@@ -46,12 +49,17 @@ impl Shared {
             calls: Vec::new(),
             latency: Duration::ZERO,
         };
-        Self { world: Mutex::new(world), clock, config }
+        Self { world: Mutex::new(world), clock, config, engine }
     }
 
     /// The state, locked. Never held across an `.await`.
     pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
+    }
+
+    /// The media engine, if any.
+    pub(crate) fn engine(&self) -> Option<&dyn MediaEngine> {
+        self.engine.as_deref()
     }
 
     pub(crate) fn now(&self) -> Timestamp {

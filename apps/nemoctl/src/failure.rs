@@ -15,6 +15,9 @@ pub enum CliError {
     Config(String),
     /// The backend is not in this build.
     Unavailable(&'static str),
+    /// The offline engine cannot run: ffmpeg or ffprobe is missing (the text says how to
+    /// install them).
+    MissingTool(String),
     /// `export --detach` without a daemon.
     NeedsDaemon,
     /// Ctrl-C while waiting.
@@ -43,6 +46,8 @@ impl CliError {
             Self::Core(error) => error.exit().code(),
             Self::Interrupted => INTERRUPTED,
             Self::Input(_) => Exit::InputRefused.code(),
+            // The offline service cannot be started, as a cloud that cannot be reached.
+            Self::MissingTool(_) => Exit::Unreachable.code(),
             Self::Config(_) | Self::Unavailable(_) | Self::NeedsDaemon | Self::BatchFailed { .. } => {
                 Exit::Failure.code()
             }
@@ -53,7 +58,7 @@ impl CliError {
     pub fn message(&self) -> String {
         match self {
             Self::Core(error) => error.to_string(),
-            Self::Config(message) | Self::Input(message) => message.clone(),
+            Self::Config(message) | Self::Input(message) | Self::MissingTool(message) => message.clone(),
             Self::Unavailable(backend) => format!("the {backend} backend is not available in this build"),
             Self::NeedsDaemon => "export --detach hands the job to nemod, which is not available in this build".into(),
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
@@ -67,6 +72,9 @@ impl CliError {
             Self::Core(error) => error.hint(),
             Self::Config(_) => "Fix the value (`nemoctl config path` shows where config.toml is) and try again.".into(),
             Self::Unavailable(_) => "Run with --offline to use the embedded backend.".into(),
+            Self::MissingTool(_) => {
+                "Install ffmpeg (`sudo apt-get install ffmpeg`), or run without --offline to use the cloud.".into()
+            }
             Self::NeedsDaemon => "Run `nemoctl export` without --detach; it waits and downloads.".into(),
             Self::Interrupted => {
                 "Work already sent keeps running on the service: check `nemoctl tracks` and `nemoctl jobs`.".into()

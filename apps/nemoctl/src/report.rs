@@ -4,7 +4,9 @@
 //! `{"event":"error","code":N,"message":...,"hint":...}`. nemoctl uses no colour, so
 //! `NO_COLOR` is honoured trivially.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
 use serde_json::{Value, json};
@@ -19,12 +21,14 @@ pub struct Reporter {
     terminal: bool,
     /// Batch entries label their progress (`[2] …`, `"item": 2`).
     item: Option<usize>,
+    /// The last percent shown per render: a poll that says the same again is not shown.
+    rendered: Arc<Mutex<HashMap<String, u8>>>,
 }
 
 impl Reporter {
     /// A reporter for `--json` / `-q`, looking at whether stderr is a terminal.
     pub fn new(json: bool, quiet: bool) -> Self {
-        Self { json, quiet, terminal: std::io::stderr().is_terminal(), item: None }
+        Self { json, quiet, terminal: std::io::stderr().is_terminal(), item: None, rendered: Arc::default() }
     }
 
     /// The same reporter for batch entry `item`.
@@ -91,6 +95,12 @@ fn out(line: &str) {
 
 impl Progress for Reporter {
     fn report(&self, event: ProgressEvent) {
+        if let ProgressEvent::Render { id, percent } = &event {
+            let mut rendered = self.rendered.lock().unwrap_or_else(PoisonError::into_inner);
+            if rendered.insert(id.as_str().to_owned(), *percent) == Some(*percent) {
+                return;
+            }
+        }
         if self.json {
             if !self.quiet || matches!(event, ProgressEvent::AgentText(_)) {
                 let mut value = progress_json(&event);

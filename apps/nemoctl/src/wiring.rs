@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use nemo_core::ids::SessionId;
 use nemo_core::ports::{Backend, Clock, Store};
-use nemo_core::service::{Nemo, Settings};
+use nemo_core::service::{Nemo, PollPolicy, Settings};
+use nemo_engine::FfmpegEngine;
 use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
 use nemo_http::{HttpBackend, HttpConfig};
 use nemo_storage::{FileStore, ScopedStore};
@@ -44,10 +45,11 @@ impl Wiring {
 /// Wires the configured backend.
 ///
 /// # Errors
-/// [`CliError::Unavailable`] for a backend this build does not have.
+/// [`CliError::Unavailable`] for a backend this build does not have;
+/// [`CliError::MissingTool`] when the offline engine's ffmpeg is not installed.
 pub fn wire(config: &Config) -> Result<Wiring, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let settings = Settings {
+    let mut settings = Settings {
         env_token: config.env_token.clone(),
         env_client_id: config.env_client_id,
         web_url: config.web_url.clone(),
@@ -55,19 +57,35 @@ pub fn wire(config: &Config) -> Result<Wiring, CliError> {
         ..Settings::default()
     };
     let (backend, store) = match config.backend {
-        BackendKind::Offline => offline(&clock),
+        BackendKind::Offline => {
+            settings.poll = OFFLINE_POLL;
+            offline(&clock)?
+        }
         BackendKind::Cloud => (cloud(config, &clock)?, file_store(config)),
         BackendKind::Daemon => return Err(CliError::Unavailable("daemon")),
     };
     Ok(Wiring { backend, clock, store, settings })
 }
 
-/// The embedded fake on the system clock, with an in-memory store: its state lives as long
-/// as the process (one command).
-fn offline(clock: &Arc<dyn Clock>) -> (Arc<dyn Backend>, Arc<dyn Store>) {
-    // Renders finish within the first poll, so an offline export takes about 2 s.
-    let config = FakeConfig { render_duration: Duration::from_secs(1), ..FakeConfig::default() };
-    (Arc::new(FakeBackend::new(clock.clone(), config)), Arc::new(MemoryStore::new()))
+/// A backend and a store.
+type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
+
+/// Local renders are polled every 20 ms (a poll is a lock and a read in this process): the
+/// file is downloaded at most 20 ms after ffmpeg finishes it.
+const OFFLINE_POLL: PollPolicy = PollPolicy {
+    first: Duration::from_millis(20),
+    factor: 1.0,
+    cap: Duration::from_millis(20),
+    deadline: Duration::from_secs(3600),
+};
+
+/// The embedded fake on the system clock with the ffmpeg engine (its work directory under
+/// the system temp directory, removed when the process ends), and an in-memory store: its
+/// state lives as long as the process (one command).
+fn offline(clock: &Arc<dyn Clock>) -> Result<Ports, CliError> {
+    let engine = FfmpegEngine::new().map_err(|e| CliError::MissingTool(e.to_string()))?;
+    let backend = FakeBackend::with_engine(clock.clone(), FakeConfig::default(), Arc::new(engine));
+    Ok((Arc::new(backend), Arc::new(MemoryStore::new())))
 }
 
 /// The real service (or anything speaking its wire contract, such as the fake cloud) over

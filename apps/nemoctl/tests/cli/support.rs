@@ -14,6 +14,11 @@ pub const TOKEN: &str = "nmv_usr_SECRET_never_print_me";
 /// A loopback port where nothing listens.
 pub const UNREACHABLE: &str = "http://127.0.0.1:9";
 
+/// The committed 6 s sample video.
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/clip.mp4")
+}
+
 /// A fresh world for one test.
 pub struct Harness {
     dir: tempfile::TempDir,
@@ -49,9 +54,10 @@ impl Harness {
         path.to_string_lossy().into_owned()
     }
 
-    /// A small media file (the offline backend never reads its bytes).
+    /// A real, small video (a copy of `samples/clip.mp4`): the offline backend probes and
+    /// renders what it is given.
     pub fn media(&self, name: &str) -> String {
-        self.write(name, &[0u8; 2048])
+        self.write(name, &fs::read(sample()).unwrap())
     }
 
     /// The command, ready to run (add `--api-url` here when tests run against the fake cloud).

@@ -1,0 +1,161 @@
+//! Reading the draft (the short keys of `docs/draft-keys.md`) into what a render needs: the
+//! video clips in timeline order, the titles, the audio tracks and the canvas. Tolerant like
+//! the core's view: a missing or mistyped key reads as its default.
+
+use serde_json::Value;
+
+/// A video segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    /// The source file.
+    pub src: String,
+    /// In-point in the source, ms.
+    pub in_ms: i64,
+    /// Duration on the timeline, ms.
+    pub d: i64,
+    /// Speed factor (`sp`, default 1).
+    pub sp: f64,
+    /// Volume percent (`vol`, default 100).
+    pub vol: f64,
+    /// A fade into this clip (`fx: {"in": "fade", "ms": N}`), ms.
+    pub fade_ms: i64,
+}
+
+/// A text segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Title {
+    /// The text.
+    pub text: String,
+    /// Start on the timeline, ms.
+    pub st: i64,
+    /// Duration, ms.
+    pub d: i64,
+    /// `top`, `center` (default) or `bottom`.
+    pub pos: String,
+}
+
+/// An audio segment (background music or any other audio track).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Music {
+    /// The source: a file, or a library name such as `lofi.mp3` (rendered as a soft generated chord).
+    pub src: String,
+    /// In-point in the source, ms.
+    pub in_ms: i64,
+    /// Start on the timeline, ms.
+    pub st: i64,
+    /// Duration, ms.
+    pub d: i64,
+    /// Volume percent (`vol`, default 35 for music).
+    pub vol: f64,
+}
+
+/// What a draft asks to render.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeline {
+    /// The video, played in order, end to end.
+    pub clips: Vec<Clip>,
+    /// The titles.
+    pub titles: Vec<Title>,
+    /// The audio tracks' segments.
+    pub music: Vec<Music>,
+    /// The canvas (`m.width` × `m.height`), when set.
+    pub canvas: Option<(u32, u32)>,
+}
+
+impl Timeline {
+    /// Reads a draft's JSON text; `None` when it is not JSON.
+    #[must_use]
+    pub fn parse(json: &str) -> Option<Self> {
+        let draft: Value = serde_json::from_str(json).ok()?;
+        let mut timeline = Self::default();
+        let tracks = draft.get("t").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        for track in tracks {
+            let segments = track.get("sg").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            match track.get("tt").and_then(Value::as_f64).map(|tt| tt as i64) {
+                Some(0) => {
+                    let mut clips: Vec<(i64, Clip)> = segments.iter().filter_map(clip).collect();
+                    clips.sort_by_key(|(st, _)| *st);
+                    timeline.clips.extend(clips.into_iter().map(|(_, clip)| clip));
+                }
+                Some(1) => timeline.music.extend(segments.iter().filter_map(music)),
+                Some(7) => timeline.titles.extend(segments.iter().filter_map(title)),
+                _ => {}
+            }
+        }
+        let size =
+            |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
+        timeline.canvas = size("width").zip(size("height")).filter(|(w, h)| *w > 0 && *h > 0);
+        Some(timeline)
+    }
+
+    /// The video's length, ms.
+    #[must_use]
+    pub fn duration_ms(&self) -> i64 {
+        self.clips.iter().map(|clip| clip.d).sum()
+    }
+}
+
+fn ms(segment: &Value, key: &str) -> i64 {
+    segment.get(key).and_then(Value::as_f64).map_or(0, |n| n.round() as i64)
+}
+
+fn number(segment: &Value, key: &str, default: f64) -> f64 {
+    segment.get(key).and_then(Value::as_f64).filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(default)
+}
+
+fn clip(segment: &Value) -> Option<(i64, Clip)> {
+    let src = segment.get("src")?.as_str()?.to_owned();
+    let d = ms(segment, "d");
+    let fade = segment.get("fx").filter(|fx| fx.get("in").and_then(Value::as_str) == Some("fade"));
+    let clip = Clip {
+        src,
+        in_ms: ms(segment, "in").max(0),
+        d,
+        sp: number(segment, "sp", 1.0).max(0.01),
+        vol: number(segment, "vol", 100.0),
+        fade_ms: fade.map_or(0, |fx| ms(fx, "ms").max(0)),
+    };
+    (d > 0).then_some((ms(segment, "st"), clip))
+}
+
+fn title(segment: &Value) -> Option<Title> {
+    let text = segment.get("tx")?.as_str()?.to_owned();
+    let pos = segment.get("pos").and_then(Value::as_str).unwrap_or("center").to_owned();
+    let d = ms(segment, "d");
+    (d > 0 && !text.trim().is_empty()).then(|| Title { text, st: ms(segment, "st").max(0), d, pos })
+}
+
+fn music(segment: &Value) -> Option<Music> {
+    let src = segment.get("src")?.as_str()?.to_owned();
+    let d = ms(segment, "d");
+    let music = Music {
+        src,
+        in_ms: ms(segment, "in").max(0),
+        st: ms(segment, "st").max(0),
+        d,
+        vol: number(segment, "vol", 35.0),
+    };
+    (d > 0 && music.vol > 0.0).then_some(music)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_clips_in_timeline_order_titles_music_and_the_canvas() {
+        let json = r#"{"t": [
+            {"tt": 0, "sg": [{"src": "/b.mp4", "st": 2000, "d": 1000, "in": 500, "fx": {"in": "fade", "ms": 500}},
+                             {"src": "/a.mp4", "st": 0, "d": 2000, "sp": 2, "vol": 0}]},
+            {"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hi", "st": 0, "d": 3000}]},
+            {"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 3000, "in": 0}]}
+        ], "m": {"ratio": "9:16", "width": 1080, "height": 1920}}"#;
+        let timeline = Timeline::parse(json).unwrap_or_default();
+        assert_eq!(timeline.clips.iter().map(|c| c.src.as_str()).collect::<Vec<_>>(), ["/a.mp4", "/b.mp4"]);
+        assert_eq!((timeline.clips[0].sp, timeline.clips[0].vol, timeline.clips[1].fade_ms), (2.0, 0.0, 500));
+        assert_eq!(timeline.titles[0].pos, "center");
+        assert_eq!(timeline.music[0].vol, 35.0);
+        assert_eq!(timeline.canvas, Some((1080, 1920)));
+        assert_eq!(timeline.duration_ms(), 3000);
+    }
+}

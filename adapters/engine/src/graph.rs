@@ -1,0 +1,562 @@
+//! The draft as ONE ffmpeg command: inputs, a `-filter_complex` graph and the encoder
+//! settings. A pure function of the timeline and what the probes said about its sources, so
+//! every edit kind is tested on the text it produces.
+//!
+//! - Clips close together in one source share one input (`-ss START -t SPAN -i SRC`, each
+//!   clip `trim`med from its offset: read once, as after removing pauses); a clip far from
+//!   the others is its own input, seeked to its in-point. Each clip is scaled into the canvas with
+//!   letterboxing (`scale…force_original_aspect_ratio=decrease,pad`; left out when it already
+//!   has the canvas size), at the first clip's frame rate (`fps`, left out when it already
+//!   has it and plays at normal speed), sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
+//!   0.5–2), cut to its exact length (`trim`, `atrim` after `tpad`/`apad`), then all are
+//!   joined with `concat`.
+//! - A fade between clips (`fx`) is a dip to black: the clip before fades out and the clip
+//!   after fades in, each over half the fade, picture (`fade`) and sound (`afade`); the
+//!   timeline keeps its length.
+//! - Titles are `drawtext` (centred, white with a dark border, a tenth of the canvas height,
+//!   `enable='between(t,ST,END)'`, `expansion=none` so `%` is literal), the text escaped for the
+//!   option and graph levels.
+//! - Music files are looped inputs (`-stream_loop -1`) at their volume, delayed to their start
+//!   and mixed under the clips' sound (`amix…normalize=0`); a library track that is not a file
+//!   (the fake's `lofi.mp3`) is a soft generated bed (`aevalsrc`: an A major chord swelling
+//!   every 2 s) at the volume.
+//! - A clip at volume 0 contributes silence; when nothing is audible the output has no audio
+//!   stream (`-an`).
+//! - The canvas is `m.width`×`m.height` (9:16 → 1080×1920, 1:1 → 1080×1080, 16:9 →
+//!   1920×1080), else the first clip's size.
+//! - Encoding: `-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac -b:a 128k
+//!   -movflags +faststart`, progress as `key=value` lines on stdout (`-progress pipe:1`).
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use crate::draft::{Clip, Music, Timeline, Title};
+
+/// What the probes said about a source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Whether it has sound.
+    pub has_audio: bool,
+    /// Pixels (0 for audio).
+    pub width: u32,
+    /// Pixels (0 for audio).
+    pub height: u32,
+    /// Frames per second (0 when unknown).
+    pub fps: f64,
+}
+
+/// One ffmpeg invocation: its arguments (without the program) and the output's length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    /// The arguments.
+    pub args: Vec<String>,
+    /// How long the output is, ms (progress is measured against it).
+    pub duration_ms: i64,
+}
+
+/// The output's sample rate.
+const RATE: u32 = 48_000;
+/// The soft bed standing in for a library track: an A major chord (220, 277.18 and
+/// 329.63 Hz) swelling every 2 s, peaking at a quarter of full scale before the volume.
+const BED: &str = "0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t))";
+
+/// The command rendering `timeline` into `output` (an MP4 whatever its name).
+///
+/// # Errors
+/// A sentence when there is no video, or a clip's source was not probed.
+pub fn build(
+    timeline: &Timeline,
+    sources: &HashMap<String, Source>,
+    font: Option<&str>,
+    output: &str,
+) -> Result<Invocation, String> {
+    let first = timeline.clips.first().ok_or("the draft has no video to render")?;
+    let source = |clip: &Clip| sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src));
+    let first_source = source(first)?;
+    let (width, height) = timeline.canvas.unwrap_or((even(first_source.width), even(first_source.height)));
+    if width == 0 || height == 0 {
+        return Err(format!("{} has no picture", first.src));
+    }
+    let fps = if first_source.fps > 0.0 { first_source.fps.min(60.0) } else { 30.0 };
+    let audible = |clip: &Clip| clip.vol > 0.0 && sources.get(&clip.src).is_some_and(|s| s.has_audio);
+    let any_audible = timeline.clips.iter().any(audible);
+    let total = timeline.duration_ms();
+
+    let mut args: Vec<String> =
+        ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"]
+            .map(String::from)
+            .into();
+    for clip in &timeline.clips {
+        source(clip)?;
+    }
+    let (inputs, uses) = inputs(&timeline.clips);
+    for input in &inputs {
+        args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
+        args.push(input.src.clone());
+    }
+    let mut graph = String::new();
+    let mut joined = String::new();
+    for (i, clip) in timeline.clips.iter().enumerate() {
+        let (input, offset) = uses[i];
+        let clip_source = source(clip)?;
+        let (video_from, audio_from) = match offset {
+            0 => (String::new(), String::new()),
+            offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
+        };
+        let fade_in = half(clip.fade_ms);
+        let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
+        let d = secs(clip.d);
+        let _ = write!(
+            graph,
+            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+             trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
+            sp = num(clip.sp),
+            rate = if (clip_source.fps - fps).abs() < 0.01 && (clip.sp - 1.0).abs() < 1e-9 {
+                String::new()
+            } else {
+                format!("fps={},", num(fps))
+            },
+            fit = if (clip_source.width, clip_source.height) == (width, height) {
+                String::new()
+            } else {
+                format!(
+                    "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+                )
+            },
+            fades = fades("fade", fade_in, fade_out, clip.d),
+        );
+        let _ = write!(joined, "[v{i}]");
+        if any_audible {
+            if audible(clip) {
+                let _ = write!(
+                    graph,
+                    "[{input}:a]{audio_from}aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS{tempo}\
+                     {volume},apad,atrim=duration={d}{fades}[a{i}];",
+                    tempo = atempo(clip.sp),
+                    volume = volume(clip.vol),
+                    fades = fades("afade", fade_in, fade_out, clip.d),
+                );
+            } else {
+                let _ = write!(graph, "anullsrc=r={RATE}:cl=stereo,atrim=duration={d}[a{i}];");
+            }
+            let _ = write!(joined, "[a{i}]");
+        }
+    }
+    let n = timeline.clips.len();
+    let _ = write!(graph, "{joined}concat=n={n}:v=1:a={}[vc]", u8::from(any_audible));
+    if any_audible {
+        graph.push_str("[ac]");
+    }
+    graph.push(';');
+    let mut video = "vc".to_owned();
+    for (i, title) in timeline.titles.iter().enumerate() {
+        let _ = write!(graph, "[{video}]{}[vt{i}];", drawtext(title, font, height));
+        video = format!("vt{i}");
+    }
+    let mut mixed: Vec<String> = if any_audible { vec!["ac".into()] } else { Vec::new() };
+    for (k, music) in timeline.music.iter().enumerate() {
+        let label = format!("m{k}");
+        if music.st >= total {
+            continue;
+        }
+        let d = secs(music.d.min(total - music.st));
+        let shape = format!(
+            "aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,atrim=duration={d}{volume}{delay}",
+            volume = volume(music.vol),
+            delay = delay(music),
+        );
+        if sources.get(&music.src).is_some_and(|s| s.has_audio) {
+            args.extend(["-stream_loop".into(), "-1".into(), "-ss".into(), secs(music.in_ms), "-i".into()]);
+            args.push(music.src.clone());
+            let input = args.iter().filter(|arg| *arg == "-i").count() - 1;
+            let _ = write!(graph, "[{input}:a]aresample={RATE},{shape}[{label}];");
+        } else {
+            let _ = write!(graph, "aevalsrc=exprs={}:sample_rate={RATE}:duration={d},{shape}[{label}];", escape(BED));
+        }
+        mixed.push(label);
+    }
+    let audio = mix(&mut graph, &mixed, any_audible, total);
+    let _ = write!(graph, "[{video}]null[vout]");
+    args.extend(["-filter_complex".into(), graph, "-map".into(), "[vout]".into()]);
+    match audio {
+        Some(label) => args.extend(["-map".into(), format!("[{label}]")]),
+        None => args.push("-an".into()),
+    }
+    args.extend(["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"].map(String::from));
+    if audio.is_some() {
+        args.extend(["-c:a", "aac", "-b:a", "128k"].map(String::from));
+    }
+    args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(total), "-f".into(), "mp4".into()]);
+    args.push(output.to_owned());
+    Ok(Invocation { args, duration_ms: total })
+}
+
+/// Read past a clip's end, so that rounding never leaves a clip a frame short (`trim` cuts
+/// it exact).
+const SLACK_MS: i64 = 100;
+
+/// One `-i` of a clip source: from `start` for `length` ms of source time.
+#[derive(Debug, Clone, PartialEq)]
+struct Input {
+    src: String,
+    start: i64,
+    length: i64,
+}
+
+/// The inputs for the clips, and for each clip its input and where it starts in it. A source
+/// whose clips sit close together (the gaps between them, which would be decoded for
+/// nothing, add up to no more than the time used plus 10 s) is read once, each clip trimmed
+/// from it, as after removing pauses; otherwise each clip is its own input, seeked to its
+/// in-point (a 10 s cut from an hour-long file decodes 10 s, not the hour).
+fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
+    let span = |clip: &Clip| (clip.d as f64 * clip.sp).round() as i64;
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut uses = vec![(0, 0); clips.len()];
+    let mut sources: Vec<&str> = Vec::new();
+    for clip in clips {
+        if !sources.contains(&clip.src.as_str()) {
+            sources.push(&clip.src);
+        }
+    }
+    for src in sources {
+        let mine: Vec<usize> = (0..clips.len()).filter(|i| clips[*i].src == src).collect();
+        let start = mine.iter().map(|i| clips[*i].in_ms).min().unwrap_or(0);
+        let end = mine.iter().map(|i| clips[*i].in_ms + span(&clips[*i])).max().unwrap_or(0);
+        let used: i64 = mine.iter().map(|i| span(&clips[*i])).sum();
+        if end - start <= 2 * used + 10_000 {
+            for i in &mine {
+                uses[*i] = (inputs.len(), clips[*i].in_ms - start);
+            }
+            inputs.push(Input { src: src.to_owned(), start, length: end - start });
+        } else {
+            for i in mine {
+                uses[i] = (inputs.len(), 0);
+                inputs.push(Input { src: src.to_owned(), start: clips[i].in_ms, length: span(&clips[i]) });
+            }
+        }
+    }
+    (inputs, uses)
+}
+
+/// Mixes the audio labels into `aout`; `None` when there is no audio at all.
+fn mix(graph: &mut String, labels: &[String], clips_heard: bool, total: i64) -> Option<&'static str> {
+    let inputs: String = labels.iter().map(|label| format!("[{label}]")).collect();
+    match labels.len() {
+        0 => None,
+        1 if clips_heard => {
+            let _ = write!(graph, "{inputs}anull[aout];");
+            Some("aout")
+        }
+        count => {
+            let duration = if clips_heard { "first" } else { "longest" };
+            let _ = write!(
+                graph,
+                "{inputs}amix=inputs={count}:duration={duration}:normalize=0,apad,atrim=duration={}[aout];",
+                secs(total)
+            );
+            Some("aout")
+        }
+    }
+}
+
+/// The `drawtext` filter of a title on a canvas `height` pixels tall.
+fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
+    let size = (height / 10).max(8);
+    let margin = height / 16;
+    let y = match title.pos.as_str() {
+        "top" => format!("{margin}"),
+        "bottom" => format!("h-text_h-{margin}"),
+        _ => "(h-text_h)/2".into(),
+    };
+    let font = font.map(|font| format!("fontfile={}:", escape(font))).unwrap_or_default();
+    let text: String = title.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!(
+        "drawtext={font}text={}:expansion=none:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.8:\
+         x=(w-text_w)/2:y={y}:enable='between(t,{},{})'",
+        escape(&text),
+        num(title.st as f64 / 1000.0),
+        num((title.st + title.d) as f64 / 1000.0),
+        border = (size / 16).max(1),
+    )
+}
+
+/// Escapes a value for a filter option inside `-filter_complex`: first the option level
+/// (`\`, `'`, `:`), then the graph level (`\`, `'`, `[`, `]`, `,`, `;`).
+#[must_use]
+pub fn escape(value: &str) -> String {
+    let once = backslash(value, &['\\', '\'', ':']);
+    backslash(&once, &['\\', '\'', '[', ']', ',', ';'])
+}
+
+fn backslash(value: &str, special: &[char]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if special.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `,fade=t=in…,fade=t=out…` (or `afade`) for a clip `d` ms long.
+fn fades(filter: &str, fade_in: i64, fade_out: i64, d: i64) -> String {
+    let mut out = String::new();
+    if fade_in > 0 {
+        let _ = write!(out, ",{filter}=t=in:st=0:d={}", secs(fade_in));
+    }
+    if fade_out > 0 {
+        let _ = write!(out, ",{filter}=t=out:st={}:d={}", secs((d - fade_out).max(0)), secs(fade_out));
+    }
+    out
+}
+
+/// The `atempo` chain for a speed factor (each link within 0.5–2), with a leading comma.
+fn atempo(factor: f64) -> String {
+    let mut out = String::new();
+    let mut left = factor;
+    while left > 2.0 {
+        out.push_str(",atempo=2");
+        left /= 2.0;
+    }
+    while left < 0.5 {
+        out.push_str(",atempo=0.5");
+        left /= 0.5;
+    }
+    if (left - 1.0).abs() > 1e-9 {
+        let _ = write!(out, ",atempo={}", num(left));
+    }
+    out
+}
+
+fn volume(percent: f64) -> String {
+    if (percent - 100.0).abs() < 1e-9 { String::new() } else { format!(",volume={}", num(percent / 100.0)) }
+}
+
+fn delay(music: &Music) -> String {
+    if music.st > 0 { format!(",adelay={0}|{0}", music.st) } else { String::new() }
+}
+
+fn half(ms: i64) -> i64 {
+    ms / 2
+}
+
+fn even(n: u32) -> u32 {
+    n - n % 2
+}
+
+/// Milliseconds as seconds with three decimals.
+fn secs(ms: i64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
+}
+
+/// A number without trailing zeros (`2`, `0.35`, `1.333`).
+fn num(n: f64) -> String {
+    let text = format!("{n:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> HashMap<String, Source> {
+        let video = Source { has_audio: true, width: 320, height: 180, fps: 15.0 };
+        let silent = Source { has_audio: false, ..video.clone() };
+        HashMap::from([
+            ("/a.mp4".to_owned(), video),
+            ("/silent.mp4".to_owned(), silent),
+            ("/song.mp3".to_owned(), Source { has_audio: true, width: 0, height: 0, fps: 0.0 }),
+        ])
+    }
+
+    fn render(draft: &str) -> Invocation {
+        let timeline = Timeline::parse(draft).unwrap_or_default();
+        build(&timeline, &sources(), Some("/fonts/D.ttf"), "/out/x.part").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn graph(invocation: &Invocation) -> &str {
+        let at = invocation.args.iter().position(|a| a == "-filter_complex").unwrap_or_default();
+        &invocation.args[at + 1]
+    }
+
+    fn clip(extra: &str) -> String {
+        draft(extra, "", "")
+    }
+
+    /// One 4 s clip from 1 s into `/a.mp4` (`extra` keys on it), then `tracks`, then `meta`.
+    fn draft(extra: &str, tracks: &str, meta: &str) -> String {
+        format!(
+            r#"{{"t": [{{"tt": 0, "sg": [{{"src": "/a.mp4", "st": 0, "d": 4000, "in": 1000{extra}}}]}}{tracks}]{meta}}}"#
+        )
+    }
+
+    #[test]
+    fn one_clip_is_cut_from_its_in_point_and_encoded_to_h264_aac_with_faststart() {
+        let invocation = render(&clip(""));
+        assert_eq!(invocation.duration_ms, 4000);
+        let args = invocation.args.join(" ");
+        assert!(args.contains("-progress pipe:1"), "{args}");
+        assert!(args.contains("-ss 1.000 -t 4.100 -i /a.mp4"), "{args}");
+        assert!(
+            args.contains("-map [vout] -map [aout] -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac")
+        );
+        assert!(args.ends_with("-movflags +faststart -t 4.000 -f mp4 /out/x.part"), "{args}");
+        assert_eq!(
+            graph(&invocation),
+            "[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+             trim=duration=4.000,setpts=PTS-STARTPTS[v0];\
+             [0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,apad,\
+             atrim=duration=4.000[a0];[v0][a0]concat=n=1:v=1:a=1[vc][ac];[ac]anull[aout];[vc]null[vout]"
+        );
+    }
+
+    #[test]
+    fn the_canvas_letterboxes_every_clip() {
+        let invocation = render(&draft("", "", r#", "m": {"ratio": "9:16", "width": 1080, "height": 1920}"#));
+        let graph = graph(&invocation);
+        assert!(graph.contains("scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:"), "{graph}");
+    }
+
+    #[test]
+    fn a_clip_of_another_size_or_rate_is_fitted_to_the_first() {
+        let mut sources = sources();
+        sources.insert("/big.mp4".into(), Source { has_audio: true, width: 1920, height: 1080, fps: 30.0 });
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 1000, "in": 0},
+            {"src": "/big.mp4", "st": 1000, "d": 1000, "in": 0}
+        ]}]}"#;
+        let timeline = Timeline::parse(draft).unwrap_or_default();
+        let invocation = build(&timeline, &sources, None, "x").unwrap_or_else(|e| panic!("{e}"));
+        let graph = graph(&invocation);
+        assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,"), "{graph}");
+        assert!(
+            graph.contains(
+                "[1:v]setpts=(PTS-STARTPTS)/1,fps=15,scale=320:180:force_original_aspect_ratio=decrease,\
+                 pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
+            ),
+            "{graph}"
+        );
+    }
+
+    #[test]
+    fn speed_sets_timestamps_and_chains_atempo() {
+        let invocation = render(&clip(r#", "sp": 3"#));
+        let graph = graph(&invocation);
+        assert!(invocation.args.join(" ").contains("-ss 1.000 -t 12.100 -i /a.mp4"));
+        assert!(graph.contains("setpts=(PTS-STARTPTS)/3,fps=15,setsar=1,"), "{graph}");
+        assert!(graph.contains(",atempo=2,atempo=1.5,apad"), "{graph}");
+        assert_eq!(atempo(0.2), ",atempo=0.5,atempo=0.5,atempo=0.8");
+        assert_eq!(atempo(1.0), "");
+    }
+
+    #[test]
+    fn mute_without_music_has_no_audio_and_with_music_the_music_only() {
+        let muted = render(&clip(r#", "vol": 0"#));
+        assert!(muted.args.contains(&"-an".to_owned()) && !muted.args.contains(&"aac".to_owned()));
+        assert!(graph(&muted).contains("[v0]concat=n=1:v=1:a=0[vc];"));
+
+        let with_music = draft(
+            r#", "vol": 0"#,
+            r#", {"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "/song.mp3", "st": 0, "d": 4000, "in": 0, "vol": 30}]}"#,
+            "",
+        );
+        let invocation = render(&with_music);
+        let args = invocation.args.join(" ");
+        assert!(args.contains("-stream_loop -1 -ss 0.000 -i /song.mp3"), "{args}");
+        let graph = graph(&invocation);
+        assert!(graph.contains("[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,atrim=duration=4.000,volume=0.3[m0];"), "{graph}");
+        assert!(
+            graph.contains("[m0]amix=inputs=1:duration=longest:normalize=0,apad,atrim=duration=4.000[aout]"),
+            "{graph}"
+        );
+    }
+
+    #[test]
+    fn library_music_is_a_soft_tone_mixed_under_the_clip() {
+        let lofi =
+            r#", {"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 4000, "in": 0, "vol": 35}]}"#;
+        let graph =
+            render(&draft("", lofi, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
+        assert!(
+            graph.contains(
+                r"aevalsrc=exprs=0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t)):sample_rate=48000:duration=4.000,"
+            ),
+            "{graph}"
+        );
+        assert!(graph.contains("[ac][m0]amix=inputs=2:duration=first:normalize=0"), "{graph}");
+    }
+
+    #[test]
+    fn titles_are_drawn_centred_for_their_time_with_escaped_text() {
+        let title = r#", {"tt": 7, "sg": [{"tx": "It's 100%: a\\b, [x];", "st": 0, "d": 3000, "pos": "bottom"}]}"#;
+        let graph =
+            render(&draft("", title, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
+        assert!(
+            graph.contains(
+                r"[vc]drawtext=fontfile=/fonts/D.ttf:text=It\\\'s 100%\\: a\\\\b\, \[x\]\;:expansion=none:fontsize=18:fontcolor=white:borderw=1:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-11:enable='between(t,0,3)'[vt0];"
+            ),
+            "{graph}"
+        );
+        assert!(graph.ends_with("[vt0]null[vout]"), "{graph}");
+    }
+
+    #[test]
+    fn a_fade_dips_to_black_across_the_join_and_silent_clips_get_silence() {
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 2000, "in": 0},
+            {"src": "/silent.mp4", "st": 2000, "d": 2000, "in": 0, "fx": {"in": "fade", "ms": 1000}}
+        ]}]}"#;
+        let invocation = render(draft);
+        let graph = graph(&invocation);
+        assert!(graph.contains("setpts=PTS-STARTPTS,fade=t=out:st=1.500:d=0.500[v0]"), "{graph}");
+        assert!(graph.contains("atrim=duration=2.000,afade=t=out:st=1.500:d=0.500[a0]"), "{graph}");
+        assert!(graph.contains("setpts=PTS-STARTPTS,fade=t=in:st=0:d=0.500[v1]"), "{graph}");
+        assert!(graph.contains("anullsrc=r=48000:cl=stereo,atrim=duration=2.000[a1]"), "{graph}");
+        assert!(graph.contains("[v0][a0][v1][a1]concat=n=2:v=1:a=1[vc][ac]"), "{graph}");
+        assert_eq!(invocation.duration_ms, 4000);
+    }
+
+    #[test]
+    fn clips_close_together_share_one_input_and_far_ones_seek() {
+        let clip = |src: &str, in_ms: i64, d: i64| Clip { src: src.into(), in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 };
+        let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
+        let (inputs, uses) = inputs(&paused);
+        assert_eq!(
+            inputs,
+            [Input { src: "/a".into(), start: 0, length: 6000 }, Input { src: "/b".into(), start: 0, length: 1000 }]
+        );
+        assert_eq!(uses, [(0, 0), (0, 2450), (1, 0), (0, 4950)]);
+
+        let far = [clip("/a", 0, 10_000), clip("/a", 3_590_000, 10_000)];
+        let (far_inputs, uses) = super::inputs(&far);
+        assert_eq!(
+            far_inputs.iter().map(|i| (i.start, i.length)).collect::<Vec<_>>(),
+            [(0, 10_000), (3_590_000, 10_000)]
+        );
+        assert_eq!(uses, [(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn clips_of_one_input_are_trimmed_from_their_offset() {
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 1550, "in": 0},
+            {"src": "/a.mp4", "st": 1550, "d": 1600, "in": 2450}
+        ]}]}"#;
+        let invocation = render(draft);
+        assert!(invocation.args.join(" ").contains("-ss 0.000 -t 4.150 -i /a.mp4 -filter_complex"));
+        let graph = graph(&invocation);
+        assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:v]trim=start=2.450,setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=2.450,aresample=48000,"), "{graph}");
+    }
+
+    #[test]
+    fn no_video_or_an_unprobed_source_is_refused() {
+        let none = build(&Timeline::default(), &sources(), None, "x");
+        assert_eq!(none, Err("the draft has no video to render".into()));
+        let unknown =
+            Timeline::parse(r#"{"t": [{"tt": 0, "sg": [{"src": "/nope.mp4", "d": 1000}]}]}"#).unwrap_or_default();
+        assert_eq!(build(&unknown, &sources(), None, "x"), Err("/nope.mp4 was not probed".into()));
+    }
+}

@@ -1,0 +1,177 @@
+//! `nemo-engine`: the offline media engine. [`FfmpegEngine`] implements the fake backend's
+//! [`MediaEngine`] port with ffmpeg and ffprobe run as child processes, so
+//! `nemoctl --offline` edits real footage and renders real H.264/AAC MP4s with no account and
+//! no network.
+//!
+//! - **Probe** (`probe`): `ffprobe -of json -show_format -show_streams` → duration, size,
+//!   width, height, fps and which streams there are (the cloud's `video_infos` shape).
+//! - **Pauses** (`silence`): `silencedetect` at 4 % of full scale (−28 dBFS), silences of at
+//!   least 0.5 s, cut with 0.05 s of sound kept on each side (auto-editor: 4 %, 0.2 s margins;
+//!   details in the module).
+//! - **Render** (`graph`, `render`): the draft becomes ONE ffmpeg invocation (trim, concat,
+//!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
+//!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
+//!   complete; cancelling kills ffmpeg and removes the part.
+//! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
+//!   saying how to install them (`apt-get install ffmpeg`).
+//!
+//! The work directory is made under the system temp directory and removed, with any running
+//! ffmpeg killed, when the engine is dropped. Nothing here knows NemoVideo's wire format,
+//! the core's use cases or a runtime: only the draft's short keys (`docs/draft-keys.md`).
+#![warn(missing_docs)]
+
+pub mod draft;
+pub mod graph;
+pub mod probe;
+pub mod render;
+pub mod silence;
+pub mod tools;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+pub use nemo_fake::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
+
+use crate::draft::Timeline;
+use crate::graph::Source;
+use crate::render::Renders;
+pub use crate::tools::Tools;
+
+/// The font for titles when installed (Debian's `fonts-dejavu-core`); else fontconfig picks.
+const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+/// Engines made by this process, to name their work directories apart.
+static ENGINES: AtomicU64 = AtomicU64::new(0);
+
+/// The ffmpeg media engine with its own work directory.
+#[derive(Debug)]
+pub struct FfmpegEngine {
+    tools: Tools,
+    work: PathBuf,
+    font: Option<String>,
+    renders: Renders,
+    /// Probes by path, valid while the file's size and modification time stay the same: an
+    /// upload, its pauses and its render would otherwise probe it three times.
+    probes: Mutex<HashMap<String, Known>>,
+}
+
+/// A probe with the file's size and modification time when it was made.
+type Known = (u64, Option<SystemTime>, Probe);
+
+impl FfmpegEngine {
+    /// Finds ffmpeg and ffprobe and makes a fresh work directory under the system temp
+    /// directory.
+    ///
+    /// # Errors
+    /// [`EngineError::MissingTool`] when a tool is missing; [`EngineError::Failed`] when the
+    /// work directory cannot be made.
+    pub fn new() -> Result<Self, EngineError> {
+        Self::with_tools(Tools::find()?)
+    }
+
+    /// [`FfmpegEngine::new`] with these tools.
+    ///
+    /// # Errors
+    /// [`EngineError::Failed`] when the work directory cannot be made.
+    pub fn with_tools(tools: Tools) -> Result<Self, EngineError> {
+        let n = ENGINES.fetch_add(1, Ordering::Relaxed);
+        let work = std::env::temp_dir().join(format!("nemo-engine-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&work)
+            .map_err(|e| EngineError::Failed(format!("cannot make the work directory {}: {e}", work.display())))?;
+        let font = Path::new(FONT).is_file().then(|| FONT.to_owned());
+        Ok(Self { tools, work, font, renders: Renders::default(), probes: Mutex::default() })
+    }
+
+    /// The tools it runs.
+    #[must_use]
+    pub fn tools(&self) -> &Tools {
+        &self.tools
+    }
+
+    /// Where its renders are written (removed when the engine is dropped).
+    #[must_use]
+    pub fn work_dir(&self) -> &Path {
+        &self.work
+    }
+
+    /// What the graph needs to know of every source the timeline uses: clips must probe;
+    /// music that is not a file is left out (it renders as a tone).
+    fn sources(&self, timeline: &Timeline) -> Result<HashMap<String, Source>, EngineError> {
+        let mut sources = HashMap::new();
+        let clips = timeline.clips.iter().map(|clip| (clip.src.as_str(), true));
+        let music = timeline.music.iter().map(|music| (music.src.as_str(), false));
+        for (src, required) in clips.chain(music) {
+            if sources.contains_key(src) || (!required && !Path::new(src).is_file()) {
+                continue;
+            }
+            let probe = self.probe(src).map_err(|e| match e {
+                EngineError::Unreadable(reason) => EngineError::Failed(format!("cannot render: {reason}")),
+                other => other,
+            })?;
+            let source = Source {
+                has_audio: probe.has_audio,
+                width: probe.width.unwrap_or(0),
+                height: probe.height.unwrap_or(0),
+                fps: probe.fps.unwrap_or(0.0),
+            };
+            sources.insert(src.to_owned(), source);
+        }
+        Ok(sources)
+    }
+}
+
+impl MediaEngine for FfmpegEngine {
+    fn probe(&self, path: &str) -> Result<Probe, EngineError> {
+        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Some((size, modified)), Some((known_size, known_modified, probe))) = (stamp, probes.get(path))
+            && (size, modified) == (*known_size, *known_modified)
+        {
+            return Ok(probe.clone());
+        }
+        let probe = probe::probe(&self.tools, path)?;
+        if let Some((size, modified)) = stamp {
+            probes.insert(path.to_owned(), (size, modified, probe.clone()));
+        }
+        Ok(probe)
+    }
+
+    fn silences(&self, path: &str) -> Result<Vec<(i64, i64)>, EngineError> {
+        let probe = self.probe(path)?;
+        if !probe.has_audio {
+            return Ok(Vec::new());
+        }
+        silence::silences(&self.tools, path, probe.duration_ms)
+    }
+
+    fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {
+        let timeline =
+            Timeline::parse(draft_json).ok_or_else(|| EngineError::Failed("the draft is not JSON".into()))?;
+        let sources = self.sources(&timeline)?;
+        let n = ENGINES.fetch_add(1, Ordering::Relaxed);
+        let dest = self.work.join(format!("render-{n}.mp4"));
+        let part = render::part_of(&dest);
+        let invocation = graph::build(&timeline, &sources, self.font.as_deref(), &part.to_string_lossy())
+            .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
+        self.renders.start(&self.tools.ffmpeg, &invocation, dest)
+    }
+
+    fn render_state(&self, handle: RenderHandle) -> RenderState {
+        self.renders.state(handle)
+    }
+
+    fn cancel(&self, handle: RenderHandle) {
+        self.renders.cancel(handle);
+    }
+}
+
+impl Drop for FfmpegEngine {
+    fn drop(&mut self) {
+        self.renders.cancel_all();
+        // Best effort: a file still open elsewhere must not turn a drop into a panic.
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}

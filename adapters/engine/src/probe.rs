@@ -1,0 +1,119 @@
+//! Probing a media file with `ffprobe -of json -show_format -show_streams` into the shape the
+//! cloud returns for an upload (`video_infos`: duration, size, width, height, fps) plus which
+//! streams it has. The JSON reading is a pure, total function.
+
+use std::path::Path;
+use std::process::Command;
+
+use nemo_fake::{EngineError, Probe};
+use serde_json::Value;
+
+use crate::tools::Tools;
+
+/// Probes `path`.
+///
+/// # Errors
+/// [`EngineError::Unreadable`] when the file is missing, not media, or has neither picture nor
+/// sound; [`EngineError::MissingTool`] when ffprobe cannot be started.
+pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
+    let metadata = std::fs::metadata(path).map_err(|e| EngineError::Unreadable(format!("{path}: {e}")))?;
+    if !metadata.is_file() {
+        return Err(EngineError::Unreadable(format!("{path}: not a file")));
+    }
+    let output = Command::new(&tools.ffprobe)
+        .args(["-v", "error", "-of", "json", "-show_format", "-show_streams", "--"])
+        .arg(Path::new(path))
+        .output()
+        .map_err(|e| EngineError::MissingTool(format!("cannot run {}: {e}", tools.ffprobe.display())))?;
+    if !output.status.success() {
+        let errors = String::from_utf8_lossy(&output.stderr);
+        let last = errors.lines().last().unwrap_or("not a media file").trim();
+        let reason = last.strip_prefix(path).map_or(last, |rest| rest.trim_start_matches(':').trim());
+        return Err(EngineError::Unreadable(format!("{path} is not a readable video or audio file ({reason})")));
+    }
+    parse(&String::from_utf8_lossy(&output.stdout), metadata.len())
+        .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))
+}
+
+/// Reads ffprobe's JSON; `None` when there is no usable stream, or sound without a
+/// duration (a still image reads as 0 ms long).
+#[must_use]
+pub fn parse(json: &str, size: u64) -> Option<Probe> {
+    let value: Value = serde_json::from_str(json).ok()?;
+    let streams = value.get("streams").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let kind = |stream: &&Value| stream.get("codec_type").and_then(Value::as_str).map(str::to_owned);
+    let picture = streams.iter().find(|stream| {
+        kind(stream).as_deref() == Some("video")
+            && stream.pointer("/disposition/attached_pic").and_then(Value::as_i64) != Some(1)
+    });
+    let has_audio = streams.iter().any(|stream| kind(&stream).as_deref() == Some("audio"));
+    if picture.is_none() && !has_audio {
+        return None;
+    }
+    let seconds = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| s.parse::<f64>().ok());
+    let duration = seconds(value.pointer("/format/duration"))
+        .or_else(|| streams.iter().find_map(|stream| seconds(stream.get("duration"))))
+        .filter(|d| d.is_finite() && *d > 0.0);
+    // A still image may have no duration; sound always has one.
+    let duration = if picture.is_some() { duration.unwrap_or(0.0) } else { duration? };
+    let dimension = |key: &str| {
+        picture.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
+    };
+    let fps = picture.and_then(|s| rate(s.get("avg_frame_rate")).or_else(|| rate(s.get("r_frame_rate"))));
+    Some(Probe {
+        duration_ms: (duration * 1000.0).round() as i64,
+        size,
+        width: dimension("width"),
+        height: dimension("height"),
+        fps,
+        has_video: picture.is_some(),
+        has_audio,
+    })
+}
+
+/// `"30000/1001"` as 29.97 (rounded to hundredths); `None` for `0/0` and nonsense.
+fn rate(value: Option<&Value>) -> Option<f64> {
+    let (num, den) = value?.as_str()?.split_once('/')?;
+    let (num, den) = (num.parse::<f64>().ok()?, den.parse::<f64>().ok()?);
+    let fps = num / den;
+    (fps.is_finite() && fps > 0.0).then(|| (fps * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_video_with_sound() {
+        let json = r#"{"streams": [
+            {"codec_type": "video", "width": 320, "height": 180, "avg_frame_rate": "15/1", "disposition": {"attached_pic": 0}},
+            {"codec_type": "audio"}
+        ], "format": {"duration": "6.000000"}}"#;
+        assert_eq!(
+            parse(json, 55_000),
+            Some(Probe {
+                duration_ms: 6000,
+                size: 55_000,
+                width: Some(320),
+                height: Some(180),
+                fps: Some(15.0),
+                has_video: true,
+                has_audio: true
+            })
+        );
+    }
+
+    #[test]
+    fn cover_art_is_not_a_picture_and_nothing_usable_is_none() {
+        let json = r#"{"streams": [{"codec_type": "video", "width": 600, "height": 600, "avg_frame_rate": "0/0",
+            "disposition": {"attached_pic": 1}}, {"codec_type": "audio"}], "format": {"duration": "3.5"}}"#;
+        let probe = parse(json, 1).unwrap_or_else(|| panic!("an audio file"));
+        assert_eq!((probe.has_video, probe.has_audio, probe.width, probe.duration_ms), (false, true, None, 3500));
+        assert_eq!(parse(r#"{"streams": [], "format": {"duration": "1"}}"#, 1), None);
+        assert_eq!(parse(r#"{"streams": [{"codec_type": "audio"}], "format": {}}"#, 1), None);
+        let still = parse(r#"{"streams": [{"codec_type": "video", "width": 64, "height": 48}], "format": {}}"#, 1);
+        assert_eq!(still.map(|p| (p.duration_ms, p.width)), Some((0, Some(64))));
+        assert_eq!(parse("not json", 1), None);
+        assert_eq!(rate(Some(&Value::from("30000/1001"))), Some(29.97));
+    }
+}

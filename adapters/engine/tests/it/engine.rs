@@ -1,0 +1,167 @@
+//! The engine on its own: drafts written by hand, rendered, and checked with ffprobe.
+
+use std::path::Path;
+
+use nemo_engine::{EngineError, MediaEngine, RenderState};
+use serde_json::{Value, json};
+
+use super::support::*;
+
+/// A draft of one segment of `src` (`extra` keys merged into it) and more tracks.
+fn draft(src: &str, d: i64, extra: Value, tracks: &[Value], meta: Value) -> Value {
+    let mut segment = json!({"src": src, "nm": "clip", "st": 0, "d": d, "in": 0});
+    if let (Some(segment), Some(extra)) = (segment.as_object_mut(), extra.as_object()) {
+        segment.extend(extra.clone());
+    }
+    let mut all = vec![json!({"tt": 0, "m": {}, "sg": [segment]})];
+    all.extend(tracks.iter().cloned());
+    json!({"t": all, "d": d, "m": meta})
+}
+
+#[test]
+fn a_probe_reads_the_sample_like_the_cloud_does() {
+    let probe = engine().probe(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((probe.duration_ms, probe.width, probe.height, probe.fps), (6000, Some(320), Some(180), Some(15.0)));
+    assert!(probe.has_video && probe.has_audio && probe.size > 10_000, "{probe:?}");
+}
+
+#[test]
+fn the_samples_pauses_are_found_with_their_margins() {
+    let cuts = engine().silences(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    // Silence at 1.5-2.5 s and 4.0-5.0 s, 50 ms of margin kept on each side (±30 ms of
+    // detection jitter from the AAC encoding).
+    let expected = [(1550, 2450), (4050, 4950)];
+    assert_eq!(cuts.len(), 2, "{cuts:?}");
+    for ((start, end), (want_start, want_end)) in cuts.iter().zip(expected) {
+        assert!((start - want_start).abs() <= 30 && (end - want_end).abs() <= 30, "{cuts:?}");
+    }
+}
+
+#[test]
+fn a_trim_gives_the_asked_duration_within_one_frame() {
+    let engine = engine();
+    let out = render(&engine, &draft(&sample(), 2500, json!({"in": 1000}), &[], json!({})));
+    let probe = check_mp4(&out, 2.5, FRAME_S, true);
+    let video = stream(&probe, "video").and_then(|v| v["duration"].as_str()?.parse::<f64>().ok()).unwrap_or(0.0);
+    assert!((video - 2.5).abs() <= FRAME_S, "video stream {video} s");
+    assert_eq!(size(&probe), (320, 180));
+}
+
+#[test]
+fn vertical_is_1080_by_1920() {
+    let engine = engine();
+    let meta = json!({"ratio": "9:16", "width": 1080, "height": 1920});
+    let out = render(&engine, &draft(&sample(), 1000, json!({}), &[], meta));
+    let probe = check_mp4(&out, 1.0, FRAME_S, true);
+    assert_eq!(size(&probe), (1080, 1920));
+}
+
+#[test]
+fn mute_drops_the_audio_and_music_brings_one_back() {
+    let engine = engine();
+    let dir = temp();
+    let muted = render(&engine, &draft(&sample(), 2000, json!({"vol": 0}), &[], json!({})));
+    check_mp4(&muted, 2.0, FRAME_S, false);
+
+    let song = make_music(dir.path(), 1);
+    let music = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": song, "st": 0, "d": 2000, "in": 0, "vol": 50}]});
+    let with_music = render(&engine, &draft(&sample(), 2000, json!({"vol": 0}), &[music], json!({})));
+    // The 1 s song loops under the 2 s video.
+    check_mp4(&with_music, 2.0, FRAME_S, true);
+
+    let library = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 2000, "vol": 35}]});
+    let with_tone =
+        render(&engine, &draft(&make_clip(dir.path(), "silent.mp4", 2, false), 2000, json!({}), &[library], json!({})));
+    check_mp4(&with_tone, 2.0, FRAME_S, true);
+}
+
+#[test]
+fn a_title_changes_the_pixels_while_it_shows() {
+    let engine = engine();
+    let plain = render(&engine, &draft(&sample(), 3000, json!({}), &[], json!({})));
+    let title =
+        json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hello: it's 100% [ok], \\o/", "st": 0, "d": 2000}]});
+    let titled = render(&engine, &draft(&sample(), 3000, json!({}), &[title], json!({})));
+    assert_ne!(frame_at(&plain, 1.0), frame_at(&titled, 1.0), "the title is not drawn at 1 s");
+    assert_eq!(frame_at(&plain, 2.5).len(), frame_at(&titled, 2.5).len());
+}
+
+#[test]
+fn clips_join_with_a_fade_and_speed_shortens() {
+    let engine = engine();
+    let dir = temp();
+    let a = make_clip(dir.path(), "a.mp4", 2, true);
+    let b = make_clip(dir.path(), "b.mp4", 2, false);
+    let joined = json!({"t": [{"tt": 0, "sg": [
+        {"src": a, "st": 0, "d": 2000, "in": 0},
+        {"src": b, "st": 2000, "d": 2000, "in": 0, "fx": {"in": "fade", "ms": 500}},
+        {"src": sample(), "st": 4000, "d": 1000, "in": 0, "fx": {"in": "fade", "ms": 500}}
+    ]}]});
+    let out = render(&engine, &joined);
+    // The 320×180 sample is letterboxed into the first clip's 320×240.
+    assert_eq!(size(&check_mp4(&out, 5.0, FRAME_S, true)), (320, 240));
+    // Half way through the fade the picture is black (the dip between the clips).
+    let dark = frame_at(&out, 2.0);
+    assert!(dark.iter().map(|b| u64::from(*b)).sum::<u64>() < dark.len() as u64 * 20, "not dark at the join");
+
+    let fast = render(&engine, &draft(&sample(), 1500, json!({"sp": 4}), &[], json!({})));
+    check_mp4(&fast, 1.5, FRAME_S, true);
+}
+
+#[test]
+fn a_missing_or_corrupt_input_is_a_clear_error_and_no_output() {
+    let engine = engine();
+    let dir = temp();
+    let missing = dir.path().join("nowhere.mp4").to_string_lossy().into_owned();
+    let Err(EngineError::Unreadable(text)) = engine.probe(&missing) else { panic!("a missing file probed") };
+    assert!(text.contains("nowhere.mp4") && text.contains("No such file"), "{text}");
+
+    let corrupt = dir.path().join("corrupt.mp4");
+    std::fs::write(&corrupt, [7u8; 4096]).unwrap_or_else(|e| panic!("{e}"));
+    let corrupt = corrupt.to_string_lossy().into_owned();
+    let Err(EngineError::Unreadable(text)) = engine.probe(&corrupt) else { panic!("a corrupt file probed") };
+    assert!(text.contains("corrupt.mp4 is not a readable video or audio file"), "{text}");
+
+    let Err(EngineError::Failed(text)) =
+        engine.start_render(&draft(&corrupt, 1000, json!({}), &[], json!({})).to_string())
+    else {
+        panic!("a corrupt draft started rendering");
+    };
+    assert!(text.starts_with("cannot render: ") && text.contains("corrupt.mp4"), "{text}");
+    assert_eq!(files_in(engine.work_dir()), Vec::<String>::new());
+}
+
+#[test]
+fn a_render_reports_real_progress_and_a_cancelled_one_leaves_no_file() {
+    let engine = engine();
+    // Long and large enough to still be running when cancelled.
+    let meta = json!({"ratio": "9:16", "width": 1080, "height": 1920});
+    let slow = draft(&sample(), 6000, json!({"sp": 0.25}), &[], meta);
+    let handle = engine.start_render(&slow.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    // Real progress from ffmpeg's `-progress` output before the cancel.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !matches!(engine.render_state(handle), RenderState::Running(p) if p > 0) {
+        assert!(matches!(engine.render_state(handle), RenderState::Running(0)), "{:?}", engine.render_state(handle));
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(files_in(engine.work_dir()).iter().all(|name| name.ends_with(".part")));
+    engine.cancel(handle);
+    assert_eq!(wait(&engine, handle), RenderState::Failed("cancelled".into()));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(files_in(engine.work_dir()), Vec::<String>::new());
+}
+
+#[test]
+fn dropping_the_engine_removes_its_work_dir() {
+    let engine = engine();
+    let work = engine.work_dir().to_owned();
+    render(&engine, &draft(&sample(), 500, json!({}), &[], json!({})));
+    drop(engine);
+    assert!(!work.exists());
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let entries = std::fs::read_dir(dir).map(|entries| entries.flatten().collect::<Vec<_>>()).unwrap_or_default();
+    entries.iter().map(|entry| entry.file_name().to_string_lossy().into_owned()).collect()
+}

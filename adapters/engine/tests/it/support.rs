@@ -1,0 +1,140 @@
+//! The one harness: the engine (ffmpeg required), the sample, clips made on demand in a temp
+//! directory, ffprobe and frame reading, and waiting for a render.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use nemo_engine::{FfmpegEngine, MediaEngine, RenderHandle, RenderState};
+use serde_json::Value;
+
+/// One frame at 15 fps, in seconds: the precision a duration is checked to.
+pub const FRAME_S: f64 = 1.0 / 15.0;
+
+/// The engine; a clear failure when ffmpeg is not installed.
+pub fn engine() -> FfmpegEngine {
+    FfmpegEngine::new().unwrap_or_else(|e| {
+        panic!("these tests need ffmpeg and ffprobe (`sudo apt-get install ffmpeg fonts-dejavu-core`): {e}")
+    })
+}
+
+/// The committed 6 s sample (pauses at 1.5-2.5 s and 4.0-5.0 s), as an absolute path.
+pub fn sample() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/clip.mp4");
+    std::fs::canonicalize(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_string_lossy().into_owned()
+}
+
+/// A fresh temp directory.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"))
+}
+
+/// Runs ffmpeg with these arguments, which must succeed.
+pub fn ffmpeg(args: &[&str]) {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg is required (`sudo apt-get install ffmpeg`): {e}"));
+    assert!(output.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A `seconds`-long 320×240 test clip at 15 fps, with a 440 Hz tone when `audio`.
+pub fn make_clip(dir: &Path, name: &str, seconds: u32, audio: bool) -> String {
+    let path = dir.join(name);
+    let video = format!("testsrc2=size=320x240:rate=15:duration={seconds}");
+    let tone = format!("sine=frequency=440:sample_rate=44100:duration={seconds}");
+    let mut args = vec!["-f", "lavfi", "-i", &video];
+    if audio {
+        args.extend(["-f", "lavfi", "-i", &tone, "-c:a", "aac"]);
+    }
+    let out = path.to_string_lossy().into_owned();
+    args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", &out]);
+    ffmpeg(&args);
+    out
+}
+
+/// A `seconds`-long 880 Hz tone as MP3-free WAV audio.
+pub fn make_music(dir: &Path, seconds: u32) -> String {
+    let path = dir.join("song.wav").to_string_lossy().into_owned();
+    ffmpeg(&["-f", "lavfi", "-i", &format!("sine=frequency=880:duration={seconds}"), &path]);
+    path
+}
+
+/// What ffprobe says about a file.
+pub fn ffprobe(path: &Path) -> Value {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json", "-show_format", "-show_streams"])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("ffprobe is required (`sudo apt-get install ffmpeg`): {e}"));
+    assert!(output.status.success(), "ffprobe {}: {}", path.display(), String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("ffprobe json: {e}"))
+}
+
+/// The container's duration in seconds.
+pub fn duration(probe: &Value) -> f64 {
+    probe.pointer("/format/duration").and_then(Value::as_str).and_then(|d| d.parse().ok()).unwrap_or(-1.0)
+}
+
+/// The first stream of a type (`video`, `audio`).
+pub fn stream<'a>(probe: &'a Value, kind: &str) -> Option<&'a Value> {
+    probe["streams"].as_array()?.iter().find(|s| s["codec_type"] == kind)
+}
+
+/// Width and height of the video stream.
+pub fn size(probe: &Value) -> (u64, u64) {
+    let video = stream(probe, "video").unwrap_or_else(|| panic!("no video stream: {probe}"));
+    (video["width"].as_u64().unwrap_or(0), video["height"].as_u64().unwrap_or(0))
+}
+
+/// Checks a playable H.264 (+ AAC when `audio`) MP4 about `seconds` long (± `tolerance`).
+pub fn check_mp4(path: &Path, seconds: f64, tolerance: f64, audio: bool) -> Value {
+    let probe = ffprobe(path);
+    assert_eq!(stream(&probe, "video").map(|s| s["codec_name"].clone()), Some("h264".into()), "{probe}");
+    match stream(&probe, "audio") {
+        Some(audio_stream) => {
+            assert!(audio, "an audio stream where none was expected: {probe}");
+            assert_eq!(audio_stream["codec_name"], "aac", "{probe}");
+        }
+        None => assert!(!audio, "no audio stream: {probe}"),
+    }
+    let actual = duration(&probe);
+    assert!((actual - seconds).abs() <= tolerance, "duration {actual} s, expected {seconds} ± {tolerance} s");
+    probe
+}
+
+/// The raw RGB bytes of the frame at `seconds`.
+pub fn frame_at(path: &Path, seconds: f64) -> Vec<u8> {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-ss", &seconds.to_string(), "-i"])
+        .arg(path)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg is required: {e}"));
+    assert!(output.status.success() && !output.stdout.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
+
+/// Waits for a render to end (2 minutes at most).
+pub fn wait(engine: &FfmpegEngine, handle: RenderHandle) -> RenderState {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match engine.render_state(handle) {
+            RenderState::Running(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            state => return state,
+        }
+    }
+}
+
+/// Renders a draft and returns the finished file.
+pub fn render(engine: &FfmpegEngine, draft: &Value) -> PathBuf {
+    let handle = engine.start_render(&draft.to_string()).unwrap_or_else(|e| panic!("start: {e}"));
+    match wait(engine, handle) {
+        RenderState::Done { path, bytes } => {
+            assert_eq!(std::fs::metadata(&path).map(|m| m.len()).ok(), Some(bytes));
+            path
+        }
+        other => panic!("render ended {other:?}"),
+    }
+}

@@ -1,0 +1,61 @@
+//! `--offline` edits for real with ffmpeg: the README's command gives a playable MP4, checked
+//! with ffprobe; a missing ffmpeg is a clear error with its own exit code.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{Harness, OutputChecked};
+
+/// ffprobe's view of a file (ffprobe is required, like ffmpeg for the offline engine).
+fn ffprobe(path: &std::path::Path) -> Value {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json", "-show_format", "-show_streams"])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("these tests need ffprobe (`sudo apt-get install ffmpeg`): {e}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_readme_offline_edit_writes_a_playable_mp4_without_the_pauses() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let out = h.run(&["--offline", "edit", &clip, "-p", "remove the pauses, add a title 'Hello'", "-o", "out.mp4"]);
+    out.check_exit(0);
+    assert!(out.stdout.contains("Removed 2 pauses (1.8 s)"), "{}", out.stdout);
+    let probe = ffprobe(&h.path("out.mp4"));
+    let codecs: Vec<&str> =
+        probe["streams"].as_array().unwrap().iter().filter_map(|s| s["codec_name"].as_str()).collect();
+    assert_eq!(codecs, ["h264", "aac"]);
+    let duration: f64 = probe["format"]["duration"].as_str().unwrap().parse().unwrap();
+    // 6 s less two 1 s pauses, 50 ms of sound kept on each side of each cut: 4.2 s.
+    assert!((duration - 4.2).abs() <= 0.1, "{duration} s");
+    assert!(!h.path("out.mp4.part").exists());
+}
+
+#[test]
+fn a_missing_ffmpeg_says_how_to_install_it() {
+    let h = Harness::new();
+    let out = h.cmd(&["--offline", "credits"]).env("NEMO_FFMPEG", h.path("no-ffmpeg")).output_checked();
+    out.check_exit(10);
+    assert!(
+        out.stderr.contains("NEMO_FFMPEG is set to") && out.stderr.contains("apt-get install ffmpeg"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn several_instructions_apply_and_the_changes_name_them() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let prompt = "trim to 1 second and make it vertical";
+    let done = h.run(&["--offline", "--json", "edit", &clip, "-p", prompt, "-o", "v.mp4"]).done();
+    let changes: Vec<&str> = done["changes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(changes, ["Canvas 16:9 → 9:16", "Video trimmed 0:06 → 0:01"]);
+    let probe = ffprobe(&h.path("v.mp4"));
+    let video = probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").unwrap();
+    assert_eq!((video["width"].as_u64(), video["height"].as_u64()), (Some(1080), Some(1920)));
+}
