@@ -117,8 +117,10 @@ pub enum Command {
     /// Switch the current project
     Use {
         /// A project name (the newest of that name) or session id
+        // Not `project`: that id is the global `--project`, which would swallow the value and
+        // make `use` switch for this one command only.
         #[arg(value_name = "NAME|ID")]
-        project: String,
+        name_or_id: String,
     },
     /// Say something to the editor; "export", "credits", "status" and "upload FILE" run here
     ///
@@ -208,4 +210,19 @@ pub enum ConfigAction {
     },
     /// Print where config.toml is
     Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn use_takes_its_argument_and_leaves_the_global_project_alone() {
+        let cli = Cli::try_parse_from(["nemoctl", "use", "trip"]).unwrap();
+        assert_eq!(cli.global.project, None);
+        assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "trip"));
+        let cli = Cli::try_parse_from(["nemoctl", "--project", "a", "use", "b"]).unwrap();
+        assert_eq!(cli.global.project.as_deref(), Some("a"));
+        assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "b"));
+    }
 }

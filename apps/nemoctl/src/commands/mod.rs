@@ -48,7 +48,7 @@ pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &
         Command::Credits => account::credits(&ctx).await,
         Command::New { name } => projects::new(&ctx, &name).await,
         Command::Projects => projects::list(&ctx).await,
-        Command::Use { project } => projects::switch(&ctx, &project).await,
+        Command::Use { name_or_id } => projects::switch(&ctx, &name_or_id).await,
         Command::Tracks => projects::tracks(&ctx).await,
         Command::Open => projects::open(&ctx).await,
         Command::Jobs => projects::jobs(&ctx).await,
