@@ -148,6 +148,10 @@ pub enum Command {
         /// Hand the job to nemod and return at once
         #[arg(long)]
         detach: bool,
+        /// Stop waiting for the render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Render jobs and their states
     Jobs,
@@ -164,6 +168,10 @@ pub enum Command {
         /// Where to write the result [default: ./<first file's name>-edited.mp4]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Stop waiting for the render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Many quick edits from a TOML or JSON file, each its own project and render
     ///
@@ -175,6 +183,10 @@ pub enum Command {
         /// How many edits run at once
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
         jobs: u16,
+        /// Stop waiting for each render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Read or change settings in config.toml
     Config {
@@ -193,17 +205,29 @@ pub enum Command {
     Guide,
 }
 
+impl Command {
+    /// `--render-timeout`, on the commands that render.
+    pub fn render_timeout(&self) -> Option<u64> {
+        match self {
+            Self::Export { render_timeout, .. }
+            | Self::Edit { render_timeout, .. }
+            | Self::Batch { render_timeout, .. } => *render_timeout,
+            _ => None,
+        }
+    }
+}
+
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print the value in effect (flag > env > config.toml > default)
     Get {
-        /// api_url, web_url, backend, skill, lang or output_dir
+        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
         key: String,
     },
     /// Store a value in config.toml (an empty VALUE removes it)
     Set {
-        /// api_url, web_url, backend, skill, lang or output_dir
+        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
         key: String,
         /// The value
         value: String,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use nemo_core::ids::SessionId;
 use nemo_core::ports::{Backend, Clock, Store};
-use nemo_core::service::{Nemo, Settings};
+use nemo_core::service::{Nemo, PollPolicy, Settings};
 use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
 use nemo_http::{HttpBackend, HttpConfig};
 use nemo_storage::{FileStore, ScopedStore};
@@ -52,7 +52,7 @@ pub fn wire(config: &Config) -> Result<Wiring, CliError> {
         env_client_id: config.env_client_id,
         web_url: config.web_url.clone(),
         language: Some(config.lang.clone()),
-        ..Settings::default()
+        poll: PollPolicy { deadline: config.render_timeout, ..PollPolicy::default() },
     };
     let (backend, store) = match config.backend {
         BackendKind::Offline => offline(&clock),
