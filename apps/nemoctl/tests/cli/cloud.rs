@@ -92,17 +92,20 @@ pub fn closed_port_url() -> String {
     format!("http://{addr}")
 }
 
+/// What a client sent on one connection.
+type Sent = Arc<Mutex<Vec<u8>>>;
+
 /// A byte-for-byte TCP relay in front of the server that keeps what clients sent.
 struct Proxy {
     url: String,
-    sent: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>,
+    sent: Arc<Mutex<Vec<Sent>>>,
 }
 
 impl Proxy {
     fn start(upstream: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a proxy port");
         let url = format!("http://{}", listener.local_addr().expect("its address"));
-        let sent: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>> = Arc::default();
+        let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
         let log = sent.clone();
         // The accept loop lives as long as the test process; each connection ends with its
         // client or its server.
@@ -145,7 +148,7 @@ fn is_request_line(line: &str) -> bool {
 
 /// Copies `from` to `to` on a thread, keeping a copy when asked; closes `to`'s write half at
 /// the end.
-fn relay(mut from: TcpStream, mut to: TcpStream, keep: Option<Arc<Mutex<Vec<u8>>>>) {
+fn relay(mut from: TcpStream, mut to: TcpStream, keep: Option<Sent>) {
     thread::spawn(move || {
         let mut buffer = [0u8; 16 * 1024];
         loop {
