@@ -49,6 +49,7 @@ fn check_nowhere_but_credentials(h: &Harness, outputs: &[Output], token: &str) -
     }
     let heads = h.fake().request_heads();
     assert!(heads.len() > 10, "{heads:?}");
+    assert!(heads.iter().any(|h| h[0].starts_with("GET /cdn/renders/")), "a CDN download was seen: {heads:?}");
     let mut bearers = 0;
     for head in &heads {
         assert!(!head[0].contains(token) && !head[0].contains("nmv_usr_"), "token in a URL: {}", head[0]);
