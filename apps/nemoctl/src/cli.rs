@@ -117,8 +117,10 @@ pub enum Command {
     /// Switch the current project
     Use {
         /// A project name (the newest of that name) or session id
+        // Not `project`: that id is the global `--project`, which would swallow the value and
+        // make `use` switch for this one command only.
         #[arg(value_name = "NAME|ID")]
-        project: String,
+        name_or_id: String,
     },
     /// Say something to the editor; "export", "credits", "status" and "upload FILE" run here
     ///
@@ -146,6 +148,10 @@ pub enum Command {
         /// Hand the job to nemod and return at once
         #[arg(long)]
         detach: bool,
+        /// Stop waiting for the render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Render jobs and their states
     Jobs,
@@ -162,6 +168,10 @@ pub enum Command {
         /// Where to write the result [default: ./<first file's name>-edited.mp4]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Stop waiting for the render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Many quick edits from a TOML or JSON file, each its own project and render
     ///
@@ -173,6 +183,10 @@ pub enum Command {
         /// How many edits run at once
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
         jobs: u16,
+        /// Stop waiting for each render after SECS (it keeps running on the service)
+        /// [default: render_timeout in config.toml, else 600]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        render_timeout: Option<u64>,
     },
     /// Read or change settings in config.toml
     Config {
@@ -191,21 +205,48 @@ pub enum Command {
     Guide,
 }
 
+impl Command {
+    /// `--render-timeout`, on the commands that render.
+    pub fn render_timeout(&self) -> Option<u64> {
+        match self {
+            Self::Export { render_timeout, .. }
+            | Self::Edit { render_timeout, .. }
+            | Self::Batch { render_timeout, .. } => *render_timeout,
+            _ => None,
+        }
+    }
+}
+
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print the value in effect (flag > env > config.toml > default)
     Get {
-        /// api_url, web_url, backend, skill, lang or output_dir
+        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
         key: String,
     },
     /// Store a value in config.toml (an empty VALUE removes it)
     Set {
-        /// api_url, web_url, backend, skill, lang or output_dir
+        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
         key: String,
         /// The value
         value: String,
     },
     /// Print where config.toml is
     Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn use_takes_its_argument_and_leaves_the_global_project_alone() {
+        let cli = Cli::try_parse_from(["nemoctl", "use", "trip"]).unwrap();
+        assert_eq!(cli.global.project, None);
+        assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "trip"));
+        let cli = Cli::try_parse_from(["nemoctl", "--project", "a", "use", "b"]).unwrap();
+        assert_eq!(cli.global.project.as_deref(), Some("a"));
+        assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "b"));
+    }
 }

@@ -2,6 +2,7 @@
 //! [`Config`]. Precedence everywhere: flag > environment > `config.toml` > default.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use nemo_core::attribution::{self, Attribution, Profile};
 use nemo_core::ids::{ClientId, Token};
@@ -16,7 +17,10 @@ pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
 pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
 
 /// The keys `config.toml` understands.
-pub const KEYS: &[&str] = &["api_url", "web_url", "backend", "skill", "lang", "output_dir"];
+pub const KEYS: &[&str] = &["api_url", "web_url", "backend", "skill", "lang", "output_dir", "render_timeout"];
+
+/// How long `export` waits for a render when nothing else is said (the core's deadline).
+pub const DEFAULT_RENDER_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Everything a command needs to know, validated.
 #[derive(Debug)]
@@ -37,6 +41,8 @@ pub struct Config {
     pub lang: String,
     /// Where `export` puts files by default.
     pub output_dir: PathBuf,
+    /// How long to wait for a render before giving up (it keeps running on the service).
+    pub render_timeout: Duration,
     /// `NEMO_TOKEN` (its `Debug` prints `***`).
     pub env_token: Option<Token>,
     /// `NEMO_CLIENT_ID`.
@@ -100,11 +106,11 @@ impl Env {
     }
 }
 
-/// Builds the [`Config`].
+/// Builds the [`Config`]; `render_timeout` is the command's `--render-timeout`, if any.
 ///
 /// # Errors
 /// [`CliError::Config`] for a value that cannot be used, naming where it came from.
-pub fn resolve(global: &Global, env: &Env) -> Result<Config, CliError> {
+pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Result<Config, CliError> {
     let config_dir = env.config_dir()?;
     let file = ConfigFile::load(&config_dir).map_err(|e| CliError::Config(e.0))?;
     let from_file = |key: &str| file.get(key).filter(|v| !v.trim().is_empty());
@@ -141,6 +147,13 @@ pub fn resolve(global: &Global, env: &Env) -> Result<Config, CliError> {
         .or_else(|| from_file("lang"))
         .or_else(|| env.lang.as_deref().and_then(lang_from_locale))
         .unwrap_or_else(|| "en".into());
+    let render_timeout = match (render_timeout, from_file("render_timeout")) {
+        (Some(secs), _) => Duration::from_secs(secs),
+        (None, Some(text)) => {
+            parse_seconds(&text).map_err(|e| CliError::Config(format!("{e} (in {})", file.path().display())))?
+        }
+        (None, None) => DEFAULT_RENDER_TIMEOUT,
+    };
     Ok(Config {
         backend,
         api_url: trim_url(global.api_url.clone().or_else(|| from_file("api_url")), DEFAULT_API_URL),
@@ -150,6 +163,7 @@ pub fn resolve(global: &Global, env: &Env) -> Result<Config, CliError> {
         project: global.project.clone().filter(|p| !p.trim().is_empty()),
         lang,
         output_dir: from_file("output_dir").map_or_else(|| PathBuf::from("."), PathBuf::from),
+        render_timeout,
         env_token,
         env_client_id,
         config_dir,
@@ -160,6 +174,14 @@ pub fn resolve(global: &Global, env: &Env) -> Result<Config, CliError> {
 
 fn trim_url(value: Option<String>, default: &str) -> String {
     value.map_or_else(|| default.to_owned(), |v| v.trim().trim_end_matches('/').to_owned())
+}
+
+/// `render_timeout`: a whole number of seconds, at least 1.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<u64>() {
+        Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        _ => Err(format!("render_timeout must be a whole number of seconds, at least 1 (not {text:?})")),
+    }
 }
 
 fn parse_backend(name: &str) -> Result<BackendKind, String> {
@@ -196,6 +218,7 @@ pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
         "skill" => config.profile.name.to_owned(),
         "lang" => config.lang.clone(),
         "output_dir" => config.output_dir.to_string_lossy().into_owned(),
+        "render_timeout" => config.render_timeout.as_secs().to_string(),
         other => return Err(unknown_key(other)),
     })
 }
@@ -208,6 +231,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
     match key {
         "backend" => parse_backend(value).map(drop).map_err(CliError::Config),
         "skill" => check_skill(value).map(drop),
+        "render_timeout" => parse_seconds(value).map(drop).map_err(CliError::Config),
         "api_url" | "web_url" if !(value.starts_with("http://") || value.starts_with("https://")) => {
             Err(CliError::Config(format!("{key} must start with http:// or https://")))
         }
@@ -239,5 +263,15 @@ mod tests {
         assert!(check_setting("backend", "offline").is_ok());
         assert!(check_setting("api_url", "ftp://x").is_err());
         assert!(check_setting("token", "x").is_err());
+        assert!(check_setting("render_timeout", "90").is_ok());
+        assert!(check_setting("render_timeout", "0").is_err());
+        assert!(check_setting("render_timeout", "1.5").is_err());
+    }
+
+    #[test]
+    fn render_timeouts_are_whole_seconds() {
+        assert_eq!(parse_seconds(" 30 "), Ok(Duration::from_secs(30)));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("soon").is_err());
     }
 }

@@ -40,10 +40,10 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         }
         _ => {}
     }
-    let config = config::resolve(&cli.global, &Env::from_process())?;
+    let config = config::resolve(&cli.global, cli.command.render_timeout(), &Env::from_process())?;
     if config.verbose {
         eprintln!(
-            "nemoctl: backend {}, api {}, web {}, skill {} ({}), platform {}, lang {}, config {}, state {}, token {}",
+            "nemoctl: backend {}, api {}, web {}, skill {} ({}), platform {}, lang {}, render timeout {} s, config {}, state {}, token {}",
             config.backend.name(),
             config.api_url,
             config.web_url,
@@ -51,6 +51,7 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
             config.profile.version,
             config.attribution.platform,
             config.lang,
+            config.render_timeout.as_secs(),
             config.config_dir.display(),
             config.state_dir.display(),
             if config.env_token.is_some() { "from NEMO_TOKEN" } else { "stored or anonymous" },

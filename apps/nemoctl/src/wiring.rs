@@ -49,20 +49,20 @@ impl Wiring {
 /// [`CliError::MissingTool`] when the offline engine's ffmpeg is not installed.
 pub fn wire(config: &Config) -> Result<Wiring, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut settings = Settings {
+    let (backend, store, poll) = match config.backend {
+        BackendKind::Offline => {
+            let (backend, store) = offline(&clock)?;
+            (backend, store, offline_poll())
+        }
+        BackendKind::Cloud => (cloud(config, &clock)?, file_store(config), PollPolicy::default()),
+        BackendKind::Daemon => return Err(CliError::Unavailable("daemon")),
+    };
+    let settings = Settings {
         env_token: config.env_token.clone(),
         env_client_id: config.env_client_id,
         web_url: config.web_url.clone(),
         language: Some(config.lang.clone()),
-        ..Settings::default()
-    };
-    let (backend, store) = match config.backend {
-        BackendKind::Offline => {
-            settings.poll = OFFLINE_POLL;
-            offline(&clock)?
-        }
-        BackendKind::Cloud => (cloud(config, &clock)?, file_store(config)),
-        BackendKind::Daemon => return Err(CliError::Unavailable("daemon")),
+        poll: PollPolicy { deadline: config.render_timeout, ..poll },
     };
     Ok(Wiring { backend, clock, store, settings })
 }
@@ -71,13 +71,11 @@ pub fn wire(config: &Config) -> Result<Wiring, CliError> {
 type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
 
 /// Local renders are polled every 20 ms (a poll is a lock and a read in this process): the
-/// file is downloaded at most 20 ms after ffmpeg finishes it.
-const OFFLINE_POLL: PollPolicy = PollPolicy {
-    first: Duration::from_millis(20),
-    factor: 1.0,
-    cap: Duration::from_millis(20),
-    deadline: Duration::from_secs(3600),
-};
+/// file is downloaded at most 20 ms after ffmpeg finishes it. The deadline is the user's.
+fn offline_poll() -> PollPolicy {
+    let every = Duration::from_millis(20);
+    PollPolicy { first: every, factor: 1.0, cap: every, ..PollPolicy::default() }
+}
 
 /// The embedded fake on the system clock with the ffmpeg engine (its work directory under
 /// the system temp directory, removed when the process ends), and an in-memory store: its

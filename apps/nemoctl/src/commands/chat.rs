@@ -7,11 +7,13 @@ use std::path::Path;
 
 use nemo_core::gui::GuiAction;
 use nemo_core::intent::{Intent, route};
+use nemo_core::ports::{Progress, ProgressEvent};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::{Ctx, account, ctrl_c, interruptible, media, projects};
 use crate::failure::CliError;
+use crate::report::Reporter;
 
 /// The name of a project `chat` creates when none is selected.
 const NEW_PROJECT: &str = "untitled";
@@ -117,13 +119,15 @@ async fn handle(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
 /// A chat turn with the editor.
 async fn turn(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
     ctx.nemo.current_or_new_project(NEW_PROJECT, ctx.reporter).await?;
-    let report = interruptible(ctx.nemo.chat(message, ctx.reporter)).await?;
+    let report = interruptible(ctx.nemo.chat(message, &SilentEditIsTheResult(ctx.reporter))).await?;
     if let Some(warning) = &report.warning {
         ctx.reporter.warn(&format!("The editor reported a problem after its reply: {warning}"));
     }
     let mut lines = Vec::new();
-    if !report.changes.is_empty() && !report.text.trim().is_empty() {
-        lines.push(format!("Changed: {}", report.changes.join("; ")));
+    if !report.changes.is_empty() {
+        // A silent edit's changes are the answer: stdout, even under -q.
+        let lead = if report.text.trim().is_empty() { "Done." } else { "Changed:" };
+        lines.push(format!("{lead} {}", report.changes.join("; ")));
     }
     for action in &report.actions {
         if let Some(hint) = action_hint(action) {
@@ -142,6 +146,20 @@ async fn turn(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
         }),
     );
     Ok(())
+}
+
+/// The core tells a silent edit as a notice ("Done. Title added: …") on stderr; `turn` prints
+/// the changes on stdout as the turn's result, so for people the notice is not shown twice.
+/// JSON lines keep it (the `done` object carries the changes too).
+struct SilentEditIsTheResult<'a>(&'a Reporter);
+
+impl Progress for SilentEditIsTheResult<'_> {
+    fn report(&self, event: ProgressEvent) {
+        if !self.0.is_json() && matches!(&event, ProgressEvent::Notice(text) if text.starts_with("Done. ")) {
+            return;
+        }
+        self.0.report(event);
+    }
 }
 
 /// What the editor's GUI-style suggestion means at the command line.

@@ -48,15 +48,15 @@ pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &
         Command::Credits => account::credits(&ctx).await,
         Command::New { name } => projects::new(&ctx, &name).await,
         Command::Projects => projects::list(&ctx).await,
-        Command::Use { project } => projects::switch(&ctx, &project).await,
+        Command::Use { name_or_id } => projects::switch(&ctx, &name_or_id).await,
         Command::Tracks => projects::tracks(&ctx).await,
         Command::Open => projects::open(&ctx).await,
         Command::Jobs => projects::jobs(&ctx).await,
         Command::Chat { message } => chat::chat(&ctx, message).await,
         Command::Upload { sources } => media::upload(&ctx, &sources).await,
-        Command::Export { output, detach } => media::export(&ctx, output, detach).await,
-        Command::Edit { files, prompt, output } => media::edit(&ctx, &files, &prompt, output).await,
-        Command::Batch { spec, jobs } => batch::batch(&ctx, &spec, usize::from(jobs)).await,
+        Command::Export { output, detach, .. } => media::export(&ctx, output, detach).await,
+        Command::Edit { files, prompt, output, .. } => media::edit(&ctx, &files, &prompt, output).await,
+        Command::Batch { spec, jobs, .. } => batch::batch(&ctx, &spec, usize::from(jobs)).await,
         Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide => {
             unreachable!("handled before the service is wired")
         }

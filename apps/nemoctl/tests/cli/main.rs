@@ -1,8 +1,14 @@
 //! The real `nemoctl` binary, run as a user would: one harness per test with fresh temp
 //! config and state directories, an environment cleared of `NEMO_*`, and `check_*` helpers.
+//! The offline tests are here; `commands`, `exit_codes` and `token` run against a fake cloud
+//! served over HTTP on port 0, one per test (`cloud`).
 
+mod cloud;
+mod commands;
+mod exit_codes;
 mod offline_engine;
 mod support;
+mod token;
 
 use std::fs;
 

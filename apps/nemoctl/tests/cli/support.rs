@@ -1,12 +1,16 @@
 //! The one harness: a fresh temp directory per test (config, state, working directory), the
-//! binary run with an environment cleared of `NEMO_*`, and small `check_*` helpers.
+//! binary run with an environment cleared of `NEMO_*`, pointed at a fake cloud of its own
+//! (or at a closed port), and small `check_*` helpers.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use nemo_fake::FakeConfig;
 use serde_json::Value;
+
+use crate::cloud::{self, Cloud};
 
 /// A fake token no output may contain.
 pub const TOKEN: &str = "nmv_usr_SECRET_never_print_me";
@@ -22,6 +26,7 @@ pub fn sample() -> PathBuf {
 /// A fresh world for one test.
 pub struct Harness {
     dir: tempfile::TempDir,
+    cloud: Option<Cloud>,
 }
 
 /// What one run printed.
@@ -32,14 +37,39 @@ pub struct Output {
 }
 
 impl Harness {
+    /// No service: the cloud backend, when a test reaches it, finds nothing listening.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("work")).unwrap();
-        Self { dir }
+        Self { dir, cloud: None }
+    }
+
+    /// A fake cloud of its own with quick renders ([`cloud::quick`]).
+    pub fn cloud() -> Self {
+        Self::cloud_with(cloud::quick())
+    }
+
+    /// A fake cloud of its own with these settings.
+    pub fn cloud_with(config: FakeConfig) -> Self {
+        Self { cloud: Some(Cloud::start(config, false)), ..Self::new() }
+    }
+
+    /// A fake cloud behind a proxy that records every request head.
+    pub fn cloud_recorded() -> Self {
+        Self { cloud: Some(Cloud::start(cloud::quick(), true)), ..Self::new() }
+    }
+
+    /// The fake cloud.
+    pub fn fake(&self) -> &Cloud {
+        self.cloud.as_ref().expect("a harness with a fake cloud")
     }
 
     pub fn config_dir(&self) -> PathBuf {
         self.dir.path().join("config")
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
     }
 
     /// A path in the working directory.
@@ -60,7 +90,7 @@ impl Harness {
         self.write(name, &fs::read(sample()).unwrap())
     }
 
-    /// The command, ready to run (add `--api-url` here when tests run against the fake cloud).
+    /// The command, ready to run against this harness's fake cloud (or a closed port).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_nemoctl"));
         for (name, _) in std::env::vars_os() {
@@ -69,12 +99,13 @@ impl Harness {
                 cmd.env_remove(&name);
             }
         }
+        // Never the live service: without a fake cloud, nothing listens there.
+        let api_url = self.cloud.as_ref().map_or_else(|| UNREACHABLE.to_owned(), Cloud::url);
         cmd.env("NEMO_CONFIG_DIR", self.config_dir())
-            .env("NEMO_STATE_DIR", self.dir.path().join("state"))
+            .env("NEMO_STATE_DIR", self.state_dir())
             .env("HOME", self.dir.path())
             .env("LANG", "C")
-            // Never the live service: the cloud backend, when a test reaches it, gets a refusal.
-            .env("NEMO_API_URL", UNREACHABLE)
+            .env("NEMO_API_URL", api_url)
             .current_dir(self.dir.path().join("work"))
             .args(args)
             .stdin(Stdio::null());
