@@ -56,7 +56,12 @@ fn describe_refusal(r: &Refusal) -> String {
         (None, false) => r.message.clone(),
         (None, true) => "no message".to_owned(),
     };
-    format!("the service refused the request (HTTP {}, {what})", r.status)
+    if r.status == 200 {
+        // A body code under HTTP 200: the status says nothing the code does not.
+        format!("the service refused the request ({what})")
+    } else {
+        format!("the service refused the request (HTTP {}, {what})", r.status)
+    }
 }
 
 impl ApiError {
@@ -293,6 +298,9 @@ pub enum Error {
     /// Export was asked for an empty timeline.
     #[error("nothing to export: the timeline has no clips yet")]
     NothingToExport,
+    /// A quick edit's instruction left the timeline as it was, so nothing was exported.
+    #[error("the instruction changed nothing in the timeline, so nothing was exported")]
+    InstructionChangedNothing,
     /// There is no current project for a command that needs one.
     #[error("no project is selected")]
     NoProject,
@@ -357,7 +365,10 @@ impl Error {
             Self::NotAuthenticated { .. } => Exit::NotAuthenticated,
             Self::NoCredits { .. } => Exit::NoCredits,
             Self::ExportBlocked => Exit::ExportBlocked,
-            Self::MediaRefused(_) | Self::FileUnreadable { .. } | Self::NothingToExport => Exit::InputRefused,
+            Self::MediaRefused(_)
+            | Self::FileUnreadable { .. }
+            | Self::NothingToExport
+            | Self::InstructionChangedNothing => Exit::InputRefused,
             Self::RateLimited { .. } => Exit::RateLimited,
             Self::TurnLost { .. } | Self::RenderTimedOut { .. } => Exit::TimedOut,
             Self::RenderFailed { .. } => Exit::RenderFailed,
@@ -391,6 +402,9 @@ impl Error {
             Self::FileUnreadable { .. } => "Check the path and permissions, then try again.".into(),
             Self::NothingToExport => {
                 "Upload a clip (`nemoctl upload FILE`) or ask for one to be generated first.".into()
+            }
+            Self::InstructionChangedNothing => {
+                "Read the editor's answer above and rephrase the instruction (`nemoctl guide` shows examples).".into()
             }
             Self::NoProject => "Create one with `nemoctl new NAME` or pick one with `nemoctl use NAME`.".into(),
             Self::UnknownProject(_) => "List projects with `nemoctl projects`.".into(),
@@ -465,7 +479,11 @@ mod tests {
     fn refusals_read_well() {
         assert_eq!(
             ApiError::code(2001, "no credits").to_string(),
-            "the service refused the request (HTTP 200, code 2001: no credits)"
+            "the service refused the request (code 2001: no credits)"
+        );
+        assert_eq!(
+            ApiError::status(402, "free plan export blocked").to_string(),
+            "the service refused the request (HTTP 402, free plan export blocked)"
         );
     }
 
@@ -476,6 +494,7 @@ mod tests {
         check(Error::NoCredits { register_url: None }, 4);
         check(Error::ExportBlocked, 5);
         check(Error::NothingToExport, 6);
+        check(Error::InstructionChangedNothing, 6);
         check(Error::MediaRefused(MediaRefusal::NotAUrl("x".into())), 6);
         check(Error::RateLimited { retry_after: None }, 7);
         check(Error::TurnLost { reads: 5 }, 8);

@@ -20,7 +20,9 @@ use crate::report::Reporter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let reporter = Reporter::new(cli.global.json, cli.global.quiet);
-    match run(cli, &reporter) {
+    let result = run(cli, &reporter);
+    reporter.close_text();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             reporter.error(&error);

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
@@ -23,12 +24,21 @@ pub struct Reporter {
     item: Option<usize>,
     /// The last percent shown per render: a poll that says the same again is not shown.
     rendered: Arc<Mutex<HashMap<String, u8>>>,
+    /// The agent's streamed text has left a line open on stdout (no newline yet).
+    text_open: Arc<AtomicBool>,
 }
 
 impl Reporter {
     /// A reporter for `--json` / `-q`, looking at whether stderr is a terminal.
     pub fn new(json: bool, quiet: bool) -> Self {
-        Self { json, quiet, terminal: std::io::stderr().is_terminal(), item: None, rendered: Arc::default() }
+        Self {
+            json,
+            quiet,
+            terminal: std::io::stderr().is_terminal(),
+            item: None,
+            rendered: Arc::default(),
+            text_open: Arc::default(),
+        }
     }
 
     /// The same reporter for batch entry `item`.
@@ -51,8 +61,33 @@ impl Reporter {
             value["event"] = json!("done");
             self.line(value);
         } else if !text.is_empty() {
-            out(text);
+            self.out(text);
         }
+    }
+
+    /// Ends the line the agent's streamed text left open, if any.
+    pub fn close_text(&self) {
+        if self.text_open.swap(false, Ordering::SeqCst) {
+            write_stdout("\n");
+        }
+    }
+
+    /// The agent's text as it streams: chunks printed as they come, on one line until the
+    /// text itself breaks it; the first chunk of a line carries the batch prefix.
+    fn agent_text(&self, text: &str) {
+        let chunk = if self.text_open.load(Ordering::SeqCst) {
+            text.to_owned()
+        } else {
+            format!("{}{}", self.prefix(), text.trim_start())
+        };
+        write_stdout(&chunk);
+        self.text_open.store(!chunk.ends_with('\n'), Ordering::SeqCst);
+    }
+
+    /// A whole line on stdout, after closing any open text line.
+    fn out(&self, line: &str) {
+        self.close_text();
+        write_stdout(&format!("{line}\n"));
     }
 
     /// A warning on stderr (or a `notice` progress event), shown even when stderr is not a
@@ -71,6 +106,7 @@ impl Reporter {
                 "hint": error.hint(),
             }));
         }
+        self.close_text();
         eprintln!("{}error: {}\n  {}", self.prefix(), error.message(), error.hint());
     }
 
@@ -78,7 +114,7 @@ impl Reporter {
         if let (Some(item), Some(object)) = (self.item, value.as_object_mut()) {
             object.insert("item".into(), json!(item));
         }
-        out(&value.to_string());
+        self.out(&value.to_string());
     }
 
     fn prefix(&self) -> String {
@@ -86,10 +122,10 @@ impl Reporter {
     }
 }
 
-fn out(line: &str) {
+fn write_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout (`nemoctl … | head`) is not worth a panic.
-    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
 }
 
@@ -112,7 +148,7 @@ impl Progress for Reporter {
         let prefix = self.prefix();
         match event {
             // The editor's reply is a result, not progress.
-            ProgressEvent::AgentText(text) => out(&format!("{prefix}{}", text.trim_end())),
+            ProgressEvent::AgentText(text) => self.agent_text(&text),
             ProgressEvent::Notice(text) if !self.quiet => eprintln!("{prefix}{text}"),
             _ if self.quiet || !self.terminal => {}
             ProgressEvent::Step(text) | ProgressEvent::Activity(text) => eprintln!("{prefix}… {text}"),

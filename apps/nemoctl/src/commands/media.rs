@@ -117,9 +117,12 @@ pub fn edit_json(turn: &TurnReport, export: &ExportReport) -> Value {
 }
 
 /// The quick edit: checks the files first, then new project, upload, one instruction, export.
+/// An instruction that changes nothing (the editor did not understand it, or only answered)
+/// is not exported: the user asked for an edit, not for a copy of the input.
 ///
 /// # Errors
-/// The first failing step's error; nothing is sent when a file is refused.
+/// The first failing step's error; nothing is sent when a file is refused;
+/// [`Error::InstructionChangedNothing`] when the turn left the timeline as it was.
 pub async fn quick_edit(
     nemo: &Service,
     files: &[PathBuf],
@@ -134,6 +137,9 @@ pub async fn quick_edit(
     nemo.new_project(&stem, reporter).await?;
     nemo.upload(&sources, reporter).await?;
     let turn = nemo.chat(prompt, reporter).await?;
+    if turn.changes.is_empty() {
+        return Err(Error::InstructionChangedNothing);
+    }
     let export = nemo.export(&output.to_string_lossy(), reporter).await?;
     Ok((turn, export))
 }

@@ -59,3 +59,30 @@ fn several_instructions_apply_and_the_changes_name_them() {
     let video = probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").unwrap();
     assert_eq!((video["width"].as_u64(), video["height"].as_u64()), (Some(1080), Some(1920)));
 }
+
+#[test]
+fn the_editors_answer_streams_as_one_paragraph_not_a_line_per_chunk() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let out = h.run(&["--offline", "edit", &clip, "-p", "remove the pauses, add a title 'Hello'", "-o", "out.mp4"]);
+    out.check_exit(0);
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("Removed 2 pauses (1.8 s); the video is now 4.2 seconds long.")
+            && first.contains(r#"Added the title "Hello""#),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.lines().nth(1).is_some_and(|l| l.starts_with("out.mp4 (")), "{}", out.stdout);
+}
+
+#[test]
+fn an_instruction_that_changes_nothing_exports_nothing() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let out = h.run(&["--offline", "edit", &clip, "-p", "make it sparkle", "-o", "same.mp4"]);
+    out.check_exit(6);
+    assert!(out.stdout.contains("I can add a title"), "the editor's answer is shown: {}", out.stdout);
+    assert!(out.stderr.contains("changed nothing"), "{}", out.stderr);
+    assert!(!h.path("same.mp4").exists() && !h.path("same.mp4.part").exists());
+}
