@@ -150,7 +150,7 @@ async fn a_queued_export_is_saved_before_anything_is_sent_then_submitted_under_i
     let job = world.nemo.queue_export(project, &output, &world.progress).await.unwrap();
 
     assert_eq!(job.state, JobState::Submitting);
-    assert_eq!(world.stored().render_jobs, [job.clone()]);
+    assert_eq!(world.stored().render_jobs, std::slice::from_ref(&job));
     assert!(world.calls_to(Endpoint::SubmitRender).is_empty());
 
     let submitted = world.nemo.submit_queued(job.clone(), &world.progress).await.unwrap();
@@ -192,6 +192,6 @@ async fn a_job_left_in_submitting_that_never_reached_the_service_is_submitted_un
     assert_eq!(submits.len(), 1);
     assert_eq!(submits[0].detail, recovered.id.as_str());
     let ids: Vec<_> = world.stored().render_jobs.into_iter().map(|j| j.id).collect();
-    assert_eq!(ids, [recovered.id.clone()], "the old id is dropped from the store");
+    assert_eq!(ids, std::slice::from_ref(&recovered.id), "the old id is dropped from the store");
     assert_eq!((recovered.output.as_str(), recovered.created), (job.output.as_str(), job.created));
 }

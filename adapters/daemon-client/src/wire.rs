@@ -183,9 +183,15 @@ pub fn progress_json(event: &ProgressEvent) -> Value {
         ProgressEvent::Waiting { reason, duration } => {
             json!({"kind": "waiting", "reason": reason, "seconds": duration.as_secs_f64()})
         }
-        ProgressEvent::Upload { name, sent, total } => json!({"kind": "upload", "name": name, "sent": sent, "total": total}),
-        ProgressEvent::Render { id, percent } => json!({"kind": "render", "render_id": id.as_str(), "percent": percent}),
-        ProgressEvent::Download { received, total } => json!({"kind": "download", "received": received, "total": total}),
+        ProgressEvent::Upload { name, sent, total } => {
+            json!({"kind": "upload", "name": name, "sent": sent, "total": total})
+        }
+        ProgressEvent::Render { id, percent } => {
+            json!({"kind": "render", "render_id": id.as_str(), "percent": percent})
+        }
+        ProgressEvent::Download { received, total } => {
+            json!({"kind": "download", "received": received, "total": total})
+        }
     };
     value["event"] = json!("progress");
     value

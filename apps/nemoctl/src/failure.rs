@@ -19,6 +19,20 @@ pub enum CliError {
     NeedsDaemon,
     /// Ctrl-C while waiting.
     Interrupted,
+    /// Nothing answers on nemod's socket.
+    DaemonDown {
+        /// The socket tried.
+        socket: String,
+    },
+    /// nemod refused the request, or the work failed there.
+    Daemon {
+        /// What happened.
+        message: String,
+        /// What to do next.
+        hint: String,
+        /// The exit code nemod chose (the product's table).
+        exit: u8,
+    },
     /// Some batch entries failed.
     BatchFailed {
         /// How many failed.
@@ -42,6 +56,8 @@ impl CliError {
         match self {
             Self::Core(error) => error.exit().code(),
             Self::Interrupted => INTERRUPTED,
+            Self::DaemonDown { .. } => Exit::Unreachable.code(),
+            Self::Daemon { exit, .. } => *exit,
             Self::Input(_) => Exit::InputRefused.code(),
             Self::Config(_) | Self::Unavailable(_) | Self::NeedsDaemon | Self::BatchFailed { .. } => {
                 Exit::Failure.code()
@@ -57,6 +73,8 @@ impl CliError {
             Self::Unavailable(backend) => format!("the {backend} backend is not available in this build"),
             Self::NeedsDaemon => "export --detach hands the job to nemod, which is not available in this build".into(),
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
+            Self::DaemonDown { socket } => format!("nemod is not running (nothing answers on {socket})"),
+            Self::Daemon { message, .. } => message.clone(),
             Self::BatchFailed { failed, total } => format!("{failed} of {total} edits failed"),
         }
     }
@@ -72,6 +90,8 @@ impl CliError {
                 "Work already sent keeps running on the service: check `nemoctl tracks` and `nemoctl jobs`.".into()
             }
             Self::BatchFailed { .. } => "See the table above; re-run only the failed entries.".into(),
+            Self::DaemonDown { .. } => "start it with: nemod &".into(),
+            Self::Daemon { hint, .. } => hint.clone(),
             Self::Input(_) => "Check the file and try again.".into(),
         }
     }

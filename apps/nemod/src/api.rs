@@ -141,7 +141,12 @@ async fn dispatch(daemon: &Arc<Daemon>, route: Route, request: Request<Incoming>
             return error(StatusCode::METHOD_NOT_ALLOWED, "bad_request", "this route does not take that method", "");
         }
         Route::Unknown => {
-            return error(StatusCode::NOT_FOUND, "not_found", "unknown route", "See docs/daemon-api.md for the routes.");
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "unknown route",
+                "See docs/daemon-api.md for the routes.",
+            );
         }
     };
     result.unwrap_or_else(|reply| reply)
@@ -183,9 +188,8 @@ fn percent_decode(text: &str) -> String {
 
 /// Reads a JSON body of at most [`MAX_BODY`] bytes.
 async fn body<T: DeserializeOwned>(request: Request<Incoming>) -> Result<T, Reply> {
-    let too_large = || {
-        error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &format!("the body is over {MAX_BODY} bytes"), "")
-    };
+    let too_large =
+        || error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &format!("the body is over {MAX_BODY} bytes"), "");
     let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
@@ -193,7 +197,9 @@ async fn body<T: DeserializeOwned>(request: Request<Incoming>) -> Result<T, Repl
     let bytes = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large()),
-        Err(e) => return Err(error(StatusCode::BAD_REQUEST, "bad_request", &format!("could not read the body: {e}"), "")),
+        Err(e) => {
+            return Err(error(StatusCode::BAD_REQUEST, "bad_request", &format!("could not read the body: {e}"), ""));
+        }
     };
     serde_json::from_slice(&bytes).map_err(|e| {
         error(StatusCode::BAD_REQUEST, "bad_request", &format!("the body is not the expected JSON: {e}"), "")
@@ -279,7 +285,10 @@ async fn resolve_project(daemon: &Daemon, selector: Option<&str>) -> Result<Proj
 }
 
 /// A service whose current project is `project`, without switching the user's.
-fn scoped(daemon: &Daemon, project: &Project) -> Nemo<dyn nemo_core::ports::Backend, dyn nemo_core::ports::Clock, dyn nemo_core::ports::Store> {
+fn scoped(
+    daemon: &Daemon,
+    project: &Project,
+) -> Nemo<dyn nemo_core::ports::Backend, dyn nemo_core::ports::Clock, dyn nemo_core::ports::Store> {
     let store: Arc<dyn nemo_core::ports::Store> =
         Arc::new(ScopedStore::new(daemon.store(), Some(project.session_id.clone())));
     daemon.service_over(store)
@@ -346,11 +355,17 @@ async fn export(daemon: &Daemon, request: &ExportRequest) -> Result<JobView, Rep
         ));
     }
     if daemon.is_stopping() {
-        return Err(error(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "nemod is shutting down", "Start it again."));
+        return Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "nemod is shutting down",
+            "Start it again.",
+        ));
     }
     let project = resolve_project(daemon, request.project.as_deref()).await?;
     let supervisor = daemon.supervisor();
-    let job = supervisor.service().queue_export(project, &request.output, &NoisyProgress).await.map_err(|e| failed(&e))?;
+    let job =
+        supervisor.service().queue_export(project, &request.output, &NoisyProgress).await.map_err(|e| failed(&e))?;
     tracing::info!(job = %job.id, output = %job.output, "export queued");
     supervisor.spawn(job.clone(), true);
     Ok(JobView::of(&job))

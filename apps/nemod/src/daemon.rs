@@ -168,10 +168,12 @@ pub async fn run(config: DaemonConfig, shutdown: impl Future<Output = ()>) -> Re
     let lock = StateLock::acquire(&config.state_dir).map_err(DaemonError::Locked)?;
     let daemon = Arc::new(build(&config)?);
     let socket = socket_path(&config.state_dir);
-    let (unix, own_uid) = bind_private(&socket).map_err(|e| setup(&format!("could not listen on {}", socket.display()), &e))?;
+    let (unix, own_uid) =
+        bind_private(&socket).map_err(|e| setup(&format!("could not listen on {}", socket.display()), &e))?;
     let tcp = match &config.listen {
         Some((addr, _)) => {
-            let listener = TcpListener::bind(addr).await.map_err(|e| setup(&format!("could not listen on {addr}"), &e))?;
+            let listener =
+                TcpListener::bind(addr).await.map_err(|e| setup(&format!("could not listen on {addr}"), &e))?;
             tracing::warn!(addr = %listener.local_addr().map_or(*addr, |a| a), "also listening on TCP (bearer token required)");
             Some(listener)
         }

@@ -51,4 +51,3 @@ fn fresh_temp_dir() -> PathBuf {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     std::env::temp_dir().join(format!("nemod-fake-cloud-{}-{nanos}", std::process::id()))
 }
-

@@ -238,7 +238,8 @@ impl Supervisor {
     /// change (session, output, creation time).
     async fn reload(&self, job: &RenderJob) -> Option<RenderJob> {
         let jobs = self.store.render_jobs().await.ok()?;
-        let same = |j: &&RenderJob| j.session_id == job.session_id && j.output == job.output && j.created == job.created;
+        let same =
+            |j: &&RenderJob| j.session_id == job.session_id && j.output == job.output && j.created == job.created;
         jobs.iter().find(|j| j.id == job.id).or_else(|| jobs.iter().rev().find(same)).cloned()
     }
 

@@ -95,7 +95,7 @@ pub fn export_json(report: &ExportReport) -> Value {
 }
 
 /// A project name as a file name: path separators and control characters become `_`.
-fn file_safe(name: &str) -> String {
+pub fn file_safe(name: &str) -> String {
     let safe: String =
         name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() || c == ':' { '_' } else { c }).collect();
     let safe = safe.trim().trim_start_matches('.').to_owned();

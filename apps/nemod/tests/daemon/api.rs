@@ -37,7 +37,8 @@ fn post(path: &str, body: &[u8]) -> Vec<u8> {
 }
 
 fn json_error(status: u16, body: &str, kind: &str) {
-    let error: ErrorBody = serde_json::from_str(body).unwrap_or_else(|e| panic!("HTTP {status}: not a JSON error ({e}): {body}"));
+    let error: ErrorBody =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("HTTP {status}: not a JSON error ({e}): {body}"));
     assert_eq!(error.error.kind, kind, "{body}");
     assert!(!error.error.message.is_empty());
 }
@@ -85,7 +86,8 @@ async fn malformed_requests_get_a_json_4xx_and_the_daemon_keeps_serving() {
     json_error(status, &body, "too_large");
 
     // Chunked, so the length is only known while reading.
-    let mut chunked = b"POST /v1/chat HTTP/1.1\r\nHost: nemod\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    let mut chunked =
+        b"POST /v1/chat HTTP/1.1\r\nHost: nemod\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
     for _ in 0..20 {
         chunked.extend_from_slice(format!("{:x}\r\n", 100_000).as_bytes());
         chunked.extend_from_slice(&vec![b' '; 100_000]);
@@ -102,7 +104,10 @@ async fn malformed_requests_get_a_json_4xx_and_the_daemon_keeps_serving() {
     let error = client.get::<Value>("/v1/jobs/render_1").await.unwrap_err();
     assert!(matches!(error, ClientError::Refused { status: 404, .. }), "{error:?}");
     let error = client.post::<_, Value>("/v1/exports", &json!({"output": "/tmp/x.mp4"})).await.unwrap_err();
-    assert!(matches!(error, ClientError::Refused { status: 404, ref detail } if detail.exit == 1), "no project yet: {error:?}");
+    assert!(
+        matches!(error, ClientError::Refused { status: 404, ref detail } if detail.exit == 1),
+        "no project yet: {error:?}"
+    );
 
     let health: Health = client.get("/v1/health").await.unwrap();
     assert!(health.ok && health.backend == "offline", "still serving");

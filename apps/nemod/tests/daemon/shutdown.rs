@@ -14,8 +14,9 @@ async fn sigterm_exits_0_keeps_every_job_and_the_next_start_finishes_them() {
     world.start().await;
     world.project_with_clip().await;
     std::fs::create_dir_all(world.output(0).parent().unwrap()).unwrap();
-    let exports =
-        (0..5).map(|n| ExportRequest { project: None, output: world.output(n).to_string_lossy().into_owned() }).collect();
+    let exports = (0..5)
+        .map(|n| ExportRequest { project: None, output: world.output(n).to_string_lossy().into_owned() })
+        .collect();
     let accepted: Value = world.client.post("/v1/batches", &BatchRequest { exports }).await.unwrap();
     assert_eq!(accepted["jobs"].as_array().unwrap().len(), 5);
     assert_eq!(accepted["errors"].as_array().unwrap().len(), 0);

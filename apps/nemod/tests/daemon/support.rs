@@ -105,7 +105,8 @@ impl World {
     pub async fn jobs_on_disk(&self) -> Vec<RenderJob> {
         let path = self.state_dir().join("nemod").join("jobs.json");
         let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
-        let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{text}", path.display()));
+        let value: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{text}", path.display()));
         assert_eq!(value["schema"], 1, "{text}");
         FileStore::new(self.dir.path().join("config"), self.state_dir().join("nemod")).render_jobs().await.unwrap()
     }
