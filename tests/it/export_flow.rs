@@ -138,3 +138,60 @@ async fn a_cdn_failure_falls_back_to_the_download_route() {
     assert_eq!(world.calls_to(Endpoint::DownloadRender).len(), 1);
     assert_eq!(std::fs::metadata(&output).unwrap().len(), report.bytes);
 }
+
+// The daemon's half: queue now, submit later, settle a job found in `Submitting` after a crash.
+
+#[tokio::test]
+async fn a_queued_export_is_saved_before_anything_is_sent_then_submitted_under_its_own_id() {
+    let world = World::new();
+    let project = world.project_with_clip().await;
+    let output = temp_output("queued");
+
+    let job = world.nemo.queue_export(project, &output, &world.progress).await.unwrap();
+
+    assert_eq!(job.state, JobState::Submitting);
+    assert_eq!(world.stored().render_jobs, std::slice::from_ref(&job));
+    assert!(world.calls_to(Endpoint::SubmitRender).is_empty());
+
+    let submitted = world.nemo.submit_queued(job.clone(), &world.progress).await.unwrap();
+    assert_eq!(submitted.id, job.id);
+    assert!(matches!(submitted.state, JobState::Rendering { .. }));
+    let report = world.nemo.resume_export(submitted, &world.progress).await.unwrap();
+    assert_eq!((report.render_id, report.bytes), (job.id.clone(), 4096));
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
+}
+
+#[tokio::test]
+async fn a_job_left_in_submitting_whose_id_reached_the_service_is_polled_not_submitted_again() {
+    let world = World::new();
+    let project = world.project_with_clip().await;
+    let job = world.nemo.queue_export(project, &temp_output("reached"), &world.progress).await.unwrap();
+    world.nemo.submit_queued(job.clone(), &world.progress).await.unwrap();
+    // The crash: the submit reached the service, but `Rendering` was never saved.
+    let left = nemo_core::model::RenderJob { state: JobState::Submitting, ..job.clone() };
+
+    let recovered = world.nemo.recover_submitting(left, &world.progress).await.unwrap();
+
+    assert_eq!(recovered.id, job.id);
+    assert!(matches!(recovered.state, JobState::Rendering { .. }));
+    world.nemo.resume_export(recovered, &world.progress).await.unwrap();
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "never submitted again");
+}
+
+#[tokio::test]
+async fn a_job_left_in_submitting_that_never_reached_the_service_is_submitted_under_a_new_id() {
+    let world = World::new();
+    let project = world.project_with_clip().await;
+    let job = world.nemo.queue_export(project, &temp_output("lost"), &world.progress).await.unwrap();
+    world.clock.advance(Duration::from_secs(5));
+
+    let recovered = world.nemo.recover_submitting(job.clone(), &world.progress).await.unwrap();
+
+    assert_ne!(recovered.id, job.id, "a new id: the old one may yet surface");
+    let submits = world.calls_to(Endpoint::SubmitRender);
+    assert_eq!(submits.len(), 1);
+    assert_eq!(submits[0].detail, recovered.id.as_str());
+    let ids: Vec<_> = world.stored().render_jobs.into_iter().map(|j| j.id).collect();
+    assert_eq!(ids, std::slice::from_ref(&recovered.id), "the old id is dropped from the store");
+    assert_eq!((recovered.output.as_str(), recovered.created), (job.output.as_str(), job.created));
+}

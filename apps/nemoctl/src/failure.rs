@@ -18,10 +18,22 @@ pub enum CliError {
     /// The offline engine cannot run: ffmpeg or ffprobe is missing (the text says how to
     /// install them).
     MissingTool(String),
-    /// `export --detach` without a daemon.
-    NeedsDaemon,
     /// Ctrl-C while waiting.
     Interrupted,
+    /// Nothing answers on nemod's socket.
+    DaemonDown {
+        /// The socket tried.
+        socket: String,
+    },
+    /// nemod refused the request, or the work failed there.
+    Daemon {
+        /// What happened.
+        message: String,
+        /// What to do next.
+        hint: String,
+        /// The exit code nemod chose (the product's table).
+        exit: u8,
+    },
     /// Some batch entries failed.
     BatchFailed {
         /// How many failed.
@@ -45,12 +57,12 @@ impl CliError {
         match self {
             Self::Core(error) => error.exit().code(),
             Self::Interrupted => INTERRUPTED,
+            Self::DaemonDown { .. } => Exit::Unreachable.code(),
+            Self::Daemon { exit, .. } => *exit,
             Self::Input(_) => Exit::InputRefused.code(),
             // The offline service cannot be started, as a cloud that cannot be reached.
             Self::MissingTool(_) => Exit::Unreachable.code(),
-            Self::Config(_) | Self::Unavailable(_) | Self::NeedsDaemon | Self::BatchFailed { .. } => {
-                Exit::Failure.code()
-            }
+            Self::Config(_) | Self::Unavailable(_) | Self::BatchFailed { .. } => Exit::Failure.code(),
         }
     }
 
@@ -60,8 +72,9 @@ impl CliError {
             Self::Core(error) => error.to_string(),
             Self::Config(message) | Self::Input(message) | Self::MissingTool(message) => message.clone(),
             Self::Unavailable(backend) => format!("the {backend} backend is not available in this build"),
-            Self::NeedsDaemon => "export --detach hands the job to nemod, which is not available in this build".into(),
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
+            Self::DaemonDown { socket } => format!("nemod is not running (nothing answers on {socket})"),
+            Self::Daemon { message, .. } => message.clone(),
             Self::BatchFailed { failed, total } => format!("{failed} of {total} edits failed"),
         }
     }
@@ -75,11 +88,12 @@ impl CliError {
             Self::MissingTool(_) => {
                 "Install ffmpeg (`sudo apt-get install ffmpeg`), or run without --offline to use the cloud.".into()
             }
-            Self::NeedsDaemon => "Run `nemoctl export` without --detach; it waits and downloads.".into(),
             Self::Interrupted => {
                 "Work already sent keeps running on the service: check `nemoctl tracks` and `nemoctl jobs`.".into()
             }
             Self::BatchFailed { .. } => "See the table above; re-run only the failed entries.".into(),
+            Self::DaemonDown { .. } => "start it with: nemod &".into(),
+            Self::Daemon { hint, .. } => hint.clone(),
             Self::Input(_) => "Check the file and try again.".into(),
         }
     }

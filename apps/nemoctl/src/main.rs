@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod config;
+mod daemon;
 mod failure;
 mod report;
 mod wiring;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, ConfigAction};
+use crate::cli::{BackendKind, Cli, Command, ConfigAction};
 use crate::config::Env;
 use crate::failure::CliError;
 use crate::report::Reporter;
@@ -62,10 +63,14 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
     if let Command::Config { action } = &cli.command {
         return commands::local::config(action, &config, reporter);
     }
-    let wiring = wiring::wire(&config)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Config(format!("could not start the async runtime: {e}")))?;
+    // nemod does the work: `--backend daemon`, and `export --detach` whatever the backend.
+    if config.backend == BackendKind::Daemon || matches!(cli.command, Command::Export { detach: true, .. }) {
+        return runtime.block_on(daemon::run(cli.command, &config, reporter));
+    }
+    let wiring = wiring::wire(&config)?;
     runtime.block_on(commands::run(cli.command, &config, &wiring, reporter))
 }

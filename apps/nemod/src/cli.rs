@@ -1,21 +1,73 @@
-//! The command line, as clap parses it: today one subcommand, `fake-cloud`.
+//! The command line, as clap parses it: bare `nemod` runs the daemon in the foreground with
+//! [`DaemonArgs`]; `nemod fake-cloud` serves the fake cloud.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// What `nemod` with no subcommand says after its help.
-pub const NOT_YET: &str = "The daemon itself (long work that survives closed terminals) is not built yet; \
-                           today nemod only serves the fake cloud: nemod fake-cloud --help";
-
-/// The NemoVideo daemon.
+/// The NemoVideo daemon: owns sessions and render jobs so that nothing is orphaned when a
+/// terminal closes. Bare `nemod` runs it in the foreground.
 #[derive(Debug, Parser)]
-#[command(name = "nemod", version, about, long_about = None)]
+#[command(name = "nemod", version, about, long_about = None, after_help = DAEMON_EXAMPLE)]
 pub struct Cli {
-    /// What to run.
+    /// The daemon's options (when no subcommand is given).
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+    /// What to run instead of the daemon.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+const DAEMON_EXAMPLE: &str = "\
+The daemon listens on NEMO_STATE_DIR/nemod.sock (mode 0600, same user only); its API is in
+docs/daemon-api.md. One daemon per state directory. SIGTERM or Ctrl-C stop it gracefully.
+
+Examples:
+  nemod &                                  # then: nemoctl export --detach; nemoctl --backend daemon jobs
+  curl --unix-socket ~/.local/state/nemovideo/nemod.sock http://nemod/v1/health
+  nemod --listen 127.0.0.1:8790            # also on TCP, with a bearer token from --token-file
+
+Environment: NEMO_API_URL, NEMO_WEB_URL, NEMO_SKILL, NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE,
+NEMO_CONFIG_DIR, NEMO_STATE_DIR.";
+
+/// What the daemon itself talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DaemonBackend {
+    /// The NemoVideo API (NEMO_API_URL), or anything speaking its wire contract.
+    Cloud,
+    /// The embedded fake, in-process (its sessions do not outlive the daemon).
+    Offline,
+}
+
+/// Bare `nemod` options.
+#[derive(Debug, clap::Args)]
+pub struct DaemonArgs {
+    /// What the daemon uses: the cloud API or the embedded fake
+    #[arg(long, value_enum, default_value = "cloud")]
+    pub backend: DaemonBackend,
+    /// The NemoVideo API [default: https://mega-api-prod.nemovideo.ai]
+    #[arg(long, env = "NEMO_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The web site, for browser links [default: https://nemovideo.com]
+    #[arg(long, env = "NEMO_WEB_URL", value_name = "URL")]
+    pub web_url: Option<String>,
+    /// The attribution profile [default: nemoctl]
+    #[arg(long, env = "NEMO_SKILL", value_name = "NAME")]
+    pub skill: Option<String>,
+    /// Also serve the API on TCP at this address, every request with a bearer token
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// The bearer token file for --listen (mode 0600; created with a new token if absent)
+    /// [default: NEMO_STATE_DIR/nemod.token]
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub token_file: Option<PathBuf>,
+    /// How many exports run at once (the rest wait their turn)
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_jobs: u16,
+    /// Log more (debug); the log file is NEMO_STATE_DIR/nemod.log
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// The subcommands.
@@ -86,6 +138,15 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_nemod_runs_the_daemon_on_the_cloud_with_four_jobs() {
+        let cli = Cli::parse_from(["nemod"]);
+        assert!(cli.command.is_none());
+        assert_eq!((cli.daemon.backend, cli.daemon.max_jobs, cli.daemon.listen), (DaemonBackend::Cloud, 4, None));
+        assert!(Cli::try_parse_from(["nemod", "--token-file", "t"]).is_err(), "--token-file needs --listen");
+        assert!(Cli::try_parse_from(["nemod", "--max-jobs", "0"]).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::{Nemo, store_error};
 use crate::draft::Draft;
-use crate::error::Error;
+use crate::error::{ApiError, Error};
 use crate::ids::RenderId;
 use crate::model::{JobState, Project, RenderJob, RenderPhase, RenderRequest, RenderStatus};
 use crate::ports::{Backend, Clock, Progress, ProgressEvent, Store};
@@ -134,9 +134,14 @@ where
         output: &str,
         progress: &dyn Progress,
     ) -> Result<RenderJob, Error> {
-        progress.report(ProgressEvent::Step("Submitting the render…".into()));
+        let job = self.new_job(project, output);
+        self.submit_job(job, draft, progress).await
+    }
+
+    /// A job in `Submitting` under a fresh id, not saved yet.
+    fn new_job(&self, project: &Project, output: &str) -> RenderJob {
         let now = self.clock.now();
-        let mut job = RenderJob {
+        RenderJob {
             id: self.fresh_render_id(),
             session_id: project.session_id.clone(),
             project: project.name.clone(),
@@ -144,7 +149,13 @@ where
             state: JobState::Submitting,
             created: now,
             updated: now,
-        };
+        }
+    }
+
+    /// Submits `job` under its own id (never sent before); on any failure, once more under a
+    /// fresh id. The job is saved in `Submitting` before each attempt.
+    async fn submit_job(&self, mut job: RenderJob, draft: &Draft, progress: &dyn Progress) -> Result<RenderJob, Error> {
+        progress.report(ProgressEvent::Step("Submitting the render…".into()));
         let mut retried = false;
         loop {
             self.store.save_render_job(&job).await.map_err(store_error)?;
@@ -167,6 +178,81 @@ where
                     return Err(error);
                 }
             }
+        }
+    }
+
+    /// Queues an export of `project` without sending anything: pre-checks its draft, then
+    /// saves a job in `Submitting` under a fresh id. The daemon answers with this job at once
+    /// and hands it to [`Nemo::submit_queued`] when a slot is free.
+    ///
+    /// # Errors
+    /// [`Error::NothingToExport`], connection and refusal errors of the state read,
+    /// [`Error::Store`].
+    pub async fn queue_export(
+        &self,
+        project: Project,
+        output: &str,
+        progress: &dyn Progress,
+    ) -> Result<RenderJob, Error> {
+        let (project, state) = self.read_state(project, progress).await?;
+        state.draft.filter(Draft::is_export_ready).ok_or(Error::NothingToExport)?;
+        let job = self.new_job(&project, output);
+        self.store.save_render_job(&job).await.map_err(store_error)?;
+        Ok(job)
+    }
+
+    /// Submits a queued job whose id was never sent: reads its project's draft again and
+    /// submits it under the job's id (a new id and one retry on failure). Returns the job in
+    /// `Rendering`, ready for [`Nemo::resume_export`].
+    ///
+    /// # Errors
+    /// [`Error::NoProject`] when the job's project is not saved, [`Error::NothingToExport`],
+    /// then as [`Nemo::export`] up to the submit.
+    pub async fn submit_queued(&self, mut job: RenderJob, progress: &dyn Progress) -> Result<RenderJob, Error> {
+        let project = self.projects().await?.into_iter().rev().find(|p| p.session_id == job.session_id);
+        let Some(project) = project else {
+            self.set_state(&mut job, JobState::Failed { reason: "its project is no longer saved".into() }).await?;
+            return Err(Error::NoProject);
+        };
+        let draft = match self.read_state(project, progress).await {
+            Ok((_, state)) => state.draft.filter(Draft::is_export_ready),
+            Err(error) => return Err(error),
+        };
+        let Some(draft) = draft else {
+            self.set_state(&mut job, JobState::Failed { reason: Error::NothingToExport.to_string() }).await?;
+            return Err(Error::NothingToExport);
+        };
+        self.submit_job(job, &draft, progress).await
+    }
+
+    /// Settles a job found in `Submitting` after a crash, when its id may or may not have
+    /// reached the service: asks the service about the id first. Known → the job moves to
+    /// `Rendering` (never submitted again). Unknown (HTTP 404) → the old id is dropped and the
+    /// job is submitted again under a NEW id, as [`Nemo::submit_queued`] does.
+    ///
+    /// # Errors
+    /// A poll that fails for another reason (the caller retries later: nothing was sent), then
+    /// as [`Nemo::submit_queued`].
+    pub async fn recover_submitting(&self, mut job: RenderJob, progress: &dyn Progress) -> Result<RenderJob, Error> {
+        let backend = &*self.backend;
+        let id = &job.id;
+        match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
+            Ok(status) => {
+                self.set_state(&mut job, JobState::Rendering { progress: status.progress.min(99) }).await?;
+                Ok(job)
+            }
+            Err(Error::Api(ApiError::Refused(refusal))) if refusal.status == 404 => {
+                progress.report(ProgressEvent::Notice(format!(
+                    "render {} never reached the service; submitting it under a new id",
+                    job.id
+                )));
+                self.store.remove_render_job(&job.id).await.map_err(store_error)?;
+                job.id = self.fresh_render_id();
+                job.updated = self.clock.now();
+                self.store.save_render_job(&job).await.map_err(store_error)?;
+                self.submit_queued(job, progress).await
+            }
+            Err(error) => Err(error),
         }
     }
 

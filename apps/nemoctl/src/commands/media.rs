@@ -62,11 +62,8 @@ fn asset_json(asset: &Asset) -> Value {
     })
 }
 
-/// `export [-o FILE] [--detach]`.
-pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>, detach: bool) -> Result<(), CliError> {
-    if detach {
-        return Err(CliError::NeedsDaemon);
-    }
+/// `export [-o FILE]` in the foreground (`--detach` is nemod's: see `daemon.rs`).
+pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
     let project = ctx.nemo.current_project().await?;
     let output = output.unwrap_or_else(|| ctx.config.output_dir.join(format!("{}.mp4", file_safe(&project.name))));
     let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
@@ -95,7 +92,7 @@ pub fn export_json(report: &ExportReport) -> Value {
 }
 
 /// A project name as a file name: path separators and control characters become `_`.
-fn file_safe(name: &str) -> String {
+pub fn file_safe(name: &str) -> String {
     let safe: String =
         name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() || c == ':' { '_' } else { c }).collect();
     let safe = safe.trim().trim_start_matches('.').to_owned();

@@ -198,7 +198,8 @@ fn config_toml_settings_apply_unless_the_environment_says_otherwise() {
     let h = Harness::new();
     h.run(&["config", "set", "backend", "offline"]).check_exit(0);
     h.run(&["credits"]).check_exit(0);
-    h.cmd(&["credits"]).env("NEMO_BACKEND", "daemon").output_checked().check_exit(1);
+    // The daemon backend wins over config.toml; no nemod runs here: exit 10.
+    h.cmd(&["credits"]).env("NEMO_BACKEND", "daemon").output_checked().check_exit(10);
 }
 
 #[test]
@@ -233,15 +234,15 @@ fn the_cloud_backend_reports_an_unreachable_service_with_exit_10() {
 }
 
 #[test]
-fn backends_not_in_this_build_say_so() {
+fn the_daemon_backend_without_a_daemon_says_how_to_start_one() {
     let h = Harness::new();
     let out = h.run(&["--backend", "daemon", "credits"]);
-    out.check_exit(1);
-    assert!(out.stderr.contains("not available in this build"), "{}", out.stderr);
-    assert!(out.stderr.contains("--offline"), "{}", out.stderr);
+    out.check_exit(10);
+    assert!(out.stderr.contains("nemod is not running"), "{}", out.stderr);
+    assert!(out.stderr.contains("start it with: nemod &"), "{}", out.stderr);
     let out = h.run(&["--offline", "export", "--detach"]);
-    out.check_exit(1);
-    assert!(out.stderr.contains("nemod"), "{}", out.stderr);
+    out.check_exit(10);
+    assert!(out.stderr.contains("start it with: nemod &"), "{}", out.stderr);
 }
 
 #[test]

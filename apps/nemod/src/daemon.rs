@@ -1,0 +1,249 @@
+//! The daemon's life: [`DaemonConfig`] in, then [`run`] — lock the state directory, wire the
+//! backend and the store, resume every unfinished job, serve the API until `shutdown`, then
+//! stop taking work, let every task stop at a saved step, write what is pending and return.
+//! [`Daemon`] is what the API handlers share.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use nemo_core::attribution::{self, Attribution};
+use nemo_core::ids::{ClientId, Token};
+use nemo_core::ports::{Backend, Clock, Store};
+use nemo_core::service::{Nemo, PollPolicy, Settings};
+use nemo_daemon_client::socket_path;
+use nemo_fake::{FakeBackend, FakeConfig};
+use nemo_http::{HttpBackend, HttpConfig};
+use nemo_system::SystemClock;
+use tokio::net::TcpListener;
+
+use crate::jobs::{Service, Supervisor};
+use crate::lock::StateLock;
+use crate::peer::bind_private;
+use crate::server::{Listeners, serve};
+use crate::store::DaemonStore;
+use crate::token::BearerToken;
+
+/// How long a render may take before the daemon stops polling it for a while (it then retries
+/// after a pause: the daemon never gives up on a job by itself).
+const POLL_DEADLINE: Duration = Duration::from_secs(6 * 3600);
+
+/// What the daemon itself talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendChoice {
+    /// The cloud API at this base URL (or anything speaking its wire contract).
+    Cloud {
+        /// `NEMO_API_URL`.
+        api_url: String,
+    },
+    /// The embedded fake, in-process.
+    Offline,
+}
+
+/// Everything the daemon needs, validated.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// `NEMO_STATE_DIR`.
+    pub state_dir: PathBuf,
+    /// `NEMO_CONFIG_DIR`.
+    pub config_dir: PathBuf,
+    /// The backend.
+    pub backend: BackendChoice,
+    /// The attribution headers' values.
+    pub attribution: Attribution,
+    /// `NEMO_TOKEN`.
+    pub env_token: Option<Token>,
+    /// `NEMO_CLIENT_ID`.
+    pub env_client_id: Option<ClientId>,
+    /// The web URL.
+    pub web_url: String,
+    /// `--listen` with its token.
+    pub listen: Option<(std::net::SocketAddr, BearerToken)>,
+    /// `--max-jobs`.
+    pub max_jobs: usize,
+}
+
+impl DaemonConfig {
+    /// A config for tests and tools: this state dir (config in `STATE/config`), the default
+    /// profile, no TCP.
+    #[must_use]
+    pub fn new(state_dir: &Path, backend: BackendChoice) -> Self {
+        Self {
+            state_dir: state_dir.to_owned(),
+            config_dir: state_dir.join("config"),
+            backend,
+            attribution: Attribution::new(&attribution::profiles()[0], "unknown".into()),
+            env_token: None,
+            env_client_id: None,
+            web_url: "https://nemovideo.com".into(),
+            listen: None,
+            max_jobs: 4,
+        }
+    }
+}
+
+/// What the API handlers share.
+pub struct Daemon {
+    backend: Arc<dyn Backend>,
+    clock: Arc<dyn Clock>,
+    store: Arc<DaemonStore>,
+    settings: Settings,
+    supervisor: Arc<Supervisor>,
+    backend_name: &'static str,
+    max_jobs: usize,
+    token: Option<BearerToken>,
+    stopping: AtomicBool,
+}
+
+impl Daemon {
+    /// The service over the daemon's store (the user's current project).
+    #[must_use]
+    pub fn service(&self) -> Service {
+        let store: Arc<dyn Store> = self.store.clone();
+        self.service_over(store)
+    }
+
+    /// The service over another store (a scoped one).
+    #[must_use]
+    pub fn service_over(&self, store: Arc<dyn Store>) -> Service {
+        Nemo::new(self.backend.clone(), self.clock.clone(), store, self.settings.clone())
+    }
+
+    /// The daemon's store.
+    #[must_use]
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
+    /// The jobs.
+    #[must_use]
+    pub fn supervisor(&self) -> &Arc<Supervisor> {
+        &self.supervisor
+    }
+
+    /// `cloud` or `offline`.
+    #[must_use]
+    pub fn backend_name(&self) -> &'static str {
+        self.backend_name
+    }
+
+    /// `--max-jobs`.
+    #[must_use]
+    pub fn max_jobs(&self) -> usize {
+        self.max_jobs
+    }
+
+    /// Whether shutdown has begun (no new work is taken).
+    #[must_use]
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Whether an `Authorization` value carries the TCP token.
+    #[must_use]
+    pub fn token_accepts(&self, header: Option<&str>) -> bool {
+        self.token.as_ref().is_some_and(|token| token.accepts(header))
+    }
+}
+
+/// Why the daemon could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// Another daemon holds the state directory.
+    #[error("{0}")]
+    Locked(String),
+    /// Something could not be set up.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Runs the daemon until `shutdown` completes, then shuts down gracefully.
+///
+/// # Errors
+/// [`DaemonError`] when it cannot start; once serving, failures are logged, not returned.
+pub async fn run(config: DaemonConfig, shutdown: impl Future<Output = ()>) -> Result<(), DaemonError> {
+    let setup = |what: &str, e: &dyn std::fmt::Display| DaemonError::Setup(format!("{what}: {e}"));
+    std::fs::create_dir_all(&config.state_dir).map_err(|e| setup("could not create the state directory", &e))?;
+    let lock = StateLock::acquire(&config.state_dir).map_err(DaemonError::Locked)?;
+    let daemon = Arc::new(build(&config)?);
+    let socket = socket_path(&config.state_dir);
+    let (unix, own_uid) =
+        bind_private(&socket).map_err(|e| setup(&format!("could not listen on {}", socket.display()), &e))?;
+    let tcp = match &config.listen {
+        Some((addr, _)) => {
+            let listener =
+                TcpListener::bind(addr).await.map_err(|e| setup(&format!("could not listen on {addr}"), &e))?;
+            tracing::warn!(addr = %listener.local_addr().map_or(*addr, |a| a), "also listening on TCP (bearer token required)");
+            Some(listener)
+        }
+        None => None,
+    };
+    tracing::info!(
+        socket = %socket.display(),
+        backend = daemon.backend_name,
+        max_jobs = config.max_jobs,
+        pid = std::process::id(),
+        lock = %lock.path().display(),
+        "nemod ready"
+    );
+    match daemon.supervisor.resume_all().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(jobs = n, "resumed unfinished jobs"),
+        Err(error) => tracing::error!(%error, "could not read the jobs to resume"),
+    }
+    let stopping = {
+        let daemon = Arc::clone(&daemon);
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new work; jobs stop at a saved step");
+            daemon.stopping.store(true, Ordering::SeqCst);
+        }
+    };
+    serve(Listeners { unix, own_uid, tcp }, Arc::clone(&daemon), stopping).await;
+    daemon.supervisor.shutdown().await;
+    let _ = std::fs::remove_file(&socket);
+    tracing::info!("nemod stopped");
+    drop(lock);
+    Ok(())
+}
+
+fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (backend, backend_name, store): (Arc<dyn Backend>, _, _) = match &config.backend {
+        BackendChoice::Cloud { api_url } => {
+            let http = HttpConfig::new(api_url.clone(), config.attribution.clone());
+            let backend = HttpBackend::new(http, clock.clone()).map_err(|e| DaemonError::Setup(e.to_string()))?;
+            (Arc::new(backend), "cloud", DaemonStore::new(&config.config_dir, &config.state_dir))
+        }
+        BackendChoice::Offline => {
+            // The embedded fake forgets everything at exit: its projects and jobs live apart
+            // from the user's, in STATE/offline.
+            let fake = FakeBackend::new(clock.clone(), FakeConfig::default());
+            let dir = config.state_dir.join("offline");
+            (Arc::new(fake), "offline", DaemonStore::new(dir.join("config"), &dir))
+        }
+    };
+    let store = Arc::new(store);
+    let settings = Settings {
+        env_token: config.env_token.clone(),
+        env_client_id: config.env_client_id,
+        web_url: config.web_url.clone(),
+        language: None,
+        poll: PollPolicy { deadline: POLL_DEADLINE, ..PollPolicy::default() },
+    };
+    let dyn_store: Arc<dyn Store> = store.clone();
+    let service = Arc::new(Nemo::new(backend.clone(), clock.clone(), dyn_store, settings.clone()));
+    let supervisor = Supervisor::new(service, store.clone(), config.max_jobs);
+    Ok(Daemon {
+        backend,
+        clock,
+        store,
+        settings,
+        supervisor,
+        backend_name,
+        max_jobs: config.max_jobs,
+        token: config.listen.as_ref().map(|(_, token)| token.clone()),
+        stopping: AtomicBool::new(false),
+    })
+}

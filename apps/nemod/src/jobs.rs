@@ -1,0 +1,296 @@
+//! [`Supervisor`]: the daemon's exports, each driven to the end by a task of its own under a
+//! concurrency limit (a semaphore of `--max-jobs` permits).
+//!
+//! A job is always saved before the daemon acts on it (the core saves each step first), so a
+//! task can be dropped at any await — by a cancel, a shutdown or a crash — and picked up again
+//! from the saved state:
+//!
+//! - `Submitting`, queued in this process → submitted under its own id (it was never sent);
+//! - `Submitting`, found at start-up → its id is polled first; a 404 means it never reached the
+//!   service, and it is submitted again under a NEW id (never the same id twice);
+//! - `Rendering` → polled, never submitted again; `Downloading` → downloaded again (the HTTP
+//!   adapter resumes `dest.part` with `Range`, and only a complete file takes the final name).
+//!
+//! Transient failures (network, 5xx, rate limits, a render past the poll deadline) are retried
+//! after a growing wait; anything else ends the job as failed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use nemo_core::error::Error;
+use nemo_core::model::{JobState, RenderJob};
+use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
+use nemo_core::service::Nemo;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::store::DaemonStore;
+
+/// The core's service as the daemon uses it.
+pub type Service = Nemo<dyn Backend, dyn Clock, dyn Store>;
+
+/// The first wait after a transient failure; it doubles up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(2);
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+struct Running {
+    token: CancellationToken,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// Owns the daemon's export jobs.
+pub struct Supervisor {
+    service: Arc<Service>,
+    store: Arc<DaemonStore>,
+    permits: Arc<Semaphore>,
+    tasks: TaskTracker,
+    stop: CancellationToken,
+    running: Mutex<HashMap<String, Running>>,
+}
+
+impl Supervisor {
+    /// A supervisor running at most `max_jobs` exports at once.
+    #[must_use]
+    pub fn new(service: Arc<Service>, store: Arc<DaemonStore>, max_jobs: usize) -> Arc<Self> {
+        Arc::new(Self {
+            service,
+            store,
+            permits: Arc::new(Semaphore::new(max_jobs)),
+            tasks: TaskTracker::new(),
+            stop: CancellationToken::new(),
+            running: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The service every job runs on.
+    #[must_use]
+    pub fn service(&self) -> &Arc<Service> {
+        &self.service
+    }
+
+    /// The token cancelled at shutdown (for other long work, such as chat turns).
+    #[must_use]
+    pub fn stopping(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Runs `work` as tracked work that shutdown waits for (and cancels).
+    pub fn spawn_work(&self, work: impl Future<Output = ()> + Send + 'static) {
+        let stop = self.stop.clone();
+        self.tasks.spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = work => {}
+            }
+        });
+    }
+
+    /// Jobs queued or running.
+    #[must_use]
+    pub fn active(&self) -> usize {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Picks up every unfinished job in the store (at start-up). Returns how many.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the jobs cannot be read.
+    pub async fn resume_all(self: &Arc<Self>) -> Result<usize, Error> {
+        let jobs = self.store.render_jobs().await.map_err(|e| Error::Store(e.0))?;
+        let unfinished: Vec<RenderJob> = jobs.into_iter().filter(|job| !job.state.is_final()).collect();
+        for job in &unfinished {
+            tracing::info!(job = %job.id, state = ?job.state, "resuming");
+            self.spawn(job.clone(), false);
+        }
+        Ok(unfinished.len())
+    }
+
+    /// Drives `job` to the end on a task of its own. `fresh`: queued by this process, so a job
+    /// in `Submitting` was certainly never sent.
+    pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool) {
+        let token = self.stop.child_token();
+        let key = job.id.to_string();
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let handle = self.tasks.spawn(Arc::clone(self).drive(job, fresh, token.clone()));
+        running.insert(key, Running { token, handle: Some(handle) });
+    }
+
+    /// Stops a job's task and cancels the render on the service. Returns the job as saved.
+    ///
+    /// # Errors
+    /// `Ok(None)` when no job has this id; [`Error::Store`].
+    pub async fn cancel(&self, id: &str) -> Result<Option<RenderJob>, Error> {
+        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        if let Some(mut running) = running {
+            running.token.cancel();
+            if let Some(handle) = running.handle.take() {
+                // The task ends at its next await; a panic in it is already logged.
+                let _ = handle.await;
+            }
+        }
+        let Some(job) = self.find(id).await? else { return Ok(None) };
+        if job.state.is_final() {
+            return Ok(Some(job));
+        }
+        match self.service.cancel_export(job.clone(), &LogProgress).await {
+            Ok(job) => Ok(Some(job)),
+            Err(error) => {
+                // Cancelled here all the same: the daemon will not poll or download it again.
+                tracing::warn!(job = %job.id, %error, "the service did not confirm the cancel");
+                let job = RenderJob { state: JobState::Cancelled, ..job };
+                self.store.save_render_job(&job).await.map_err(|e| Error::Store(e.0))?;
+                Ok(Some(job))
+            }
+        }
+    }
+
+    /// Every job, oldest first.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn jobs(&self) -> Result<Vec<RenderJob>, Error> {
+        self.store.render_jobs().await.map_err(|e| Error::Store(e.0))
+    }
+
+    /// The job with this id.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn find(&self, id: &str) -> Result<Option<RenderJob>, Error> {
+        Ok(self.jobs().await?.into_iter().find(|job| job.id.as_str() == id))
+    }
+
+    /// Stops every task (each job stays as last saved), waits for them, and writes what the
+    /// store kept in memory.
+    pub async fn shutdown(&self) {
+        self.stop.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+        if let Err(error) = self.store.flush().await {
+            tracing::error!(%error, "could not write the last job percentages");
+        }
+    }
+
+    async fn drive(self: Arc<Self>, job: RenderJob, fresh: bool, token: CancellationToken) {
+        let key = job.id.to_string();
+        let permit = tokio::select! {
+            () = token.cancelled() => return,
+            permit = Arc::clone(&self.permits).acquire_owned() => permit,
+        };
+        let Ok(_permit) = permit else { return };
+        let end = tokio::select! {
+            () = token.cancelled() => return,
+            end = self.run(job, fresh, &key) => end,
+        };
+        tracing::info!(job = %end.0, state = ?end.1, "job ended");
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&end.0);
+    }
+
+    /// Steps `job` until it is final; returns its last id and state.
+    async fn run(&self, mut job: RenderJob, mut fresh: bool, key: &str) -> (String, JobState) {
+        let mut key = key.to_owned();
+        let mut backoff = FIRST_BACKOFF;
+        let progress = LogProgress;
+        loop {
+            if job.state.is_final() {
+                return (key, job.state);
+            }
+            let result = match &job.state {
+                JobState::Submitting if fresh => self.service.submit_queued(job.clone(), &progress).await,
+                JobState::Submitting => self.service.recover_submitting(job.clone(), &progress).await,
+                _ => self.service.resume_export(job.clone(), &progress).await.map(|_| job.clone()),
+            };
+            fresh = false;
+            let (next, error) = match result {
+                Ok(next) => (self.reload(&next).await.unwrap_or(next), None),
+                Err(error) => (self.reload(&job).await.unwrap_or_else(|| job.clone()), Some(error)),
+            };
+            if next.id != job.id {
+                self.rekey(&key, next.id.as_str());
+                key = next.id.to_string();
+            }
+            job = next;
+            match error {
+                None => backoff = FIRST_BACKOFF,
+                Some(error) if is_transient(&error) && !job.state.is_final() => {
+                    tracing::warn!(job = %job.id, %error, retry_in = ?backoff, "transient failure; will retry");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+                Some(error) => {
+                    tracing::warn!(job = %job.id, %error, "job failed");
+                    if !job.state.is_final() {
+                        job.state = JobState::Failed { reason: error.to_string() };
+                        if let Err(e) = self.store.save_render_job(&job).await {
+                            tracing::error!(job = %job.id, error = %e, "could not save the failure");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The job as saved now: by id, or — when a resubmit gave it a new id — by what does not
+    /// change (session, output, creation time).
+    async fn reload(&self, job: &RenderJob) -> Option<RenderJob> {
+        let jobs = self.store.render_jobs().await.ok()?;
+        let same =
+            |j: &&RenderJob| j.session_id == job.session_id && j.output == job.output && j.created == job.created;
+        jobs.iter().find(|j| j.id == job.id).or_else(|| jobs.iter().rev().find(same)).cloned()
+    }
+
+    fn rekey(&self, old: &str, new: &str) {
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = running.remove(old) {
+            running.insert(new.to_owned(), entry);
+        }
+    }
+}
+
+/// Whether trying the same step later may succeed.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Unreachable(_)
+        | Error::ConnectionLost(_)
+        | Error::RateLimited { .. }
+        | Error::RenderTimedOut { .. }
+        | Error::Store(_) => true,
+        Error::Api(api) => api.is_retryable(),
+        _ => false,
+    }
+}
+
+/// Job progress goes to the log (debug), notices at info.
+struct LogProgress;
+
+impl Progress for LogProgress {
+    fn report(&self, event: ProgressEvent) {
+        match event {
+            ProgressEvent::Notice(text) => tracing::info!("{text}"),
+            ProgressEvent::Render { id, percent } => tracing::debug!(job = %id, percent, "rendering"),
+            other => tracing::debug!(event = ?other, "progress"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nemo_core::error::ApiError;
+    use nemo_core::ids::RenderId;
+
+    use super::*;
+
+    #[test]
+    fn only_failures_that_may_pass_are_retried() {
+        assert!(is_transient(&Error::Unreachable("down".into())));
+        assert!(is_transient(&Error::RenderTimedOut { id: RenderId::from_unix_ms(1) }));
+        assert!(is_transient(&Error::Api(ApiError::status(503, "busy"))));
+        assert!(!is_transient(&Error::Api(ApiError::status(404, "render not found"))));
+        assert!(!is_transient(&Error::ExportBlocked));
+        assert!(!is_transient(&Error::NothingToExport));
+    }
+}
