@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use nemo_core::error::Error;
 use nemo_core::ids::RenderId;
-use nemo_core::model::{JobState, RenderJob};
+use nemo_core::model::{Asset, Credits, JobState, RenderJob};
 use nemo_core::ports::ProgressEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -168,6 +168,24 @@ impl ErrorDetail {
     pub fn of(error: &Error) -> Self {
         Self { kind: "failed".into(), message: error.to_string(), hint: error.hint(), exit: error.exit().code() }
     }
+}
+
+/// An uploaded asset as nemod's API and `nemoctl --json` show it.
+#[must_use]
+pub fn asset_json(asset: &Asset) -> Value {
+    json!({
+        "filename": asset.filename,
+        "kind": asset.kind.map(|k| k.as_str()),
+        "duration_s": asset.duration_s,
+        "width": asset.width,
+        "height": asset.height,
+    })
+}
+
+/// A credit balance as nemod's API and `nemoctl --json` show it.
+#[must_use]
+pub fn credits_json(credits: &Credits) -> Value {
+    json!({"available": credits.available, "frozen": credits.frozen, "total": credits.total})
 }
 
 /// One progress event as a JSON line (`{"event": "progress", "kind": ...}`), the same shape as

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
+use nemo_daemon_client::wire::progress_json;
 use serde_json::{Value, json};
 
 use crate::failure::CliError;
@@ -139,9 +140,7 @@ impl Progress for Reporter {
         }
         if self.json {
             if !self.quiet || matches!(event, ProgressEvent::AgentText(_)) {
-                let mut value = progress_json(&event);
-                value["event"] = json!("progress");
-                self.line(value);
+                self.line(progress_json(&event));
             }
             return;
         }
@@ -197,29 +196,6 @@ pub fn human_bytes(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
-}
-
-/// One progress event as a JSON object (`"event"` is added by the caller).
-fn progress_json(event: &ProgressEvent) -> Value {
-    match event {
-        ProgressEvent::Step(text) => json!({"kind": "step", "text": text}),
-        ProgressEvent::Notice(text) => json!({"kind": "notice", "text": text}),
-        ProgressEvent::AgentText(text) => json!({"kind": "text", "text": text}),
-        ProgressEvent::Activity(text) => json!({"kind": "activity", "text": text}),
-        ProgressEvent::StillWorking { elapsed } => json!({"kind": "still_working", "elapsed_s": elapsed.as_secs()}),
-        ProgressEvent::Waiting { reason, duration } => {
-            json!({"kind": "waiting", "reason": reason, "seconds": duration.as_secs_f64()})
-        }
-        ProgressEvent::Upload { name, sent, total } => {
-            json!({"kind": "upload", "name": name, "sent": sent, "total": total})
-        }
-        ProgressEvent::Render { id, percent } => {
-            json!({"kind": "render", "render_id": id.as_str(), "percent": percent})
-        }
-        ProgressEvent::Download { received, total } => {
-            json!({"kind": "download", "received": received, "total": total})
-        }
-    }
 }
 
 #[cfg(test)]

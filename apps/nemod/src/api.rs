@@ -15,13 +15,13 @@ use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use nemo_core::error::{Error, Exit};
 use nemo_core::ids::SessionId;
-use nemo_core::model::{Asset, Project};
+use nemo_core::model::Project;
 use nemo_core::ports::{Progress, ProgressEvent};
 use nemo_core::service::{Nemo, check_file};
 use nemo_daemon_client::MAX_BODY;
 use nemo_daemon_client::wire::{
     BatchRequest, ChatRequest, ErrorBody, ErrorDetail, ExportRequest, Health, JobList, JobView, NewProjectRequest,
-    UploadRequest, progress_json,
+    UploadRequest, asset_json, credits_json, progress_json,
 };
 use nemo_storage::ScopedStore;
 use serde::de::DeserializeOwned;
@@ -305,20 +305,7 @@ async fn tracks(daemon: &Daemon, project: Option<String>) -> Handled {
 
 async fn credits(daemon: &Daemon) -> Handled {
     let credits = daemon.service().credits(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(
-        StatusCode::OK,
-        &json!({"available": credits.available, "frozen": credits.frozen, "total": credits.total}),
-    ))
-}
-
-fn asset_json(asset: &Asset) -> Value {
-    json!({
-        "filename": asset.filename,
-        "kind": asset.kind.map(|k| k.as_str()),
-        "duration_s": asset.duration_s,
-        "width": asset.width,
-        "height": asset.height,
-    })
+    Ok(json_reply(StatusCode::OK, &credits_json(&credits)))
 }
 
 async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {

@@ -2,6 +2,7 @@
 
 use nemo_core::model::TokenOrigin;
 use nemo_core::time::Timestamp;
+use nemo_daemon_client::wire::credits_json;
 use serde_json::json;
 
 use super::Ctx;
@@ -53,7 +54,7 @@ pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let credits = ctx.nemo.credits(ctx.reporter).await?;
     ctx.reporter.done(
         &format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),
-        json!({"available": credits.available, "frozen": credits.frozen, "total": credits.total}),
+        credits_json(&credits),
     );
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use nemo_core::error::Error;
 use nemo_core::model::Asset;
 use nemo_core::service::{ExportReport, TurnReport, UploadSource, check_file};
+use nemo_daemon_client::wire::asset_json;
 use serde_json::{Value, json};
 
 use super::{Ctx, interruptible};
@@ -50,16 +51,6 @@ fn describe(asset: &Asset) -> String {
         text.push_str(&format!(" ({})", details.join(", ")));
     }
     text
-}
-
-fn asset_json(asset: &Asset) -> Value {
-    json!({
-        "filename": asset.filename,
-        "kind": asset.kind.map(|k| k.as_str()),
-        "duration_s": asset.duration_s,
-        "width": asset.width,
-        "height": asset.height,
-    })
 }
 
 /// `export [-o FILE]` in the foreground (`--detach` is nemod's: see `daemon.rs`).
