@@ -21,7 +21,8 @@ pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
     let mut headers = HeaderMap::new();
     for (name, value) in config.attribution.headers() {
         let value = HeaderValue::from_str(&value).map_err(|e| SetupError::Client(format!("{name}: {e}")))?;
-        headers.insert(HeaderName::from_static(lowercase(name)), value);
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| SetupError::Client(format!("{name}: {e}")))?;
+        headers.insert(name, value);
     }
     reqwest::Client::builder()
         .default_headers(headers)
@@ -30,14 +31,6 @@ pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
         .read_timeout(config.idle_timeout)
         .build()
         .map_err(|e| SetupError::Client(describe(&e)))
-}
-
-fn lowercase(name: &'static str) -> &'static str {
-    match name {
-        "X-Skill-Source" => "x-skill-source",
-        "X-Skill-Version" => "x-skill-version",
-        _ => "x-skill-platform",
-    }
 }
 
 /// `Authorization: Bearer …`, marked sensitive so no debug output shows it.
