@@ -21,7 +21,7 @@ use crate::commands::ctrl_c;
 use crate::commands::media::file_safe;
 use crate::config::Config;
 use crate::failure::CliError;
-use crate::report::Reporter;
+use crate::report::{Reporter, table};
 
 /// How often an attached export asks nemod how its job stands.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
@@ -275,15 +275,14 @@ async fn jobs(client: &DaemonClient, reporter: &Reporter) -> Result<(), CliError
     let text = if list.jobs.is_empty() {
         "nemod has no render jobs yet.".to_owned()
     } else {
-        let mut lines = vec![format!("{:<22}  {:<16}  {:<14}  OUTPUT", "RENDER", "PROJECT", "STATE")];
-        for job in &list.jobs {
+        let rows = list.jobs.iter().map(|job| {
             let state = match (job.state.as_str(), job.progress) {
                 ("rendering", Some(p)) => format!("rendering {p}%"),
                 (state, _) => state.to_owned(),
             };
-            lines.push(format!("{:<22}  {:<16}  {:<14}  {}", job.id, job.project, state, job.output));
-        }
-        lines.join("\n")
+            [job.id.clone(), job.project.clone(), state, job.output.clone()]
+        });
+        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
     };
     let value = serde_json::to_value(&list).unwrap_or(Value::Null);
     reporter.done(&text, value);

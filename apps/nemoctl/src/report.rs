@@ -198,9 +198,53 @@ pub fn human_bytes(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// A plain-text table: each column as wide as its widest cell, two spaces between columns,
+/// the last column unpadded (so a long reason or path never pushes the others apart).
+pub fn table<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> String {
+    let rows: Vec<[String; N]> = rows.into_iter().collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; N]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 < N {
+                text.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            } else {
+                text.push_str(cell);
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    std::iter::once(line(header))
+        .chain(rows.iter().map(|row| line(std::array::from_fn(|i| row[i].as_str()))))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_columns_fit_their_widest_cell_and_the_last_is_not_padded() {
+        let text = table(
+            ["RENDER", "STATE", "OUTPUT"],
+            [
+                ["render_1".to_owned(), "failed: codec exploded".to_owned(), "a.mp4".to_owned()],
+                ["render_22".to_owned(), "done".to_owned(), "b.mp4".to_owned()],
+            ],
+        );
+        assert_eq!(
+            text,
+            "RENDER     STATE                   OUTPUT\n\
+             render_1   failed: codec exploded  a.mp4\n\
+             render_22  done                    b.mp4"
+        );
+    }
 
     #[test]
     fn bytes_read_like_people_write_them() {

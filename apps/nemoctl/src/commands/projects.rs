@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::failure::CliError;
+use crate::report::table;
 
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
@@ -30,13 +31,10 @@ pub async fn list(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let text = if projects.is_empty() {
         "No projects yet: create one with `nemoctl new NAME`.".to_owned()
     } else {
-        let width = projects.iter().map(|p| p.name.chars().count()).max().unwrap_or(4).max(4);
-        let mut lines = vec![format!("  {:width$}  {:<20}  CREATED", "NAME", "SESSION")];
-        for p in &projects {
-            let mark = if is_current(p) { '*' } else { ' ' };
-            lines.push(format!("{mark} {:width$}  {:<20}  {}", p.name, p.session_id.as_str(), p.created.to_rfc3339()));
-        }
-        lines.join("\n")
+        let rows = projects.iter().map(|p| [p.name.clone(), p.session_id.as_str().to_owned(), p.created.to_rfc3339()]);
+        let marks = std::iter::once(' ').chain(projects.iter().map(|p| if is_current(p) { '*' } else { ' ' }));
+        let table = table(["NAME", "SESSION", "CREATED"], rows);
+        marks.zip(table.lines()).map(|(mark, line)| format!("{mark} {line}")).collect::<Vec<_>>().join("\n")
     };
     let list: Vec<_> = projects
         .iter()
@@ -92,17 +90,10 @@ pub async fn jobs(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let text = if jobs.is_empty() {
         "No render jobs yet.".to_owned()
     } else {
-        let mut lines = vec![format!("{:<22}  {:<16}  {:<14}  OUTPUT", "RENDER", "PROJECT", "STATE")];
-        for job in &jobs {
-            lines.push(format!(
-                "{:<22}  {:<16}  {:<14}  {}",
-                job.id.as_str(),
-                job.project,
-                state_text(&job.state),
-                job.output
-            ));
-        }
-        lines.join("\n")
+        let rows = jobs
+            .iter()
+            .map(|job| [job.id.as_str().to_owned(), job.project.clone(), state_text(&job.state), job.output.clone()]);
+        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
     };
     let list: Vec<_> = jobs
         .iter()
