@@ -1,6 +1,10 @@
 //! The command line, as clap parses it: bare `nemod` runs the daemon in the foreground with
 //! [`DaemonArgs`]; `nemod fake-cloud` serves the fake cloud.
 
+// The doc comments below are clap's `--help` texts, written for a terminal: bare URLs and
+// `<placeholders>` are meant literally, not as rustdoc markup.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
