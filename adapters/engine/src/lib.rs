@@ -20,6 +20,7 @@
 //! the core's use cases or a runtime: only the draft's short keys (`docs/draft-keys.md`).
 #![warn(missing_docs)]
 
+mod ahead;
 pub mod draft;
 pub mod graph;
 pub mod probe;
@@ -35,6 +36,7 @@ use std::time::SystemTime;
 
 pub use nemo_fake::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 
+use crate::ahead::Ahead;
 use crate::draft::Timeline;
 use crate::graph::Source;
 use crate::render::Renders;
@@ -56,6 +58,8 @@ pub struct FfmpegEngine {
     /// Probes by path, valid while the file's size and modification time stay the same: an
     /// upload, its pauses and its render would otherwise probe it three times.
     probes: Mutex<HashMap<String, Known>>,
+    /// Pause analyses started with a file's first probe.
+    ahead: Ahead,
 }
 
 /// A probe with the file's size and modification time when it was made.
@@ -82,7 +86,7 @@ impl FfmpegEngine {
         std::fs::create_dir_all(&work)
             .map_err(|e| EngineError::Failed(format!("cannot make the work directory {}: {e}", work.display())))?;
         let font = Path::new(FONT).is_file().then(|| FONT.to_owned());
-        Ok(Self { tools, work, font, renders: Renders::default(), probes: Mutex::default() })
+        Ok(Self { tools, work, font, renders: Renders::default(), probes: Mutex::default(), ahead: Ahead::default() })
     }
 
     /// The tools it runs.
@@ -132,6 +136,9 @@ impl MediaEngine for FfmpegEngine {
         {
             return Ok(probe.clone());
         }
+        if let Some(stamp) = stamp {
+            self.ahead.start(&self.tools, path, stamp);
+        }
         let probe = probe::probe(&self.tools, path)?;
         if let Some((size, modified)) = stamp {
             probes.insert(path.to_owned(), (size, modified, probe.clone()));
@@ -144,7 +151,12 @@ impl MediaEngine for FfmpegEngine {
         if !probe.has_audio {
             return Ok(Vec::new());
         }
-        silence::silences(&self.tools, path, probe.duration_ms)
+        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        let log = match stamp.and_then(|stamp| self.ahead.take(path, stamp)) {
+            Some(log) => log?,
+            None => silence::detect(&self.tools, path)?,
+        };
+        Ok(silence::cuts(&silence::parse(&log, probe.duration_ms), probe.duration_ms))
     }
 
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {

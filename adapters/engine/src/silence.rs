@@ -23,12 +23,11 @@ pub const MIN_SILENCE_S: f64 = 0.5;
 /// Sound kept on each side of a cut, in ms.
 pub const MARGIN_MS: i64 = 50;
 
-/// The ranges (ms, in the file's time) to cut from `path`'s audio, whose length is
-/// `duration_ms`.
+/// Runs `silencedetect` over `path`'s audio and returns its log (read it with [`parse`]).
 ///
 /// # Errors
 /// [`EngineError::Unreadable`] when ffmpeg cannot read the audio, [`EngineError::MissingTool`].
-pub fn silences(tools: &Tools, path: &str, duration_ms: i64) -> Result<Vec<(i64, i64)>, EngineError> {
+pub fn detect(tools: &Tools, path: &str) -> Result<String, EngineError> {
     let filter = format!("silencedetect=noise={THRESHOLD}:d={MIN_SILENCE_S}");
     let output = Command::new(&tools.ffmpeg)
         .args(["-hide_banner", "-nostdin", "-nostats", "-i"])
@@ -36,12 +35,12 @@ pub fn silences(tools: &Tools, path: &str, duration_ms: i64) -> Result<Vec<(i64,
         .args(["-vn", "-af", &filter, "-f", "null", "-"])
         .output()
         .map_err(|e| EngineError::MissingTool(format!("cannot run {}: {e}", tools.ffmpeg.display())))?;
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
         let reason = log.lines().last().unwrap_or("unknown error").trim();
         return Err(EngineError::Unreadable(format!("cannot read the sound of {path} ({reason})")));
     }
-    Ok(cuts(&parse(&log, duration_ms), duration_ms))
+    Ok(log)
 }
 
 /// The silences in a `silencedetect` log, in ms: `silence_start: X` opens one, the next

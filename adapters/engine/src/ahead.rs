@@ -1,0 +1,80 @@
+//! Silence analyses started ahead of need. A file is probed when it is uploaded; its pauses are
+//! wanted only if an instruction asks to remove them, but then at once. So the first probe of a
+//! file also starts `silencedetect` on a thread of its own, side by side with ffprobe (two
+//! processes on two cores instead of one after the other); a later [`Ahead::take`] waits for
+//! that result instead of starting ffmpeg again. The cost when no one asks: one audio-only
+//! decode of each uploaded file, small next to a render.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use nemo_fake::EngineError;
+
+use crate::silence;
+use crate::tools::Tools;
+
+/// A `silencedetect` log, or why it could not be made.
+type Log = Result<String, EngineError>;
+
+/// One analysis in flight or done.
+#[derive(Debug, Default)]
+struct Slot {
+    log: Mutex<Option<Log>>,
+    done: Condvar,
+}
+
+/// The analyses started so far, by path and file stamp.
+#[derive(Debug, Default)]
+pub struct Ahead {
+    slots: Mutex<HashMap<(String, Stamp), Arc<Slot>>>,
+}
+
+/// A file's size and modification time: a file changed since is analysed again.
+pub type Stamp = (u64, Option<std::time::SystemTime>);
+
+impl Ahead {
+    /// Starts analysing `path` (as it is at `stamp`) on a thread of its own, unless that is
+    /// already under way or done.
+    pub fn start(&self, tools: &Tools, path: &str, stamp: Stamp) {
+        let key = (path.to_owned(), stamp);
+        let slot = {
+            let mut slots = lock(&self.slots);
+            if slots.contains_key(&key) {
+                return;
+            }
+            let slot = Arc::new(Slot::default());
+            slots.insert(key, Arc::clone(&slot));
+            slot
+        };
+        let (tools, path) = (tools.clone(), path.to_owned());
+        let spawned = std::thread::Builder::new().name("silencedetect".into()).spawn({
+            let slot = Arc::clone(&slot);
+            move || slot.fill(silence::detect(&tools, &path))
+        });
+        if let Err(e) = spawned {
+            slot.fill(Err(EngineError::Failed(format!("cannot start the pause analysis: {e}"))));
+        }
+    }
+
+    /// The log of the analysis of `path` at `stamp`, waiting for it if it is still running;
+    /// `None` when none was started (the caller runs it itself).
+    pub fn take(&self, path: &str, stamp: Stamp) -> Option<Log> {
+        let slot = lock(&self.slots).get(&(path.to_owned(), stamp)).cloned()?;
+        let mut log = lock(&slot.log);
+        while log.is_none() {
+            log = slot.done.wait(log).unwrap_or_else(PoisonError::into_inner);
+        }
+        log.clone()
+    }
+}
+
+impl Slot {
+    fn fill(&self, log: Log) {
+        *lock(&self.log) = Some(log);
+        self.done.notify_all();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
