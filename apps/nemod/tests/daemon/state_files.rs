@@ -50,9 +50,7 @@ async fn a_corrupt_jobs_file_at_start_up_is_moved_aside_and_the_daemon_serves() 
     let request = ExportRequest { project: None, output: output.to_string_lossy().into_owned() };
     let accepted: Value = world.client.post("/v1/exports", &request).await.unwrap();
     let id = accepted["job"]["id"].as_str().unwrap().to_owned();
-    world
-        .wait_for("the export", Duration::from_secs(60), async |w| w.jobs().await.iter().all(|j| j.is_final()))
-        .await;
+    world.wait_for("the export", Duration::from_secs(60), async |w| w.jobs().await.iter().all(|j| j.is_final())).await;
     check_video(&output, &id);
     assert_eq!(set_aside(jobs.parent().unwrap()).len(), 1, "the corrupt copy is never overwritten");
 }
@@ -69,8 +67,9 @@ async fn a_jobs_file_from_a_newer_version_is_left_untouched_and_requests_say_wha
     let logs = world.daemon_logs();
     assert!(logs.contains("newer"), "the log says what happened:\n{logs}");
     let listed = world.client.get::<JobList>("/v1/jobs").await.unwrap_err();
-    let ClientError::Refused { detail, .. } = &listed else { panic!("{listed:?}") };
+    let ClientError::Refused { status, detail } = &listed else { panic!("{listed:?}") };
     assert!(detail.message.contains("newer") && detail.message.contains("upgrade"), "{detail:?}");
+    assert_eq!((*status, detail.exit), (500, 1), "{detail:?}");
     let output = world.output(0);
     let request = ExportRequest { project: None, output: output.to_string_lossy().into_owned() };
     let refused = world.client.post::<_, Value>("/v1/exports", &request).await.unwrap_err();
