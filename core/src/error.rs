@@ -427,6 +427,11 @@ impl Error {
                 Some(ErrorCode::UnsupportedFile) => format!("Supported formats: {}.", supported_formats_line()),
                 Some(ErrorCode::FileTooLarge) => "Compress or trim the file to under 500 MB, then upload again.".into(),
                 Some(ErrorCode::SessionNotFound) => "Start a new project with `nemoctl new NAME`.".into(),
+                None if matches!(error, ApiError::Local(_)) => {
+                    "Check the local file: free some disk space or fix its permissions, then try again (a \
+                     download resumes from its .part)."
+                        .into()
+                }
                 _ => "Try again; if it keeps failing, run with -v and report the message.".into(),
             },
             Self::Store(_) => "Check that NEMO_STATE_DIR and NEMO_CONFIG_DIR are writable.".into(),

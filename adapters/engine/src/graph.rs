@@ -99,9 +99,18 @@ pub fn build(
     for (i, clip) in timeline.clips.iter().enumerate() {
         let (input, offset) = uses[i];
         let clip_source = source(clip)?;
-        let (video_from, audio_from) = match offset {
-            0 => (String::new(), String::new()),
-            offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
+        // A source read once feeds every clip cut from it: each chain first keeps only its
+        // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
+        // resampler above all — see the clip, not the whole file once per clip.
+        let (video_from, audio_from) = if uses.iter().filter(|(other, _)| *other == input).count() > 1 {
+            let end = secs(offset + (clip.d as f64 * clip.sp).round() as i64 + SLACK_MS);
+            let start = secs(offset);
+            (format!("trim=start={start}:end={end},"), format!("atrim=start={start}:end={end},"))
+        } else {
+            match offset {
+                0 => (String::new(), String::new()),
+                offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
+            }
         };
         let fade_in = half(clip.fade_ms);
         let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
@@ -546,9 +555,11 @@ mod tests {
         let invocation = render(draft);
         assert!(invocation.args.join(" ").contains("-ss 0.000 -t 4.150 -i /a.mp4 -filter_complex"));
         let graph = graph(&invocation);
-        assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,"), "{graph}");
-        assert!(graph.contains("[0:v]trim=start=2.450,setpts=(PTS-STARTPTS)/1,"), "{graph}");
-        assert!(graph.contains("[0:a]atrim=start=2.450,aresample=48000,"), "{graph}");
+        // Each chain keeps only its own stretch (and 100 ms of slack) before any other filter.
+        assert!(graph.contains("[0:v]trim=start=0.000:end=1.650,setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=0.000:end=1.650,aresample=48000,"), "{graph}");
+        assert!(graph.contains("[0:v]trim=start=2.450:end=4.150,setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=2.450:end=4.150,aresample=48000,"), "{graph}");
     }
 
     #[test]

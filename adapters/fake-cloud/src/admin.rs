@@ -139,6 +139,19 @@ pub(crate) fn parse_latency(body: &[u8]) -> Result<Duration, String> {
         .map_err(|e| format!("bad latency: {e}"))
 }
 
+/// The endpoint and delay a `/_fake/reply-delay` body (`{"endpoint": NAME, "ms": N}`) asks for.
+pub(crate) fn parse_reply_delay(body: &[u8]) -> Result<(Endpoint, Duration), String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ReplyDelay {
+        endpoint: String,
+        ms: u64,
+    }
+    let delay: ReplyDelay = serde_json::from_slice(body).map_err(|e| format!("bad reply delay: {e}"))?;
+    let endpoint = endpoint_named(&delay.endpoint).ok_or_else(|| format!("unknown endpoint {:?}", delay.endpoint))?;
+    Ok((endpoint, Duration::from_millis(delay.ms)))
+}
+
 /// The shape a `/_fake/sse-shape` body (`{"shape": "adk" | "simple"}`) asks for.
 pub(crate) fn parse_shape(body: &[u8]) -> Result<SseShape, String> {
     #[derive(Deserialize)]
@@ -229,5 +242,11 @@ mod tests {
         assert_eq!(parse_shape(br#"{"shape":"simple"}"#), Ok(SseShape::SimpleTyped));
         assert_eq!(parse_shape(br#"{"shape":"adk"}"#), Ok(SseShape::AgentFramework));
         assert!(parse_shape(br#"{"shape":"xml"}"#).is_err());
+        assert_eq!(
+            parse_reply_delay(br#"{"endpoint":"submit_render","ms":1500}"#),
+            Ok((Endpoint::SubmitRender, Duration::from_millis(1500)))
+        );
+        assert!(parse_reply_delay(br#"{"endpoint":"nope","ms":1}"#).is_err());
+        assert!(parse_reply_delay(br#"{"ms":1}"#).is_err());
     }
 }

@@ -35,7 +35,17 @@ pub(crate) async fn handle(cloud: Arc<FakeCloud>, request: Request<Incoming>, lo
     let base = base_url(&parts.headers, local);
     let route = Route::parse(&parts.method, parts.uri.path());
     let cx = Cx { cloud: &cloud, base, headers: &parts.headers };
-    match route {
+    let outcome = answer_route(&cx, &route, &parts.method, parts.uri.path(), body).await;
+    // A reply delay holds the answer back after the work is done (`/_fake/reply-delay`).
+    if let Some(delay) = route.endpoint().map(|e| cloud.reply_delay(e)).filter(|d| !d.is_zero()) {
+        tokio::time::sleep(delay).await;
+    }
+    outcome
+}
+
+async fn answer_route(cx: &Cx<'_>, route: &Route, method: &hyper::Method, path: &str, body: Incoming) -> Outcome {
+    let cloud = cx.cloud;
+    match route.clone() {
         Route::AnonymousToken => cx.anonymous_token().await,
         Route::CreateSession => cx.create_session(body).await,
         Route::ClaimToken => cx.claim_token(body).await,
@@ -48,10 +58,12 @@ pub(crate) async fn handle(cloud: Arc<FakeCloud>, request: Request<Incoming>, lo
         Route::CancelRender(id) => cx.cancel_render(&id).await,
         Route::DownloadRender(id) => cx.download_render(&id).await,
         Route::Cdn(rest) => cx.cdn(&rest).await,
-        Route::AdminFaults | Route::AdminLatency | Route::AdminSseShape => Ok(cx.admin(&route, body).await),
+        Route::AdminFaults | Route::AdminLatency | Route::AdminSseShape | Route::AdminReplyDelay => {
+            Ok(cx.admin(route, body).await)
+        }
         Route::AdminCalls => Ok(envelope::ok(Family::Code, &admin::calls(&cloud.fake.calls()))),
         Route::Unknown => {
-            let message = format!("unknown route: {} {}", parts.method, parts.uri.path());
+            let message = format!("unknown route: {method} {path}");
             Ok(envelope::status(Family::Code, 404, message))
         }
     }
@@ -323,6 +335,10 @@ impl Cx<'_> {
             Route::AdminLatency => admin::parse_latency(&bytes).map(|latency| {
                 self.fake().set_latency(latency);
                 json!({"latency_ms": latency.as_millis() as u64})
+            }),
+            Route::AdminReplyDelay => admin::parse_reply_delay(&bytes).map(|(endpoint, delay)| {
+                self.cloud.set_reply_delay(endpoint, delay);
+                json!({"reply_delay_ms": delay.as_millis() as u64})
             }),
             _ => admin::parse_shape(&bytes).map(|shape| {
                 self.cloud.set_sse_shape(shape);

@@ -12,7 +12,7 @@
 //!   error mapping; `sse`: chat events as server-sent events in either shape;
 //! - `upload`: multipart parts streamed to disk; `files`: files streamed from disk with
 //!   `Range`; `cdn`: the fake CDN's URLs rewritten onto this server;
-//! - `admin`: the `/_fake/` switches (faults, latency, SSE shape, call log);
+//! - `admin`: the `/_fake/` switches (faults, latency, reply delays, SSE shape, call log);
 //! - `server`: the accept loop with graceful shutdown, and [`RunningServer`] for tests.
 //!
 //! The routes and switches are documented in `docs/fake-cloud.md`.
@@ -38,8 +38,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
-use nemo_fake::FakeBackend;
+use nemo_fake::{Endpoint, FakeBackend};
 
 pub use server::{RunningServer, serve};
 
@@ -107,6 +108,8 @@ pub struct FakeCloud {
     assets: Mutex<HashMap<String, PathBuf>>,
     /// Numbers upload folders, temporary files and event ids.
     counter: AtomicU64,
+    /// How long each endpoint's answer is held back *after* the fake has done the work.
+    reply_delays: Mutex<HashMap<Endpoint, Duration>>,
 }
 
 impl FakeCloud {
@@ -114,7 +117,14 @@ impl FakeCloud {
     #[must_use]
     pub fn new(fake: Arc<FakeBackend>, options: FakeCloudOptions) -> Self {
         let shape = Mutex::new(options.sse_shape);
-        Self { fake, options, shape, assets: Mutex::default(), counter: AtomicU64::new(0) }
+        Self {
+            fake,
+            options,
+            shape,
+            assets: Mutex::default(),
+            counter: AtomicU64::new(0),
+            reply_delays: Mutex::default(),
+        }
     }
 
     /// The wrapped fake (to inject faults or inspect it in-process).
@@ -138,6 +148,23 @@ impl FakeCloud {
     /// Switches the SSE shape for later turns.
     pub fn set_sse_shape(&self, shape: SseShape) {
         *lock(&self.shape) = shape;
+    }
+
+    /// Holds back every later answer of `endpoint` by `delay` (real time) *after* the fake has
+    /// done the call: the work is done even if the client is gone before the answer (a
+    /// request that reached the service, an answer that never came back). Zero removes it.
+    pub fn set_reply_delay(&self, endpoint: Endpoint, delay: Duration) {
+        let mut delays = lock(&self.reply_delays);
+        if delay.is_zero() {
+            delays.remove(&endpoint);
+        } else {
+            delays.insert(endpoint, delay);
+        }
+    }
+
+    /// The reply delay of `endpoint` (zero when none).
+    fn reply_delay(&self, endpoint: Endpoint) -> Duration {
+        lock(&self.reply_delays).get(&endpoint).copied().unwrap_or_default()
     }
 
     /// A number never handed out before by this server.

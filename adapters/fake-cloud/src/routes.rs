@@ -2,6 +2,7 @@
 //! else is [`Route::Unknown`], answered 404 so that an unexpected request fails loudly.
 
 use hyper::Method;
+use nemo_fake::Endpoint;
 
 /// One route, with the path parts it carries (unchecked: handlers parse them).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub(crate) enum Route {
     AdminLatency,
     /// `POST /_fake/sse-shape`.
     AdminSseShape,
+    /// `POST /_fake/reply-delay`.
+    AdminReplyDelay,
     /// `GET /_fake/calls`.
     AdminCalls,
     /// Anything else.
@@ -43,6 +46,30 @@ pub(crate) enum Route {
 }
 
 impl Route {
+    /// The fake's endpoint this route calls (`None` for the switches and unknown routes).
+    pub(crate) fn endpoint(&self) -> Option<Endpoint> {
+        Some(match self {
+            Self::AnonymousToken => Endpoint::AnonymousToken,
+            Self::CreateSession => Endpoint::CreateSession,
+            Self::ClaimToken => Endpoint::ClaimToken,
+            Self::RunSse => Endpoint::SendMessage,
+            Self::Upload(_) => Endpoint::UploadFile,
+            Self::State(_) => Endpoint::State,
+            Self::Credits => Endpoint::Credits,
+            Self::SubmitRender => Endpoint::SubmitRender,
+            Self::RenderStatus(_) => Endpoint::RenderStatus,
+            Self::CancelRender(_) => Endpoint::CancelRender,
+            Self::DownloadRender(_) => Endpoint::DownloadRender,
+            Self::Cdn(_) => Endpoint::DownloadUrl,
+            Self::AdminFaults
+            | Self::AdminLatency
+            | Self::AdminSseShape
+            | Self::AdminReplyDelay
+            | Self::AdminCalls
+            | Self::Unknown => return None,
+        })
+    }
+
     /// The route of a request (the query string is ignored).
     pub(crate) fn parse(method: &Method, path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or_default();
@@ -69,6 +96,7 @@ impl Route {
             ("POST", ["_fake", "faults"]) => Self::AdminFaults,
             ("POST", ["_fake", "latency"]) => Self::AdminLatency,
             ("POST", ["_fake", "sse-shape"]) => Self::AdminSseShape,
+            ("POST", ["_fake", "reply-delay"]) => Self::AdminReplyDelay,
             ("GET", ["_fake", "calls"]) => Self::AdminCalls,
             _ => Self::Unknown,
         }
@@ -116,6 +144,7 @@ mod tests {
         check(Method::GET, "/api/render/proxy/render_1/download", Route::DownloadRender("render_1".into()));
         check(Method::GET, "/cdn/assets/ab/my%20clip.mp4", Route::Cdn("assets/ab/my clip.mp4".into()));
         check(Method::GET, "/_fake/calls", Route::AdminCalls);
+        check(Method::POST, "/_fake/reply-delay", Route::AdminReplyDelay);
     }
 
     #[test]

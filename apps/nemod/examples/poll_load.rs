@@ -10,7 +10,8 @@
 //! child (`nemod fake-cloud`, the `nemod` binary beside this example's folder) with renders
 //! that outlast the run, so every job stays `rendering` and is only polled. Printed: how long
 //! queueing and submitting took, the CPU seconds (user + system, from `/proc/self/stat`) over
-//! the `--wait` window that follows, and the peak RSS (`VmHWM`).
+//! the `--wait` window that follows the `--settle` one (default 20 s: the first, closer polls),
+//! and the peak RSS (`VmHWM`). `cargo xtask bench` runs it and reads that line.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -24,19 +25,21 @@ use serde_json::{Value, json};
 
 struct Args {
     jobs: usize,
+    settle: Duration,
     wait: Duration,
 }
 
 fn args() -> Args {
-    let mut args = Args { jobs: 1000, wait: Duration::from_secs(60) };
+    let mut args = Args { jobs: 1000, settle: Duration::from_secs(20), wait: Duration::from_secs(60) };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().and_then(|v| v.parse::<u64>().ok());
         match (flag.as_str(), value) {
             ("--jobs", Some(n)) => args.jobs = usize::try_from(n).unwrap_or(1000),
+            ("--settle", Some(s)) => args.settle = Duration::from_secs(s),
             ("--wait", Some(s)) => args.wait = Duration::from_secs(s),
             _ => {
-                eprintln!("usage: poll_load [--jobs N] [--wait SECONDS]");
+                eprintln!("usage: poll_load [--jobs N] [--settle SECONDS] [--wait SECONDS]");
                 std::process::exit(2);
             }
         }
@@ -118,7 +121,7 @@ async fn main() {
     }
     let submitted = started.elapsed();
     // Let the first polls (2 s, 3 s, 4.5 s...) pass, then measure a stretch of pure waiting.
-    tokio::time::sleep(Duration::from_secs(20)).await;
+    tokio::time::sleep(args.settle).await;
     let (cpu_before, _) = usage();
     tokio::time::sleep(args.wait).await;
     let (cpu_after, peak_kb) = usage();

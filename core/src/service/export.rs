@@ -332,6 +332,9 @@ where
         let direct = match &url {
             Some(url) => match self.backend.download_url(url, &job.output, progress).await {
                 Ok(bytes) => Some(bytes),
+                // The file cannot be written here (disk full, no permission): the other route
+                // would fail the same way.
+                Err(error @ ApiError::Local(_)) => return Err(Error::Api(error)),
                 Err(error) => {
                     progress.report(ProgressEvent::Notice(format!(
                         "Download from the result URL failed ({error}); trying the service's download route."

@@ -20,6 +20,9 @@ where
     /// # Errors
     /// Connection and refusal errors of the create-session call; [`Error::Store`].
     pub async fn new_project(&self, name: &str, progress: &dyn Progress) -> Result<Project, Error> {
+        // A store that cannot keep the project (unreadable, from a newer version) must say so
+        // before the service makes a session nobody could find again.
+        self.store.projects().await.map_err(store_error)?;
         let backend = &*self.backend;
         let language = self.settings.language.as_deref();
         let session =

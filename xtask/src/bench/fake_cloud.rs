@@ -111,6 +111,41 @@ pub fn json_string(json: &str, key: &str) -> Option<String> {
     Some(after_colon[..end].replace("\\/", "/"))
 }
 
+/// The raw JSON text of the first value of `key` (an object, an array, a string or a
+/// scalar), found by matching brackets outside strings.
+pub fn json_raw<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let pattern = format!("\"{key}\"");
+    let start = json.find(&pattern)? + pattern.len();
+    let after_colon = json[start..].trim_start().strip_prefix(':')?;
+    let value = after_colon.trim_start();
+    let offset = json.len() - value.len();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => {
+                in_string = !in_string;
+                if !in_string && depth == 0 {
+                    return Some(&json[offset..=offset + i]);
+                }
+            }
+            _ if in_string => {}
+            '{' | '[' => depth += 1,
+            '}' | ']' if depth == 0 => return Some(json[offset..offset + i].trim_end()),
+            '}' | ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&json[offset..=offset + i]);
+                }
+            }
+            ',' if depth == 0 => return Some(json[offset..offset + i].trim_end()),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn write_private(path: &Path, text: &str) -> Result<(), String> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -135,5 +170,15 @@ mod tests {
         assert_eq!(json_string(body, "cdn_url").as_deref(), Some("http://h/a.mp4"));
         assert_eq!(json_string(body, "code"), None);
         assert_eq!(json_string(body, "missing"), None);
+    }
+
+    #[test]
+    fn raw_values_keep_their_text() {
+        let body = r#"{"data":{"state":{"draft": {"t":[{"sg":[1,2]}],"m":{"title":"a}\"b"}},"x":1},"n":12,"s":"v"}}"#;
+        assert_eq!(json_raw(body, "draft"), Some(r#"{"t":[{"sg":[1,2]}],"m":{"title":"a}\"b"}}"#));
+        assert_eq!(json_raw(body, "n"), Some("12"));
+        assert_eq!(json_raw(body, "s"), Some(r#""v""#));
+        assert_eq!(json_raw(body, "x"), Some("1"));
+        assert_eq!(json_raw(body, "none"), None);
     }
 }

@@ -3,8 +3,11 @@
 //! Nothing here asserts a time: the numbers are reported, never tested.
 
 mod criterion;
+mod daemon;
+mod edit;
 mod fake_cloud;
 mod measure;
+mod offline;
 mod report;
 mod transfer;
 
@@ -28,11 +31,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
     let plan = if quick { Plan { transfer_mb: 16, runs: 1, quick } } else { Plan { transfer_mb: 400, runs: 5, quick } };
     measure::check_tools()?;
-    cargo::run(&["build", "--release", "--locked", "-p", "nemod", "-p", "nemo-http", "--examples", "--bins"])?;
+    cargo::run(&[
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "nemod",
+        "-p",
+        "nemoctl",
+        "-p",
+        "nemo-http",
+        "--examples",
+        "--bins",
+    ])?;
     let root = workspace_root()?;
     let bin = release_dir(&root);
     let scratch = Scratch::new()?;
     let mut report = Report::new(&plan);
+    edit::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    daemon::run(&plan, &bin, &mut report)?;
     transfer::run(&plan, &bin, scratch.path(), &mut report)?;
     criterion::sse(&plan, &mut report)?;
     let out = root.join("BENCHMARKS.md");

@@ -78,8 +78,14 @@ impl Report {
     }
 }
 
+/// Median and range, with more decimals for small numbers (0.123 s, 2.15 s, 386.3 MB/s).
 fn cell(stats: &Stats, unit: &str) -> String {
-    format!("{:.1} {unit} [{:.1}–{:.1}]", stats.median, stats.min, stats.max)
+    let digits = match stats.max.abs() {
+        m if m < 1.0 => 3,
+        m if m < 10.0 => 2,
+        _ => 1,
+    };
+    format!("{:.digits$} {unit} [{:.digits$}–{:.digits$}]", stats.median, stats.min, stats.max)
 }
 
 fn shell_line(program: &str, args: &[&str]) -> String {

@@ -1,12 +1,14 @@
 //! The real `nemoctl` binary, run as a user would: one harness per test with fresh temp
 //! config and state directories, an environment cleared of `NEMO_*`, and `check_*` helpers.
 //! The offline tests are here; `commands`, `exit_codes` and `token` run against a fake cloud
-//! served over HTTP on port 0, one per test (`cloud`).
+//! served over HTTP on port 0, one per test (`cloud`); `state_files` covers unusable state
+//! files and a disk that fills up during a download.
 
 mod cloud;
 mod commands;
 mod exit_codes;
 mod offline_engine;
+mod state_files;
 mod support;
 mod token;
 

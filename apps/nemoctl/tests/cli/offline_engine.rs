@@ -86,3 +86,14 @@ fn an_instruction_that_changes_nothing_exports_nothing() {
     assert!(out.stderr.contains("changed nothing"), "{}", out.stderr);
     assert!(!h.path("same.mp4").exists() && !h.path("same.mp4.part").exists());
 }
+
+#[test]
+fn a_corrupt_input_video_is_refused_with_exit_6_and_no_output() {
+    let h = Harness::new();
+    let broken = h.write("broken.mp4", &[7u8; 4096]);
+    let out = h.run(&["--offline", "edit", &broken, "-p", "add a title 'Hello'", "-o", "out.mp4"]);
+    out.check_exit(6);
+    assert!(out.stderr.contains("broken.mp4") && out.stderr.contains("not a readable"), "{}", out.stderr);
+    assert!(!h.path("out.mp4").exists());
+    assert!(!h.path("out.mp4.part").exists());
+}

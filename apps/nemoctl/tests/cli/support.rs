@@ -92,7 +92,21 @@ impl Harness {
 
     /// The command, ready to run against this harness's fake cloud (or a closed port).
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nemoctl"));
+        self.cmd_under(&[], args)
+    }
+
+    /// The command run through `wrapper` (a program and its arguments, for example a shell
+    /// that sets a resource limit), which gets the binary's path and `args` after its own.
+    pub fn cmd_under(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let binary = env!("CARGO_BIN_EXE_nemoctl");
+        let mut cmd = match wrapper.split_first() {
+            None => Command::new(binary),
+            Some((program, rest)) => {
+                let mut cmd = Command::new(program);
+                cmd.args(rest).arg(binary);
+                cmd
+            }
+        };
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy().into_owned();
             if name.starts_with("NEMO_") || name == "SKILL_SOURCE" || name == "NO_COLOR" || name == "COLUMNS" {

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 /// A fake cloud, a state dir, and at most one nemod.
 pub struct World {
     pub fake: Arc<FakeBackend>,
+    pub cloud: Arc<FakeCloud>,
     pub server: RunningServer,
     pub dir: tempfile::TempDir,
     pub client: DaemonClient,
@@ -35,9 +36,10 @@ impl World {
         let config = FakeConfig { render_duration: render, ..FakeConfig::default() };
         let fake = Arc::new(FakeBackend::new(Arc::new(SystemClock), config));
         let cloud = FakeCloud::new(Arc::clone(&fake), FakeCloudOptions::new(dir.path().join("fake")));
-        let server = RunningServer::spawn(Arc::new(cloud)).await.unwrap();
+        let cloud = Arc::new(cloud);
+        let server = RunningServer::spawn(Arc::clone(&cloud)).await.unwrap();
         let client = DaemonClient::new(socket_path(&dir.path().join("state")));
-        Self { fake, server, dir, client, daemon: None, max_jobs }
+        Self { fake, cloud, server, dir, client, daemon: None, max_jobs }
     }
 
     pub fn state_dir(&self) -> PathBuf {

@@ -1,0 +1,150 @@
+//! The offline main job against plain ffmpeg: `nemoctl --offline edit … -p "remove the pauses,
+//! add a title 'Hello'"` next to the one ffmpeg command a person who already knows where the
+//! pauses are would write for the same result (same cuts, same title, same encoder settings),
+//! on the 6 s sample and on a longer generated clip with the same pattern of pauses.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::Plan;
+use super::measure::{self, Sample, Stats};
+use super::report::{Report, Row};
+
+/// The instruction of the README's main job.
+const PROMPT: &str = "remove the pauses, add a title 'Hello'";
+
+/// The engine's margin kept on each side of a cut, seconds.
+const MARGIN_S: f64 = 0.05;
+
+/// The title font the engine uses when installed.
+const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+/// A clip whose pauses are known.
+struct Clip {
+    path: PathBuf,
+    label: String,
+    height: u32,
+    /// Silent stretches, seconds.
+    pauses: Vec<(f64, f64)>,
+}
+
+/// Measures both clips and adds the section.
+pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Report) -> Result<(), String> {
+    let ffmpeg = Path::new("ffmpeg");
+    if Command::new(ffmpeg).arg("-version").output().is_err() {
+        return Err("ffmpeg is missing: install it with `apt-get install ffmpeg`".into());
+    }
+    let sample = Clip {
+        path: root.join("samples").join("clip.mp4"),
+        label: "the 6 s sample (320×180)".into(),
+        height: 180,
+        pauses: vec![(1.5, 2.5), (4.0, 5.0)],
+    };
+    // The sample's pattern (1.5 s of sound, 1 s of silence), n times, then 1 s of sound.
+    let cycles = if plan.quick { 4 } else { 24 };
+    let long = generate(scratch, cycles)?;
+    let nemoctl = bin.join("nemoctl");
+    let envs = [
+        ("NEMO_CONFIG_DIR", scratch.join("offline-config").to_string_lossy().into_owned()),
+        ("NEMO_STATE_DIR", scratch.join("offline-state").to_string_lossy().into_owned()),
+    ];
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut rows = Vec::new();
+    for clip in [&sample, &long] {
+        let (mut ours, mut plain) = (Vec::new(), Vec::new());
+        let (ours_out, plain_out) = (scratch.join("offline-ours.mp4"), scratch.join("offline-ffmpeg.mp4"));
+        let input = clip.path.to_string_lossy().into_owned();
+        let ours_arg = ours_out.to_string_lossy().into_owned();
+        let reference = hand_written(clip, &plain_out);
+        let reference: Vec<&str> = reference.iter().map(String::as_str).collect();
+        for _ in 0..plan.runs {
+            plain.push(measure::run(ffmpeg, &reference, &[], scratch)?);
+            ours.push(measure::run(
+                &nemoctl,
+                &["--offline", "edit", &input, "-p", PROMPT, "-o", &ours_arg],
+                &envs,
+                scratch,
+            )?);
+            for out in [&ours_out, &plain_out] {
+                std::fs::remove_file(out).map_err(|e| format!("{} was not written: {e}", out.display()))?;
+            }
+        }
+        let (Some(o), Some(p)) = (wall(&ours), wall(&plain)) else { return Err("no offline figures".into()) };
+        rows.push(Row {
+            what: format!("`nemoctl --offline edit`, {}", clip.label),
+            ours: o,
+            reference: Some(("one hand-written ffmpeg command".into(), p)),
+            unit: "s",
+            ratio: Some(o.median / p.median),
+            goal: "≤ 1.15× ffmpeg".into(),
+        });
+    }
+    report.section(
+        "Offline: the main job against plain ffmpeg",
+        rows,
+        &format!(
+            "`nemoctl --offline edit INPUT -p \"{PROMPT}\" -o out.mp4` (release; it probes the clip with ffprobe, \
+             finds the pauses with ffmpeg's `silencedetect`, then renders with one ffmpeg command) next to one \
+             ffmpeg command written knowing the pauses: `select`/`aselect` dropping each pause less 50 ms \
+             margins, `drawtext` for 0–3 s, `libx264 -preset veryfast -crf 23`, AAC 128k, `+faststart` — the \
+             engine's settings. The long clip is generated once with ffmpeg (`testsrc2` 640×360 at 25 fps, the \
+             sample's tone pattern: {cycles} pauses of 1 s). ffmpeg first, then nemoctl, run by run."
+        ),
+    );
+    Ok(())
+}
+
+fn wall(samples: &[Sample]) -> Option<Stats> {
+    Stats::of(samples.iter().map(|s| s.wall_s))
+}
+
+/// `cycles` × (1.5 s of tone, 1 s of silence), then 1 s of tone.
+fn generate(scratch: &Path, cycles: u32) -> Result<Clip, String> {
+    let duration = 2.5 * f64::from(cycles) + 1.0;
+    let path = scratch.join(format!("long-{duration}s.mp4"));
+    let tone = format!(
+        "aevalsrc='if(lt(mod(t\\,2.5)\\,1.5)\\,0.4*sin(2*PI*220*t)*(0.6+0.4*sin(2*PI*3*t))\\,0)':s=44100:d={duration}"
+    );
+    let video = format!("testsrc2=size=640x360:rate=25:duration={duration}");
+    let status = Command::new("ffmpeg")
+        .args(["-y", "-v", "error", "-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", &tone])
+        .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "aac", "-b:a", "64k", "-shortest"])
+        .arg(&path)
+        .status()
+        .map_err(|e| format!("could not run ffmpeg: {e}"))?;
+    if !status.success() {
+        return Err("ffmpeg could not generate the long clip".into());
+    }
+    let pauses = (0..cycles).map(|k| (2.5 * f64::from(k) + 1.5, 2.5 * f64::from(k) + 2.5)).collect();
+    Ok(Clip { path, label: format!("a generated {duration:.0} s clip (640×360)"), height: 360, pauses })
+}
+
+/// The one ffmpeg command for the same edit.
+fn hand_written(clip: &Clip, output: &Path) -> Vec<String> {
+    let cuts: Vec<String> = clip
+        .pauses
+        .iter()
+        .map(|(start, end)| format!("between(t\\,{:.3}\\,{:.3})", start + MARGIN_S, end - MARGIN_S))
+        .collect();
+    let keep = format!("not({})", cuts.join("+"));
+    let size = clip.height / 10;
+    let font = if Path::new(FONT).exists() { format!("fontfile={FONT}:") } else { String::new() };
+    let graph = format!(
+        "[0:v]select='{keep}',setpts=N/FRAME_RATE/TB,drawtext={font}text=Hello:fontsize={size}:fontcolor=white:\
+         borderw={border}:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-{margin}:enable='between(t,0,3)'[v];\
+         [0:a]aselect='{keep}',asetpts=N/SR/TB[a]",
+        border = (size / 18).max(1),
+        margin = clip.height * 6 / 100,
+    );
+    let mut args: Vec<String> = ["-y", "-v", "error", "-i"].map(String::from).to_vec();
+    args.push(clip.path.to_string_lossy().into_owned());
+    args.extend(["-filter_complex".to_owned(), graph]);
+    args.extend(
+        ["-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+            .map(String::from),
+    );
+    args.extend(["-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"].map(String::from));
+    args.push(output.to_string_lossy().into_owned());
+    args
+}
