@@ -29,8 +29,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let max_time = format!("-max_total_time={seconds}");
     // cargo-fuzz passes nightly flags to rustc; RUSTC_BOOTSTRAP lets the stable toolchain take
     // them. No sanitizer: the workspace forbids unsafe code, the checks look for panics, and
-    // AddressSanitizer would halve the executions per second.
-    let args = ["fuzz", "run", "--sanitizer", "none", target, &corpus, "--", &max_time];
+    // AddressSanitizer would halve the executions per second. Debug assertions on, so that an
+    // arithmetic overflow panics as it does under `cargo test`.
+    let args = ["fuzz", "run", "--sanitizer", "none", "--debug-assertions", target, &corpus, "--", &max_time];
     eprintln!("xtask: cargo {} (in {})", args.join(" "), root.display());
     let status = cargo::command()
         .current_dir(&root)
