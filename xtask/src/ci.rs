@@ -37,8 +37,9 @@ fn check_fuzz_targets() -> Result<(), String> {
 /// `cargo test` keeps proptest's default of 256).
 const CASES_AT_SCALE: &str = "100000";
 
-/// The pure, cheap properties (parsers, round trips, router, decoder, mapper, diff, time),
-/// as `cargo test` filters per package. Properties with I/O keep their own case counts.
+/// The pure, cheap properties (parsers, round trips, router, decoder, mapper, diff, time, the
+/// offline instruction reader), as exact `cargo test` names per package: about two minutes in
+/// all on two cores. The store's property does file I/O and keeps its own case count.
 const CHEAP_PROPERTIES: &[(&str, &[&str])] = &[
     (
         "nemo-core",
@@ -79,6 +80,14 @@ const CHEAP_PROPERTIES: &[(&str, &[&str])] = &[
         &[
             "silence::tests::any_log_gives_ordered_ranges_within_the_file",
             "render::tests::any_line_reads_as_a_percent_below_100_or_nothing",
+        ],
+    ),
+    (
+        "nemo-fake",
+        &[
+            "instructions::tests::never_panics_and_every_clause_is_answered",
+            "instructions::tests::never_panics_on_instruction_like_text",
+            "agent::tests::every_message_is_answered_with_an_edit_or_text",
         ],
     ),
 ];
