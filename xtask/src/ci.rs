@@ -94,10 +94,23 @@ const CHEAP_PROPERTIES: &[(&str, &[&str])] = &[
 
 /// Runs [`CHEAP_PROPERTIES`] with [`CASES_AT_SCALE`] cases each, in release (which makes
 /// 10⁵ cases cheap), `--exact` so that each filter names one property.
+/// A renamed property fails the step instead of silently running nothing.
 fn properties_at_scale() -> Result<(), String> {
     for (package, properties) in CHEAP_PROPERTIES {
         let mut args = vec!["test", "--release", "--locked", "--package", package, "--lib", "--", "--exact"];
         args.extend_from_slice(properties);
+        let mut list = args.clone();
+        list.push("--list");
+        let output = cargo::command().args(&list).output().map_err(|e| format!("could not run cargo: {e}"))?;
+        let listed = String::from_utf8_lossy(&output.stdout);
+        let missing: Vec<&str> =
+            properties.iter().copied().filter(|p| !listed.lines().any(|l| l == format!("{p}: test"))).collect();
+        if !output.status.success() {
+            return Err(format!("`cargo {}` failed: {}", list.join(" "), String::from_utf8_lossy(&output.stderr)));
+        }
+        if !missing.is_empty() {
+            return Err(format!("{package} has no property named {}", missing.join(", ")));
+        }
         cargo::run_with_env(&args, &[("PROPTEST_CASES", CASES_AT_SCALE)])?;
     }
     Ok(())
