@@ -15,7 +15,8 @@ usage: cargo xtask <task>
 
 tasks:
   ci       format check, clippy -D warnings, the core's dependency check, docs without broken
-           links, and every test
+           links, the fuzz targets build, every test (the fuzz corpora replayed among them), and
+           the cheap properties at 10^5 cases each in release
   deps     only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
