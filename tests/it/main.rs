@@ -5,6 +5,7 @@ mod contract;
 mod curl_recipes;
 mod error_table;
 mod export_flow;
+mod fuzz_corpora;
 mod store_failures;
 mod support;
 mod turn_rules;

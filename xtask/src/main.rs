@@ -4,6 +4,7 @@
 mod bench;
 mod cargo;
 mod ci;
+mod fuzz;
 mod sample;
 
 use std::env;
@@ -14,10 +15,13 @@ usage: cargo xtask <task>
 
 tasks:
   ci       format check, clippy -D warnings, the core's dependency check, docs without broken
-           links, and every test
+           links, the fuzz targets build, every test (the fuzz corpora replayed among them), and
+           the cheap properties at 10^5 cases each in release
   deps     only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
+  fuzz     `fuzz TARGET [SECONDS]`: run a cargo-fuzz target (sse_decoder, draft_reader,
+           intent_router) on its corpus for SECONDS (default 600); needs cargo-fuzz
   sample   regenerate samples/clip.mp4 with ffmpeg (the command in samples/README.md)
 ";
 
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::ci(),
         Some("deps") => ci::check_core_dependencies(),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("sample") => sample::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

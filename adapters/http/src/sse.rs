@@ -311,6 +311,17 @@ mod tests {
         assert!(decoder.line.capacity() <= 16);
     }
 
+    /// Found by the `sse_decoder` fuzz target: the cap counts bytes received, so six bytes of
+    /// invalid UTF-8 under a cap of 16 pass and decode to 18 bytes of U+FFFD.
+    #[test]
+    fn the_cap_counts_bytes_received_not_replacement_characters() {
+        let mut decoder = SseDecoder::new(16);
+        let mut out = Vec::new();
+        decoder.feed(b"data:\xFF\xFF\xFF\xFF\xFF\xFF", &mut out);
+        decoder.finish(&mut out);
+        assert_eq!(out, [ev(&"\u{FFFD}".repeat(6))]);
+    }
+
     #[test]
     fn invalid_utf8_is_replaced() {
         assert_eq!(decode_chunks(&[b"data: \xFF\n\n"]), [ev("\u{FFFD}")]);
