@@ -27,24 +27,30 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
     let file_arg = file.to_string_lossy();
 
     let (mut ours_up, mut curl_up) = (Vec::new(), Vec::new());
-    for _ in 0..plan.runs {
+    for run in 0..plan.runs {
         let curl_args = ["-sS", "--fail", "-o", "/dev/null", "-H", &headers, "-F", &form, &upload_url];
-        curl_up.push(measure::run(Path::new("curl"), &curl_args, &[], scratch)?);
-        ours_up.push(measure::run(&transfer, &["upload", &file_arg], &envs, scratch)?);
+        let (curl, ours) = pair(
+            run,
+            || measure::run(Path::new("curl"), &curl_args, &[], scratch),
+            || measure::run(&transfer, &["upload", &file_arg], &envs, scratch),
+        )?;
+        curl_up.push(curl);
+        ours_up.push(ours);
     }
 
     let cdn_url = asset_url(&account, &form, &upload_url)?;
     let (curl_out, ours_out) = (scratch.join("curl.out"), scratch.join("ours.out"));
     let (curl_out_arg, ours_out_arg) = (curl_out.to_string_lossy(), ours_out.to_string_lossy());
     let (mut ours_down, mut curl_down) = (Vec::new(), Vec::new());
-    for _ in 0..plan.runs {
-        curl_down.push(measure::run(
-            Path::new("curl"),
-            &["-sS", "--fail", "-o", &curl_out_arg, &cdn_url],
-            &[],
-            scratch,
-        )?);
-        ours_down.push(measure::run(&transfer, &["download", &cdn_url, &ours_out_arg], &envs, scratch)?);
+    for run in 0..plan.runs {
+        let curl_args = ["-sS", "--fail", "-o", &curl_out_arg, &cdn_url];
+        let (curl, ours) = pair(
+            run,
+            || measure::run(Path::new("curl"), &curl_args, &[], scratch),
+            || measure::run(&transfer, &["download", &cdn_url, &ours_out_arg], &envs, scratch),
+        )?;
+        curl_down.push(curl);
+        ours_down.push(ours);
         same_size(&curl_out, &ours_out, plan.transfer_mb)?;
         for out in [&curl_out, &ours_out] {
             std::fs::remove_file(out).map_err(|e| format!("could not remove {}: {e}", out.display()))?;
@@ -62,9 +68,37 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
         rows,
         "`nemod fake-cloud` (release) on 127.0.0.1; the client is `nemo-http`'s `transfer` example (release), \
          which streams the file through `HttpBackend::upload_file` / `download_url`. Throughput = file size ÷ \
-         wall time of the whole process; peak RSS from GNU time. curl and the client alternate, run by run.",
+         wall time of the whole process; peak RSS from GNU time. curl and the client take turns going first, \
+         and every run starts after a `sync`. The client fsyncs a download before renaming it into place \
+         (so a crash never leaves a torn file); `curl -o` does not.",
     );
     Ok(())
+}
+
+/// The curl and the client measurements of run number `run`, curl first on even runs and ours
+/// first on odd ones, so that neither always follows the other's disk write-back.
+fn pair(
+    run: usize,
+    curl: impl FnOnce() -> Result<Sample, String>,
+    ours: impl FnOnce() -> Result<Sample, String>,
+) -> Result<(Sample, Sample), String> {
+    if run.is_multiple_of(2) {
+        let curl = settled(curl)?;
+        Ok((curl, settled(ours)?))
+    } else {
+        let ours = settled(ours)?;
+        Ok((settled(curl)?, ours))
+    }
+}
+
+/// Flushes every dirty page to disk (`sync`) before `measure`, so a run does not pay for the
+/// writes of the run before it.
+fn settled(measure: impl FnOnce() -> Result<Sample, String>) -> Result<Sample, String> {
+    let synced = std::process::Command::new("sync").status().map_err(|e| format!("could not run sync: {e}"))?;
+    if !synced.success() {
+        return Err("sync failed".into());
+    }
+    measure()
 }
 
 /// Throughput and memory rows of one direction.
