@@ -36,14 +36,13 @@ pub fn sse(plan: &Plan, report: &mut Report) -> Result<(), String> {
         .collect();
     let latency = |mib: &str| estimates.iter().find(|e| e.name == format!("sse_latency/one_event_after_mib/{mib}"));
     if let (Some(fresh), Some(late)) = (latency("0"), latency("64")) {
-        rows.push(Row {
-            what: "one event's decoding after 64 MiB of stream".into(),
-            ours: late.time_us,
-            reference: Some(("after 0 MiB".into(), fresh.time_us)),
-            unit: "µs",
-            ratio: Some(late.time_us.median / fresh.time_us.median),
-            goal: "≈ 1× (independent of the stream's length)".into(),
-        });
+        rows.push(Row::against(
+            "one event's decoding after 64 MiB of stream",
+            late.time_us,
+            ("after 0 MiB", fresh.time_us),
+            "µs",
+            "≈ 1× (independent of the stream's length)",
+        ));
     }
     if rows.is_empty() {
         return Err("no estimates in criterion's output".into());

@@ -68,55 +68,31 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
     let (Some(ours_s), Some(curl_s)) = (wall(&ours), Stats::of(curl.iter().copied())) else {
         return Err("no quick-edit figures".into());
     };
-    rows.push(Row {
-        what: format!("quick edit `nemoctl edit clip.mp4 -p \"{PROMPT}\" -o out.mp4`"),
-        ours: ours_s,
-        reference: Some(("the 8 curl steps, polling at once".into(), curl_s)),
-        unit: "s",
-        ratio: Some(ours_s.median / curl_s.median),
-        goal: "≤ 0.5× curl".into(),
-    });
-    let waitless =
-        Stats { median: ours_s.median - FIRST_POLL_S, min: ours_s.min - FIRST_POLL_S, max: ours_s.max - FIRST_POLL_S };
-    rows.push(Row {
-        what: "the same, less nemoctl's 2 s wait before its first poll (subtracted, not measured)".into(),
-        ours: waitless,
-        reference: Some(("the 8 curl steps, polling at once".into(), curl_s)),
-        unit: "s",
-        ratio: Some(waitless.median / curl_s.median),
-        goal: "≤ 0.5× curl".into(),
-    });
-    let seeds =
-        Stats { median: curl_s.median + SEEDS_POLL_S, min: curl_s.min + SEEDS_POLL_S, max: curl_s.max + SEEDS_POLL_S };
-    rows.push(Row {
-        what: "the same, against the seeds' 30 s poll".into(),
-        ours: ours_s,
-        reference: Some(("the 8 curl steps + the seeds' 30 s wait (added, not slept)".into(), seeds)),
-        unit: "s",
-        ratio: Some(ours_s.median / seeds.median),
-        goal: "≤ 0.5× curl".into(),
-    });
+    let at_once = ("the 8 curl steps, polling at once", curl_s);
+    let goal = "≤ 0.5× curl";
+    rows.push(Row::against(
+        format!("quick edit `nemoctl edit clip.mp4 -p \"{PROMPT}\" -o out.mp4`"),
+        ours_s,
+        at_once,
+        "s",
+        goal,
+    ));
+    rows.push(Row::against(
+        "the same, less nemoctl's 2 s wait before its first poll (subtracted, not measured)",
+        ours_s.shifted(-FIRST_POLL_S),
+        at_once,
+        "s",
+        goal,
+    ));
+    let seeds = ("the 8 curl steps + the seeds' 30 s wait (added, not slept)", curl_s.shifted(SEEDS_POLL_S));
+    rows.push(Row::against("the same, against the seeds' 30 s poll", ours_s, seeds, "s", goal));
     if let (Some(o), Some(c)) = (wall(&ours_credits), wall(&curl_credits)) {
         let (o, c) = (ms(o), ms(c));
-        rows.push(Row {
-            what: "`nemoctl credits` (stored token)".into(),
-            ours: o,
-            reference: Some(("one `curl` GET".into(), c)),
-            unit: "ms",
-            ratio: Some(o.median / c.median),
-            goal: "≤ 1.5× curl".into(),
-        });
+        rows.push(Row::against("`nemoctl credits` (stored token)", o, ("one `curl` GET", c), "ms", "≤ 1.5× curl"));
     }
     if let (Some(o), Some(c)) = (wall(&help), wall(&curl_version)) {
         let (o, c) = (ms(o), ms(c));
-        rows.push(Row {
-            what: "`nemoctl --help` start-up".into(),
-            ours: o,
-            reference: Some(("`curl --version`".into(), c)),
-            unit: "ms",
-            ratio: Some(o.median / c.median),
-            goal: "reported".into(),
-        });
+        rows.push(Row::against("`nemoctl --help` start-up", o, ("`curl --version`", c), "ms", "reported"));
     }
     for (what, samples) in [("quick edit", &ours), ("`credits`", &ours_credits), ("`--help`", &help)] {
         if let Some(rss) = Stats::of(samples.iter().map(|s| s.rss_kib as f64 / 1024.0)) {

@@ -75,6 +75,11 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The same figures moved by `offset` (a wait added or taken away, not measured).
+    pub fn shifted(self, offset: f64) -> Self {
+        Self { median: self.median + offset, min: self.min + offset, max: self.max + offset }
+    }
+
     /// The statistics of `values`; `None` when there are none.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Self> {
         let mut sorted: Vec<f64> = values.into_iter().collect();

@@ -70,14 +70,8 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
             }
         }
         let (Some(o), Some(p)) = (wall(&ours), wall(&plain)) else { return Err("no offline figures".into()) };
-        rows.push(Row {
-            what: format!("`nemoctl --offline edit`, {}", clip.label),
-            ours: o,
-            reference: Some(("one hand-written ffmpeg command".into(), p)),
-            unit: "s",
-            ratio: Some(o.median / p.median),
-            goal: "≤ 1.15× ffmpeg".into(),
-        });
+        let what = format!("`nemoctl --offline edit`, {}", clip.label);
+        rows.push(Row::against(what, o, ("one hand-written ffmpeg command", p), "s", "≤ 1.15× ffmpeg"));
     }
     report.section(
         "Offline: the main job against plain ffmpeg",

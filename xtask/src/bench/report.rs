@@ -23,6 +23,27 @@ pub struct Row {
     pub goal: String,
 }
 
+impl Row {
+    /// Ours next to a reference measured in the same run; the ratio is ours ÷ reference.
+    pub fn against(
+        what: impl Into<String>,
+        ours: Stats,
+        reference: (&str, Stats),
+        unit: &'static str,
+        goal: &str,
+    ) -> Self {
+        let (name, reference) = reference;
+        Self {
+            what: what.into(),
+            ours,
+            reference: Some((name.to_owned(), reference)),
+            unit,
+            ratio: Some(ours.median / reference.median),
+            goal: goal.to_owned(),
+        }
+    }
+}
+
 /// The report being gathered.
 pub struct Report {
     preamble: String,

@@ -111,14 +111,7 @@ fn rows(what: &str, mb: f64, ours: &[Sample], curl: &[Sample], reference: &str) 
         return Vec::new();
     };
     vec![
-        Row {
-            what: format!("{what} throughput"),
-            ours: ours_t,
-            reference: Some((reference.to_owned(), curl_t)),
-            unit: "MB/s",
-            ratio: Some(ours_t.median / curl_t.median),
-            goal: "≥ 0.90× curl".into(),
-        },
+        Row::against(format!("{what} throughput"), ours_t, (reference, curl_t), "MB/s", "≥ 0.90× curl"),
         Row {
             what: format!("{what} client peak RSS"),
             ours: ours_m,
