@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use nemo_core::error::{ApiError, Error};
 use nemo_core::model::JobState;
-use nemo_core::service::{PollPolicy, Settings};
+use nemo_core::service::{PollPolicy, Settings, check_file};
 use nemo_fake::{Endpoint, Fault};
 
 use crate::support::{START, World, secs};
@@ -194,4 +194,34 @@ async fn a_job_left_in_submitting_that_never_reached_the_service_is_submitted_un
     let ids: Vec<_> = world.stored().render_jobs.into_iter().map(|j| j.id).collect();
     assert_eq!(ids, std::slice::from_ref(&recovered.id), "the old id is dropped from the store");
     assert_eq!((recovered.output.as_str(), recovered.created), (job.output.as_str(), job.created));
+}
+
+#[tokio::test]
+async fn a_quick_edit_sends_the_instruction_once_and_exports_the_change() {
+    let world = World::new();
+    let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
+    let output = temp_output("quick");
+
+    let (turn, export) =
+        world.nemo.quick_edit("clip", &[clip], "add a title 'Hi'", &output, &world.progress).await.unwrap();
+
+    assert_eq!(turn.changes, [r#"Title added: "Hi" (0-3s)"#]);
+    assert_eq!(std::fs::metadata(&output).unwrap().len(), export.bytes);
+    assert_eq!(world.calls_to(Endpoint::SendMessage).len(), 1);
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
+}
+
+#[tokio::test]
+async fn a_quick_edit_whose_instruction_changes_nothing_renders_nothing() {
+    let world = World::new();
+    let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
+    let output = temp_output("unchanged");
+
+    let error = world.nemo.quick_edit("clip", &[clip], "make it sparkle", &output, &world.progress).await.unwrap_err();
+
+    assert_eq!(error, Error::InstructionChangedNothing);
+    assert_eq!(error.exit().code(), 6);
+    assert_eq!(world.calls_to(Endpoint::SendMessage).len(), 1, "the instruction was sent once");
+    assert!(world.calls_to(Endpoint::SubmitRender).is_empty());
+    assert!(!std::path::Path::new(&output).exists());
 }

@@ -7,6 +7,7 @@ mod chat;
 mod connect;
 mod export;
 mod projects;
+mod quick_edit;
 mod upload;
 
 use std::future::Future;

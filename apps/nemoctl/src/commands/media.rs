@@ -104,13 +104,11 @@ pub fn edit_json(turn: &TurnReport, export: &ExportReport) -> Value {
     value
 }
 
-/// The quick edit: checks the files first, then new project, upload, one instruction, export.
-/// An instruction that changes nothing (the editor did not understand it, or only answered)
-/// is not exported: the user asked for an edit, not for a copy of the input.
+/// The quick edit: checks the files first (nothing is sent when one is refused), then the
+/// core's [`Service::quick_edit`] (new project, upload, one instruction, export).
 ///
 /// # Errors
-/// The first failing step's error; nothing is sent when a file is refused;
-/// [`Error::InstructionChangedNothing`] when the turn left the timeline as it was.
+/// A refused file, or the first failing step's error.
 pub async fn quick_edit(
     nemo: &Service,
     files: &[PathBuf],
@@ -122,14 +120,7 @@ pub async fn quick_edit(
     let sources = check_sources(&names)?;
     let stem = files.first().and_then(|f| f.file_stem()).map_or("project".into(), |s| s.to_string_lossy().into_owned());
     let output = output.unwrap_or_else(|| Path::new(".").join(format!("{stem}-edited.mp4")));
-    nemo.new_project(&stem, reporter).await?;
-    nemo.upload(&sources, reporter).await?;
-    let turn = nemo.chat(prompt, reporter).await?;
-    if turn.changes.is_empty() {
-        return Err(Error::InstructionChangedNothing);
-    }
-    let export = nemo.export(&output.to_string_lossy(), reporter).await?;
-    Ok((turn, export))
+    nemo.quick_edit(&stem, &sources, prompt, &output.to_string_lossy(), reporter).await
 }
 
 #[cfg(test)]
