@@ -1,25 +1,25 @@
 //! Silence analyses started ahead of need. A file is probed when it is uploaded; its pauses are
 //! wanted only if an instruction asks to remove them, but then at once. So the first probe of a
-//! file also starts `silencedetect` on a thread of its own, side by side with ffprobe (two
-//! processes on two cores instead of one after the other); a later [`Ahead::take`] waits for
-//! that result instead of starting ffmpeg again. The cost when no one asks: one audio-only
-//! decode of each uploaded file, small next to a render.
+//! file also starts the analysis (`silence::analyse`) on a thread of its own, side by side with
+//! the probe (and with ffprobe and ffmpeg on two cores when the file needs them); a later
+//! [`Ahead::take`] waits for that result instead of analysing again. The cost when no one asks:
+//! one audio-only decode of each uploaded file, small next to a render.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use nemo_fake::EngineError;
 
-use crate::silence;
+use crate::silence::{self, Silence};
 use crate::tools::Tools;
 
-/// A `silencedetect` log, or why it could not be made.
-type Log = Result<String, EngineError>;
+/// The silences found, or why they could not be.
+type Found = Result<Vec<Silence>, EngineError>;
 
 /// One analysis in flight or done.
 #[derive(Debug, Default)]
 struct Slot {
-    log: Mutex<Option<Log>>,
+    found: Mutex<Option<Found>>,
     done: Condvar,
 }
 
@@ -49,28 +49,28 @@ impl Ahead {
         let (tools, path) = (tools.clone(), path.to_owned());
         let spawned = std::thread::Builder::new().name("silencedetect".into()).spawn({
             let slot = Arc::clone(&slot);
-            move || slot.fill(silence::detect(&tools, &path))
+            move || slot.fill(silence::analyse(&tools, &path))
         });
         if let Err(e) = spawned {
             slot.fill(Err(EngineError::Failed(format!("cannot start the pause analysis: {e}"))));
         }
     }
 
-    /// The log of the analysis of `path` at `stamp`, waiting for it if it is still running;
-    /// `None` when none was started (the caller runs it itself).
-    pub fn take(&self, path: &str, stamp: Stamp) -> Option<Log> {
+    /// The result of the analysis of `path` at `stamp`, waiting for it if it is still
+    /// running; `None` when none was started (the caller runs it itself).
+    pub fn take(&self, path: &str, stamp: Stamp) -> Option<Found> {
         let slot = lock(&self.slots).get(&(path.to_owned(), stamp)).cloned()?;
-        let mut log = lock(&slot.log);
-        while log.is_none() {
-            log = slot.done.wait(log).unwrap_or_else(PoisonError::into_inner);
+        let mut found = lock(&slot.found);
+        while found.is_none() {
+            found = slot.done.wait(found).unwrap_or_else(PoisonError::into_inner);
         }
-        log.clone()
+        found.clone()
     }
 }
 
 impl Slot {
-    fn fill(&self, log: Log) {
-        *lock(&self.log) = Some(log);
+    fn fill(&self, found: Found) {
+        *lock(&self.found) = Some(found);
         self.done.notify_all();
     }
 }

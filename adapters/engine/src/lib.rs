@@ -3,11 +3,13 @@
 //! `nemoctl --offline` edits real footage and renders real H.264/AAC MP4s with no account and
 //! no network.
 //!
-//! - **Probe** (`probe`): `ffprobe -of json -show_format -show_streams` → duration, size,
-//!   width, height, fps and which streams there are (the cloud's `video_infos` shape).
-//! - **Pauses** (`silence`): `silencedetect` at 4 % of full scale (−28 dBFS), silences of at
-//!   least 0.5 s, cut with 0.05 s of sound kept on each side (auto-editor: 4 %, 0.2 s margins;
-//!   details in the module).
+//! - **Probe** (`probe`): duration, size, width, height, fps and which streams there are (the
+//!   cloud's `video_infos` shape), read from an MP4/MOV header in this process (`mp4`), else
+//!   with `ffprobe -of json -show_format -show_streams`.
+//! - **Pauses** (`silence`): `silencedetect`'s rule at 4 % of full scale (−28 dBFS), silences
+//!   of at least 0.5 s, cut with 0.05 s of sound kept on each side (auto-editor: 4 %, 0.2 s
+//!   margins; details in the module) — on AAC sound decoded in this process (`sound`,
+//!   `quiet`), else by ffmpeg's `silencedetect` filter.
 //! - **Render** (`graph`, `render`): the draft becomes ONE ffmpeg invocation (trim, concat,
 //!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
@@ -23,9 +25,12 @@
 mod ahead;
 pub mod draft;
 pub mod graph;
+pub mod mp4;
 pub mod probe;
+pub mod quiet;
 pub mod render;
 pub mod silence;
+pub mod sound;
 pub mod tools;
 
 use std::collections::HashMap;
@@ -152,11 +157,11 @@ impl MediaEngine for FfmpegEngine {
             return Ok(Vec::new());
         }
         let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
-        let log = match stamp.and_then(|stamp| self.ahead.take(path, stamp)) {
-            Some(log) => log?,
-            None => silence::detect(&self.tools, path)?,
+        let found = match stamp.and_then(|stamp| self.ahead.take(path, stamp)) {
+            Some(found) => found?,
+            None => silence::analyse(&self.tools, path)?,
         };
-        Ok(silence::cuts(&silence::parse(&log, probe.duration_ms), probe.duration_ms))
+        Ok(silence::cuts(&silence::closed(&found, probe.duration_ms), probe.duration_ms))
     }
 
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {

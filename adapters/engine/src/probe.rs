@@ -1,6 +1,8 @@
-//! Probing a media file with `ffprobe -of json -show_format -show_streams` into the shape the
-//! cloud returns for an upload (`video_infos`: duration, size, width, height, fps) plus which
-//! streams it has. The JSON reading is a pure, total function.
+//! Probing a media file into the shape the cloud returns for an upload (`video_infos`:
+//! duration, size, width, height, fps) plus which streams it has: from an MP4/MOV header read
+//! in this process ([`from_movie`]) when there is one, else with
+//! `ffprobe -of json -show_format -show_streams` ([`parse`]). Both readings are pure, total
+//! functions.
 
 use std::path::Path;
 use std::process::Command;
@@ -8,6 +10,7 @@ use std::process::Command;
 use nemo_fake::{EngineError, Probe};
 use serde_json::Value;
 
+use crate::mp4::{self, Kind, Movie};
 use crate::tools::Tools;
 
 /// Probes `path`.
@@ -19,6 +22,10 @@ pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
     let metadata = std::fs::metadata(path).map_err(|e| EngineError::Unreadable(format!("{path}: {e}")))?;
     if !metadata.is_file() {
         return Err(EngineError::Unreadable(format!("{path}: not a file")));
+    }
+    let header = mp4::read_moov(Path::new(path)).ok().flatten();
+    if let Some(probe) = header.as_deref().and_then(mp4::parse).and_then(|movie| from_movie(&movie, metadata.len())) {
+        return Ok(probe);
     }
     let output = Command::new(&tools.ffprobe)
         .args(["-v", "error", "-of", "json", "-show_format", "-show_streams", "--"])
@@ -66,6 +73,25 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
         width: dimension("width"),
         height: dimension("height"),
         fps,
+        has_video: picture.is_some(),
+        has_audio,
+    })
+}
+
+/// Reads an MP4/MOV header as ffprobe would; `None` without a picture or sound track.
+#[must_use]
+pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
+    let picture = movie.tracks.iter().find(|track| track.kind == Kind::Video);
+    let has_audio = movie.tracks.iter().any(|track| track.kind == Kind::Audio);
+    if picture.is_none() && !has_audio {
+        return None;
+    }
+    Some(Probe {
+        duration_ms: movie.duration_ms,
+        size,
+        width: picture.map(|track| track.width).filter(|n| *n > 0),
+        height: picture.map(|track| track.height).filter(|n| *n > 0),
+        fps: picture.and_then(mp4::Track::fps),
         has_video: picture.is_some(),
         has_audio,
     })

@@ -9,12 +9,21 @@
 //! keeps 0.2 s on each side, which leaves 0.4 s of every pause; 0.05 s makes a tight jump cut).
 //! On `samples/clip.mp4` (pauses at 1.5–2.5 s and 4.0–5.0 s) this removes 2 × 0.9 s = 1.8 s,
 //! leaving 4.2 s.
+//!
+//! [`analyse`] finds them in this process when it can (`sound`: an MP4's AAC sound, the
+//! common upload) and with ffmpeg otherwise ([`detect`], read by [`parse`]): the same rule
+//! either way.
 
+use std::path::Path;
 use std::process::Command;
 
 use nemo_fake::EngineError;
 
+use crate::sound;
 use crate::tools::Tools;
+
+/// A silence in ms: where it starts and where the sound comes back (`None`: it never did).
+pub type Silence = (i64, Option<i64>);
 
 /// Quieter than this amplitude (of full scale) is silence.
 pub const THRESHOLD: f64 = 0.04;
@@ -22,6 +31,18 @@ pub const THRESHOLD: f64 = 0.04;
 pub const MIN_SILENCE_S: f64 = 0.5;
 /// Sound kept on each side of a cut, in ms.
 pub const MARGIN_MS: i64 = 50;
+
+/// The silences of `path`'s sound: decoded in this process when [`sound`] can read it, else
+/// by ffmpeg's `silencedetect`.
+///
+/// # Errors
+/// As [`detect`], when ffmpeg is needed.
+pub fn analyse(tools: &Tools, path: &str) -> Result<Vec<Silence>, EngineError> {
+    match sound::silences(Path::new(path), THRESHOLD as f32, MIN_SILENCE_S) {
+        Some(found) => Ok(found),
+        None => detect(tools, path).map(|log| parse(&log)),
+    }
+}
 
 /// Runs `silencedetect` over `path`'s audio and returns its log (read it with [`parse`]).
 ///
@@ -44,10 +65,10 @@ pub fn detect(tools: &Tools, path: &str) -> Result<String, EngineError> {
 }
 
 /// The silences in a `silencedetect` log, in ms: `silence_start: X` opens one, the next
-/// `silence_end: Y` closes it; one still open at the end closes at `duration_ms`. Total:
-/// anything else is ignored.
+/// `silence_end: Y` closes it; one still open at the end has no end. Total: anything else is
+/// ignored.
 #[must_use]
-pub fn parse(log: &str, duration_ms: i64) -> Vec<(i64, i64)> {
+pub fn parse(log: &str) -> Vec<Silence> {
     let mut found = Vec::new();
     let mut open = None;
     for line in log.lines() {
@@ -55,15 +76,22 @@ pub fn parse(log: &str, duration_ms: i64) -> Vec<(i64, i64)> {
             open = Some(start);
         } else if let Some(end) = value_after(line, "silence_end:") {
             let start = open.take().unwrap_or(0);
-            if end > start {
-                found.push((start, end));
-            }
+            found.push((start, Some(end)));
         }
     }
-    if let Some(start) = open.filter(|start| *start < duration_ms) {
-        found.push((start, duration_ms));
-    }
+    found.extend(open.map(|start| (start, None)));
     found
+}
+
+/// The silences of a file `duration_ms` long as ranges: one still open closes at the end;
+/// empty ones are dropped.
+#[must_use]
+pub fn closed(silences: &[Silence], duration_ms: i64) -> Vec<(i64, i64)> {
+    silences
+        .iter()
+        .map(|&(start, end)| (start, end.unwrap_or(duration_ms).min(duration_ms)))
+        .filter(|(start, end)| end > start)
+        .collect()
 }
 
 /// The number (seconds) right after `key` on the line, in ms (negative clamps to 0).
@@ -106,8 +134,9 @@ size=N/A time=00:00:06.00 bitrate=N/A speed= 402x
 
     #[test]
     fn reads_starts_and_ends_and_closes_a_trailing_silence_at_the_end() {
-        assert_eq!(parse(LOG, 6000), [(1501, 2497), (4001, 4997), (5800, 6000)]);
-        assert_eq!(parse("silence_start: -0.01\nsilence_end: 0.7", 6000), [(0, 700)]);
+        assert_eq!(closed(&parse(LOG), 6000), [(1501, 2497), (4001, 4997), (5800, 6000)]);
+        assert_eq!(closed(&parse("silence_start: -0.01\nsilence_end: 0.7"), 6000), [(0, 700)]);
+        assert_eq!(closed(&parse("silence_start: 7.5"), 6000), []);
     }
 
     #[test]
@@ -121,7 +150,7 @@ size=N/A time=00:00:06.00 bitrate=N/A speed= 402x
     proptest! {
         #[test]
         fn any_log_gives_ordered_ranges_within_the_file(log in "(silence_start: [0-9.e-]{0,6}\n|silence_end: [0-9.]{0,6}\n|junk\n|\\PC{0,10}){0,12}", duration in 0i64..100_000) {
-            for (start, end) in cuts(&parse(&log, duration), duration) {
+            for (start, end) in cuts(&closed(&parse(&log), duration), duration) {
                 prop_assert!(start < end);
                 prop_assert!(start >= 0);
             }

@@ -4,4 +4,5 @@
 
 mod backend;
 mod engine;
+mod in_process;
 mod support;
