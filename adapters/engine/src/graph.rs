@@ -9,7 +9,9 @@
 //!   has the canvas size), at the first clip's frame rate (`fps`, left out when it already
 //!   has it and plays at normal speed), sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
 //!   0.5–2), cut to its exact length (`trim`, `atrim` after `tpad`/`apad`), then all are
-//!   joined with `concat`.
+//!   joined with `concat`. Sounds are brought to one shape (48 kHz stereo) only when they
+//!   differ — clips of several files, a muted clip's silence, music; clips of one file keep
+//!   its own rate and channels.
 //! - A fade between clips (`fx`) is a dip to black: the clip before fades out and the clip
 //!   after fades in, each over half the fade, picture (`fade`) and sound (`afade`); the
 //!   timeline keeps its length.
@@ -31,6 +33,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::draft::{Clip, Music, Timeline, Title};
+use crate::stretches;
 
 /// What the probes said about a source file.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +57,10 @@ pub struct Invocation {
     pub duration_ms: i64,
 }
 
-/// The output's sample rate.
+/// The output's sample rate when sounds of different shapes are joined or mixed.
 const RATE: u32 = 48_000;
+/// The sample format and layout they are joined or mixed in.
+const STEREO: &str = "aformat=sample_fmts=fltp:channel_layouts=stereo";
 /// The soft bed standing in for a library track: an A major chord (220, 277.18 and
 /// 329.63 Hz) swelling every 2 s, peaking at a quarter of full scale before the volume.
 const BED: &str = "0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t))";
@@ -80,6 +85,12 @@ pub fn build(
     let fps = if first_source.fps > 0.0 { first_source.fps.min(60.0) } else { 30.0 };
     let audible = |clip: &Clip| clip.vol > 0.0 && sources.get(&clip.src).is_some_and(|s| s.has_audio);
     let any_audible = timeline.clips.iter().any(audible);
+    // Clips all cut from one file, all heard and without music join as they are: resampling
+    // and upmixing to one shape are for joining different sounds (other files, the silence of
+    // a muted clip, music) — and stereo 48 kHz costs the encoder more than the source's mono.
+    let one_sound =
+        timeline.music.is_empty() && timeline.clips.iter().all(|clip| audible(clip) && clip.src == first.src);
+    let shape = if one_sound { String::new() } else { format!(",aresample={RATE},{STEREO}") };
     let total = timeline.duration_ms();
 
     let mut args: Vec<String> =
@@ -94,69 +105,13 @@ pub fn build(
         args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
         args.push(input.src.clone());
     }
+    let canvas = Canvas { width, height, fps };
+    let sound = any_audible.then_some(shape.as_str());
     let mut graph = String::new();
-    let mut joined = String::new();
-    for (i, clip) in timeline.clips.iter().enumerate() {
-        let (input, offset) = uses[i];
-        let clip_source = source(clip)?;
-        // A source read once feeds every clip cut from it: each chain first keeps only its
-        // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
-        // resampler above all — see the clip, not the whole file once per clip.
-        let (video_from, audio_from) = if uses.iter().filter(|(other, _)| *other == input).count() > 1 {
-            let end = secs(offset + (clip.d as f64 * clip.sp).round() as i64 + SLACK_MS);
-            let start = secs(offset);
-            (format!("trim=start={start}:end={end},"), format!("atrim=start={start}:end={end},"))
-        } else {
-            match offset {
-                0 => (String::new(), String::new()),
-                offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
-            }
-        };
-        let fade_in = half(clip.fade_ms);
-        let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
-        let d = secs(clip.d);
-        let _ = write!(
-            graph,
-            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
-             trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
-            sp = num(clip.sp),
-            rate = if (clip_source.fps - fps).abs() < 0.01 && (clip.sp - 1.0).abs() < 1e-9 {
-                String::new()
-            } else {
-                format!("fps={},", num(fps))
-            },
-            fit = if (clip_source.width, clip_source.height) == (width, height) {
-                String::new()
-            } else {
-                format!(
-                    "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
-                )
-            },
-            fades = fades("fade", fade_in, fade_out, clip.d),
-        );
-        let _ = write!(joined, "[v{i}]");
-        if any_audible {
-            if audible(clip) {
-                let _ = write!(
-                    graph,
-                    "[{input}:a]{audio_from}aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS{tempo}\
-                     {volume},apad,atrim=duration={d}{fades}[a{i}];",
-                    tempo = atempo(clip.sp),
-                    volume = volume(clip.vol),
-                    fades = fades("afade", fade_in, fade_out, clip.d),
-                );
-            } else {
-                let _ = write!(graph, "anullsrc=r={RATE}:cl=stereo,atrim=duration={d}[a{i}];");
-            }
-            let _ = write!(joined, "[a{i}]");
-        }
+    match stretches::kept(&timeline.clips, &uses) {
+        Some((input, kept)) => select_stretches(&mut graph, input, &kept, (first, first_source), &canvas, sound, total),
+        None => join_clips(&mut graph, timeline, &uses, sources, &canvas, sound)?,
     }
-    let n = timeline.clips.len();
-    let _ = write!(graph, "{joined}concat=n={n}:v=1:a={}[vc]", u8::from(any_audible));
-    if any_audible {
-        graph.push_str("[ac]");
-    }
-    graph.push(';');
     let mut video = "vc".to_owned();
     for (i, title) in timeline.titles.iter().enumerate() {
         let _ = write!(graph, "[{video}]{}[vt{i}];", drawtext(title, font, height));
@@ -170,7 +125,7 @@ pub fn build(
         }
         let d = secs(music.d.min(total - music.st));
         let shape = format!(
-            "aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,atrim=duration={d}{volume}{delay}",
+            "{STEREO},asetpts=PTS-STARTPTS,atrim=duration={d}{volume}{delay}",
             volume = volume(music.vol),
             delay = delay(music),
         );
@@ -198,6 +153,130 @@ pub fn build(
     args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(total), "-f".into(), "mp4".into()]);
     args.push(output.to_owned());
     Ok(Invocation { args, duration_ms: total })
+}
+
+/// What every clip is fitted to: the canvas and its frame rate.
+struct Canvas {
+    width: u32,
+    height: u32,
+    fps: f64,
+}
+
+/// The clips as one input's kept stretches (see [`stretches`]) into `[vc]` and, when there is
+/// `sound` (its shaping filters, each after a comma), `[ac]`.
+fn select_stretches(
+    graph: &mut String,
+    input: usize,
+    kept: &[(i64, i64)],
+    (clip, source): (&Clip, &Source),
+    canvas: &Canvas,
+    sound: Option<&str>,
+    total: i64,
+) {
+    let (keep, close) = (stretches::keep(kept), stretches::close_gaps(kept));
+    let _ = write!(
+        graph,
+        "[{input}:v]select='{keep}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+         trim=duration={d}[vc];",
+        rate = rate_filter(source, canvas, clip.sp),
+        fit = fit_filter(source, canvas),
+        d = secs(total),
+    );
+    if let Some(shape) = sound {
+        let _ = write!(
+            graph,
+            "[{input}:a]aselect='{keep}',asetpts='{close}',aresample=async=1:min_hard_comp=0.001:first_pts=0{shape}\
+             {volume},apad,atrim=duration={d}[ac];",
+            volume = volume(clip.vol),
+            d = secs(total),
+        );
+    }
+}
+
+/// The clips one by one (trimmed, fitted, sped up, faded) joined with `concat` into `[vc]`
+/// and, when there is `sound` (its shaping filters, each after a comma), `[ac]`.
+fn join_clips(
+    graph: &mut String,
+    timeline: &Timeline,
+    uses: &[(usize, i64)],
+    sources: &HashMap<String, Source>,
+    canvas: &Canvas,
+    sound: Option<&str>,
+) -> Result<(), String> {
+    let mut joined = String::new();
+    for (i, clip) in timeline.clips.iter().enumerate() {
+        let (input, offset) = uses[i];
+        let clip_source = sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src))?;
+        // A source read once feeds every clip cut from it: each chain first keeps only its
+        // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
+        // resampler above all — see the clip, not the whole file once per clip.
+        let (video_from, audio_from) = if uses.iter().filter(|(other, _)| *other == input).count() > 1 {
+            let end = secs(offset + (clip.d as f64 * clip.sp).round() as i64 + SLACK_MS);
+            let start = secs(offset);
+            (format!("trim=start={start}:end={end},"), format!("atrim=start={start}:end={end},"))
+        } else {
+            match offset {
+                0 => (String::new(), String::new()),
+                offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
+            }
+        };
+        let fade_in = half(clip.fade_ms);
+        let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
+        let d = secs(clip.d);
+        let _ = write!(
+            graph,
+            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+             trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
+            sp = num(clip.sp),
+            rate = rate_filter(clip_source, canvas, clip.sp),
+            fit = fit_filter(clip_source, canvas),
+            fades = fades("fade", fade_in, fade_out, clip.d),
+        );
+        let _ = write!(joined, "[v{i}]");
+        if let Some(shape) = sound {
+            if clip.vol > 0.0 && clip_source.has_audio {
+                let _ = write!(
+                    graph,
+                    "[{input}:a]{audio_from}asetpts=PTS-STARTPTS{shape}{tempo}\
+                     {volume},apad,atrim=duration={d}{fades}[a{i}];",
+                    tempo = atempo(clip.sp),
+                    volume = volume(clip.vol),
+                    fades = fades("afade", fade_in, fade_out, clip.d),
+                );
+            } else {
+                let _ = write!(graph, "anullsrc=r={RATE}:cl=stereo,atrim=duration={d}[a{i}];");
+            }
+            let _ = write!(joined, "[a{i}]");
+        }
+    }
+    let n = timeline.clips.len();
+    let _ = write!(graph, "{joined}concat=n={n}:v=1:a={}[vc]", u8::from(sound.is_some()));
+    if sound.is_some() {
+        graph.push_str("[ac]");
+    }
+    graph.push(';');
+    Ok(())
+}
+
+/// `fps=…,` when a clip's rate differs from the canvas's or it is sped up.
+fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
+    if (source.fps - canvas.fps).abs() < 0.01 && (speed - 1.0).abs() < 1e-9 {
+        String::new()
+    } else {
+        format!("fps={},", num(canvas.fps))
+    }
+}
+
+/// Letterboxing into the canvas, when a clip is not its size already.
+fn fit_filter(source: &Source, canvas: &Canvas) -> String {
+    let Canvas { width, height, .. } = canvas;
+    if (source.width, source.height) == (*width, *height) {
+        String::new()
+    } else {
+        format!(
+            "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+        )
+    }
 }
 
 /// Read past a clip's end, so that rounding never leaves a clip a frame short (`trim` cuts
@@ -355,7 +434,7 @@ fn even(n: u32) -> u32 {
 }
 
 /// Milliseconds as seconds with three decimals.
-fn secs(ms: i64) -> String {
+pub(crate) fn secs(ms: i64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
@@ -415,7 +494,7 @@ mod tests {
             graph(&invocation),
             "[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration=4.000,setpts=PTS-STARTPTS[v0];\
-             [0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,apad,\
+             [0:a]asetpts=PTS-STARTPTS,apad,\
              atrim=duration=4.000[a0];[v0][a0]concat=n=1:v=1:a=1[vc][ac];[ac]anull[aout];[vc]null[vout]"
         );
     }
@@ -522,6 +601,12 @@ mod tests {
         assert!(graph.contains("atrim=duration=2.000,afade=t=out:st=1.500:d=0.500[a0]"), "{graph}");
         assert!(graph.contains("setpts=PTS-STARTPTS,fade=t=in:st=0:d=0.500[v1]"), "{graph}");
         assert!(graph.contains("anullsrc=r=48000:cl=stereo,atrim=duration=2.000[a1]"), "{graph}");
+        // Joined with silence, the sound is brought to the silence's shape first.
+        assert!(
+            graph
+                .contains("[0:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"),
+            "{graph}"
+        );
         assert!(graph.contains("[v0][a0][v1][a1]concat=n=2:v=1:a=1[vc][ac]"), "{graph}");
         assert_eq!(invocation.duration_ms, 4000);
     }
@@ -548,18 +633,41 @@ mod tests {
 
     #[test]
     fn clips_of_one_input_are_trimmed_from_their_offset() {
+        // The fade makes this a join clip by clip.
         let draft = r#"{"t": [{"tt": 0, "sg": [
             {"src": "/a.mp4", "st": 0, "d": 1550, "in": 0},
-            {"src": "/a.mp4", "st": 1550, "d": 1600, "in": 2450}
+            {"src": "/a.mp4", "st": 1550, "d": 1600, "in": 2450, "fx": {"in": "fade", "ms": 400}}
         ]}]}"#;
         let invocation = render(draft);
         assert!(invocation.args.join(" ").contains("-ss 0.000 -t 4.150 -i /a.mp4 -filter_complex"));
         let graph = graph(&invocation);
         // Each chain keeps only its own stretch (and 100 ms of slack) before any other filter.
         assert!(graph.contains("[0:v]trim=start=0.000:end=1.650,setpts=(PTS-STARTPTS)/1,"), "{graph}");
-        assert!(graph.contains("[0:a]atrim=start=0.000:end=1.650,aresample=48000,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=0.000:end=1.650,asetpts="), "{graph}");
         assert!(graph.contains("[0:v]trim=start=2.450:end=4.150,setpts=(PTS-STARTPTS)/1,"), "{graph}");
-        assert!(graph.contains("[0:a]atrim=start=2.450:end=4.150,aresample=48000,"), "{graph}");
+        assert!(graph.contains("[0:a]atrim=start=2.450:end=4.150,asetpts="), "{graph}");
+        assert!(graph.contains("concat=n=2:v=1:a=1[vc][ac]"), "{graph}");
+    }
+
+    #[test]
+    fn a_file_with_pauses_left_out_is_one_select_chain_per_stream() {
+        let draft = r#"{"t": [{"tt": 0, "sg": [
+            {"src": "/a.mp4", "st": 0, "d": 1550, "in": 0},
+            {"src": "/a.mp4", "st": 1550, "d": 1600, "in": 2450}
+        ]}]}"#;
+        let invocation = render(draft);
+        assert_eq!(invocation.duration_ms, 3150);
+        let graph = graph(&invocation);
+        let keep = "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)";
+        let close = "(T-0.000-gte(T,2.450)*0.900)/TB";
+        assert_eq!(
+            graph,
+            format!(
+                "[0:v]select='{keep}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+                 trim=duration=3.150[vc];[0:a]aselect='{keep}',asetpts='{close}',\
+                 aresample=async=1:min_hard_comp=0.001:first_pts=0,apad,atrim=duration=3.150[ac];[ac]anull[aout];[vc]null[vout]"
+            )
+        );
     }
 
     #[test]

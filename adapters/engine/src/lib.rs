@@ -31,6 +31,7 @@ pub mod quiet;
 pub mod render;
 pub mod silence;
 pub mod sound;
+pub mod stretches;
 pub mod tools;
 
 use std::collections::HashMap;

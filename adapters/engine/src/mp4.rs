@@ -317,15 +317,17 @@ mod tests {
     fn a_track() -> impl Strategy<Value = Track> {
         (prop_oneof![Just(Kind::Video), Just(Kind::Audio), Just(Kind::Other)], 1u32..4000, 1u32..3000, 0u64..100_000)
             .prop_flat_map(|(kind, width, height, samples)| {
-                (1u32..100_000, 1u64..10_000_000, 0u64..5000).prop_map(move |(timescale, media_duration, start)| Track {
-                    kind,
-                    codec: if kind == Kind::Audio { *b"mp4a" } else { *b"avc1" },
-                    width: if kind == Kind::Video { width } else { 0 },
-                    height: if kind == Kind::Video { height } else { 0 },
-                    samples,
-                    timescale,
-                    media_duration,
-                    media_start: Some(start),
+                (1u32..100_000, 1u64..10_000_000, 0u64..5000).prop_map(move |(timescale, media_duration, start)| {
+                    Track {
+                        kind,
+                        codec: if kind == Kind::Audio { *b"mp4a" } else { *b"avc1" },
+                        width: if kind == Kind::Video { width } else { 0 },
+                        height: if kind == Kind::Video { height } else { 0 },
+                        samples,
+                        timescale,
+                        media_duration,
+                        media_start: Some(start),
+                    }
                 })
             })
     }
@@ -346,7 +348,8 @@ mod tests {
         assert_eq!(parse(&plain).map(|m| (m.duration_ms, m.tracks)), Some((10_000, vec![track])));
         assert_eq!(parse(&[plain.clone(), boxed(b"mvex", &[])].concat()), None);
         assert_eq!(parse(&movie(0, &[])), None);
-        let empty_edit = [[0; 4], 1u32.to_be_bytes(), 500u32.to_be_bytes(), (-1i32).to_be_bytes(), [0, 1, 0, 0]].concat();
+        let empty_edit =
+            [[0; 4], 1u32.to_be_bytes(), 500u32.to_be_bytes(), (-1i32).to_be_bytes(), [0, 1, 0, 0]].concat();
         assert_eq!(edits(&empty_edit), None);
     }
 

@@ -22,7 +22,14 @@ impl Detector {
     /// least `min_frames` frames (at least 1).
     #[must_use]
     pub fn new(threshold: f32, min_frames: u64, channels: usize) -> Self {
-        Self { threshold, min_frames: min_frames.max(1), channels: channels.max(1), frame: 0, run: 0, found: Vec::new() }
+        Self {
+            threshold,
+            min_frames: min_frames.max(1),
+            channels: channels.max(1),
+            frame: 0,
+            run: 0,
+            found: Vec::new(),
+        }
     }
 
     /// Reads interleaved samples (a trailing partial frame is ignored).

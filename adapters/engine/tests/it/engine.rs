@@ -165,3 +165,88 @@ fn files_in(dir: &Path) -> Vec<String> {
     let entries = std::fs::read_dir(dir).map(|entries| entries.flatten().collect::<Vec<_>>()).unwrap_or_default();
     entries.iter().map(|entry| entry.file_name().to_string_lossy().into_owned()).collect()
 }
+
+#[test]
+fn removed_pauses_leave_the_sound_in_step_with_the_picture() {
+    let dir = temp();
+    let cycles = 6;
+    let long = dir.path().join("long.mp4").to_string_lossy().into_owned();
+    let stereo = speech(cycles, 0.0).replace("SR", "48000");
+    let picture = "testsrc2=size=320x180:rate=25";
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        picture,
+        "-f",
+        "lavfi",
+        "-i",
+        &stereo,
+        "-ac",
+        "2",
+        "-shortest",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        &long,
+    ]);
+    for (path, pauses) in [(sample(), 2), (long, cycles)] {
+        let joins = render_without_pauses(&path);
+        // The tone stops 1.5 s in and comes back after each join with 50 ms of margin on
+        // either side: short silences at 1.5 + 1.6 k s to 1.6 + 1.6 k s of the output, the last
+        // as exact as the first (no drift), and no other (but a silence at the very end: the
+        // generated picture may outlast its sound by a few frames).
+        assert_eq!(joins.len(), pauses as usize, "{path}: {joins:?}");
+        for (k, (start, end)) in joins.iter().enumerate() {
+            let want = 1500 + 1600 * k as i64;
+            assert!((start - want).abs() <= 30 && (end - want - 100).abs() <= 30, "{path}: {joins:?}");
+        }
+    }
+}
+
+/// Renders `path` with its pauses removed, checks picture and sound are as long as the
+/// timeline, and returns the output's short silences (ms) before its end.
+fn render_without_pauses(path: &str) -> Vec<(i64, i64)> {
+    let engine = engine();
+    let cuts = engine.silences(path).unwrap_or_else(|e| panic!("{e}"));
+    let duration = engine.probe(path).unwrap_or_else(|e| panic!("{e}")).duration_ms;
+    let mut kept = Vec::new();
+    let mut from = 0;
+    for (start, end) in &cuts {
+        kept.push((from, *start));
+        from = *end;
+    }
+    kept.push((from, duration));
+    let mut at = 0;
+    let segments: Vec<Value> = kept
+        .iter()
+        .map(|(start, end)| {
+            let segment = json!({"src": path, "nm": "clip", "st": at, "d": end - start, "in": start});
+            at += end - start;
+            segment
+        })
+        .collect();
+    let out = render(&engine, &json!({"t": [{"tt": 0, "m": {}, "sg": segments}], "d": at, "m": {}}));
+    let probe = check_mp4(&out, at as f64 / 1000.0, FRAME_S, true);
+    let length = |kind: &str| {
+        stream(&probe, kind).and_then(|s| s["duration"].as_str()).and_then(|d| d.parse::<f64>().ok()).unwrap_or(-1.0)
+    };
+    assert!((length("video") - length("audio")).abs() <= FRAME_S, "{probe}");
+    // The sound as a player plays it: every sample in a row, timestamps ignored.
+    let output = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(&out)
+        .args(["-ac", "1", "-ar", "48000", "-f", "f32le", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    let samples: Vec<f32> =
+        output.stdout.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    let mut detector = nemo_engine::quiet::Detector::new(0.04, 2400, 1);
+    detector.push(&samples);
+    let ms = |frame: u64| i64::try_from(frame / 48).unwrap_or(i64::MAX); // 48 samples a millisecond
+    let found: Vec<_> = detector.finish().into_iter().map(|(from, to)| (ms(from), to.map(ms))).collect();
+    let mut joins = nemo_engine::silence::closed(&found, at);
+    joins.retain(|(_, end)| *end < at);
+    joins
+}

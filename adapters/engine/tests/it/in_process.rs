@@ -9,33 +9,6 @@ use nemo_engine::{MediaEngine, Tools, mp4, probe, sound};
 
 use super::support::*;
 
-/// Tone with pauses: `cycles` × (1.5 s of a 220 Hz tone, 1 s of silence), then 1 s of tone;
-/// `lead` seconds of silence first.
-fn speech(cycles: u32, lead: f64) -> String {
-    let total = lead + 2.5 * f64::from(cycles) + 1.0;
-    format!(
-        "aevalsrc='if(gte(t\\,{lead})*lt(mod(t-{lead}\\,2.5)\\,1.5)\\,0.4*sin(2*PI*220*t)\\,0)':s=SR:d={total}"
-    )
-}
-
-/// A clip with a picture (`size` at `rate` fps) and, unless `sound` is empty, that sound
-/// encoded with `audio` arguments, written with the extra `container` arguments.
-fn clip(dir: &Path, name: &str, size: &str, rate: &str, sound: Option<String>, audio: &[&str], container: &[&str]) -> String {
-    let out = dir.join(name).to_string_lossy().into_owned();
-    let video = format!("testsrc2=size={size}:rate={rate}:duration=6");
-    let mut args = vec!["-f", "lavfi", "-i", &video];
-    let sound = sound.unwrap_or_default();
-    if !sound.is_empty() {
-        args.extend(["-f", "lavfi", "-i", &sound]);
-    }
-    args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
-    args.extend(audio);
-    args.extend(container);
-    args.extend(["-t", "6", &out]);
-    ffmpeg(&args);
-    out
-}
-
 /// The in-process probe of `path` next to the reading of ffprobe's JSON.
 fn both_probes(path: &str) -> (Option<nemo_engine::Probe>, Option<nemo_engine::Probe>) {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -96,13 +69,32 @@ fn decoded_silences_agree_with_silencedetect() {
     let tools = Tools::find().unwrap_or_else(|e| panic!("{e}"));
     let cases = [
         (sample(), "the sample"),
-        (clip(d, "mono.mp4", "320x180", "15", Some(speech(2, 0.0).replace("SR", "22050")), &["-c:a", "aac"], &[]), "mono 22 kHz"),
         (
-            clip(d, "stereo.mp4", "320x180", "25", Some(speech(1, 0.8).replace("SR", "48000")), &["-c:a", "aac", "-ac", "2"], &[]),
+            clip(d, "mono.mp4", "320x180", "15", Some(speech(2, 0.0).replace("SR", "22050")), &["-c:a", "aac"], &[]),
+            "mono 22 kHz",
+        ),
+        (
+            clip(
+                d,
+                "stereo.mp4",
+                "320x180",
+                "25",
+                Some(speech(1, 0.8).replace("SR", "48000")),
+                &["-c:a", "aac", "-ac", "2"],
+                &[],
+            ),
             "stereo 48 kHz, silent start",
         ),
         (
-            clip(d, "tail.mov", "320x180", "25", Some(speech(1, 0.0).replace("SR", "44100")), &["-c:a", "aac", "-b:a", "64k"], &[]),
+            clip(
+                d,
+                "tail.mov",
+                "320x180",
+                "25",
+                Some(speech(1, 0.0).replace("SR", "44100")),
+                &["-c:a", "aac", "-b:a", "64k"],
+                &[],
+            ),
             "QuickTime, silent end",
         ),
     ];

@@ -138,3 +138,36 @@ pub fn render(engine: &FfmpegEngine, draft: &Value) -> PathBuf {
         other => panic!("render ended {other:?}"),
     }
 }
+
+/// Tone with pauses: `cycles` × (1.5 s of a 220 Hz tone, 1 s of silence), then 1 s of tone;
+/// `lead` seconds of silence first.
+pub fn speech(cycles: u32, lead: f64) -> String {
+    let total = lead + 2.5 * f64::from(cycles) + 1.0;
+    format!("aevalsrc='if(gte(t\\,{lead})*lt(mod(t-{lead}\\,2.5)\\,1.5)\\,0.4*sin(2*PI*220*t)\\,0)':s=SR:d={total}")
+}
+
+/// A clip with a picture (`size` at `rate` fps) and, unless `sound` is empty, that sound
+/// encoded with `audio` arguments, written with the extra `container` arguments.
+pub fn clip(
+    dir: &Path,
+    name: &str,
+    size: &str,
+    rate: &str,
+    sound: Option<String>,
+    audio: &[&str],
+    container: &[&str],
+) -> String {
+    let out = dir.join(name).to_string_lossy().into_owned();
+    let video = format!("testsrc2=size={size}:rate={rate}:duration=6");
+    let mut args = vec!["-f", "lavfi", "-i", &video];
+    let sound = sound.unwrap_or_default();
+    if !sound.is_empty() {
+        args.extend(["-f", "lavfi", "-i", &sound]);
+    }
+    args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
+    args.extend(audio);
+    args.extend(container);
+    args.extend(["-t", "6", &out]);
+    ffmpeg(&args);
+    out
+}
