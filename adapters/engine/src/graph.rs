@@ -76,20 +76,26 @@ pub fn build(
     output: &str,
 ) -> Result<Invocation, String> {
     let first = timeline.clips.first().ok_or("the draft has no video to render")?;
-    let source = |clip: &Clip| sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src));
-    let first_source = source(first)?;
+    // Each clip's source, in clip order.
+    let clip_sources = timeline
+        .clips
+        .iter()
+        .map(|clip| sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src)))
+        .collect::<Result<Vec<&Source>, String>>()?;
+    let first_source = clip_sources[0];
     let (width, height) = timeline.canvas.unwrap_or((even(first_source.width), even(first_source.height)));
     if width == 0 || height == 0 {
         return Err(format!("{} has no picture", first.src));
     }
     let fps = if first_source.fps > 0.0 { first_source.fps.min(60.0) } else { 30.0 };
-    let audible = |clip: &Clip| clip.vol > 0.0 && sources.get(&clip.src).is_some_and(|s| s.has_audio);
-    let any_audible = timeline.clips.iter().any(audible);
+    let heard: Vec<bool> =
+        timeline.clips.iter().zip(&clip_sources).map(|(clip, source)| audible(clip, source)).collect();
+    let any_audible = heard.contains(&true);
     // Clips all cut from one file, all heard and without music join as they are: resampling
     // and upmixing to one shape are for joining different sounds (other files, the silence of
     // a muted clip, music) — and stereo 48 kHz costs the encoder more than the source's mono.
     let one_sound =
-        timeline.music.is_empty() && timeline.clips.iter().all(|clip| audible(clip) && clip.src == first.src);
+        timeline.music.is_empty() && !heard.contains(&false) && timeline.clips.iter().all(|clip| clip.src == first.src);
     let shape = if one_sound { String::new() } else { format!(",aresample={RATE},{STEREO}") };
     let total = timeline.duration_ms();
 
@@ -97,9 +103,6 @@ pub fn build(
         ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"]
             .map(String::from)
             .into();
-    for clip in &timeline.clips {
-        source(clip)?;
-    }
     let (inputs, uses) = inputs(&timeline.clips);
     for input in &inputs {
         args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
@@ -110,7 +113,7 @@ pub fn build(
     let mut graph = String::new();
     match stretches::kept(&timeline.clips, &uses) {
         Some((input, kept)) => select_stretches(&mut graph, input, &kept, (first, first_source), &canvas, sound, total),
-        None => join_clips(&mut graph, timeline, &uses, sources, &canvas, sound)?,
+        None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, sound),
     }
     let mut video = "vc".to_owned();
     for (i, title) in timeline.titles.iter().enumerate() {
@@ -199,14 +202,13 @@ fn join_clips(
     graph: &mut String,
     timeline: &Timeline,
     uses: &[(usize, i64)],
-    sources: &HashMap<String, Source>,
+    clip_sources: &[&Source],
     canvas: &Canvas,
     sound: Option<&str>,
-) -> Result<(), String> {
+) {
     let mut joined = String::new();
-    for (i, clip) in timeline.clips.iter().enumerate() {
+    for (i, (clip, clip_source)) in timeline.clips.iter().zip(clip_sources).enumerate() {
         let (input, offset) = uses[i];
-        let clip_source = sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src))?;
         // A source read once feeds every clip cut from it: each chain first keeps only its
         // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
         // resampler above all — see the clip, not the whole file once per clip.
@@ -234,7 +236,7 @@ fn join_clips(
         );
         let _ = write!(joined, "[v{i}]");
         if let Some(shape) = sound {
-            if clip.vol > 0.0 && clip_source.has_audio {
+            if audible(clip, clip_source) {
                 let _ = write!(
                     graph,
                     "[{input}:a]{audio_from}asetpts=PTS-STARTPTS{shape}{tempo}\
@@ -255,7 +257,11 @@ fn join_clips(
         graph.push_str("[ac]");
     }
     graph.push(';');
-    Ok(())
+}
+
+/// Whether a clip is heard: its volume is up and its source has sound.
+fn audible(clip: &Clip, source: &Source) -> bool {
+    clip.vol > 0.0 && source.has_audio
 }
 
 /// `fps=…,` when a clip's rate differs from the canvas's or it is sped up.

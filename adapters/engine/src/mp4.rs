@@ -58,19 +58,6 @@ pub enum Kind {
     Other,
 }
 
-impl Track {
-    /// Frames per second of a picture track, rounded to hundredths, as ffprobe's
-    /// `avg_frame_rate` reads; `None` without a length.
-    #[must_use]
-    pub fn fps(&self) -> Option<f64> {
-        if self.timescale == 0 || self.media_duration == 0 || self.samples == 0 {
-            return None;
-        }
-        let fps = self.samples as f64 * f64::from(self.timescale) / self.media_duration as f64;
-        (fps.is_finite() && fps > 0.0).then(|| (fps * 100.0).round() / 100.0)
-    }
-}
-
 /// The `moov` box's contents of the file at `path`, walking the top-level boxes; `Ok(None)`
 /// when it is not an ISO media file (the first box is not one of `ftyp`, `moov`, `mdat`,
 /// `free`, `skip`, `wide`), has no `moov`, or one larger than [`MAX_MOOV`].
@@ -84,9 +71,9 @@ pub fn read_moov(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let mut first = true;
     while at + 8 <= end {
         file.seek(SeekFrom::Start(at))?;
-        let mut head = [0; 16];
-        let got = read_up_to(&mut file, &mut head)?;
-        let Some(header) = BoxHeader::read(&head[..got], end - at) else { return Ok(None) };
+        let mut head = Vec::with_capacity(16);
+        (&mut file).take(16).read_to_end(&mut head)?;
+        let Some(header) = BoxHeader::read(&head, end - at) else { return Ok(None) };
         if first && !matches!(&header.kind, b"ftyp" | b"moov" | b"mdat" | b"free" | b"skip" | b"wide") {
             return Ok(None);
         }
@@ -104,18 +91,6 @@ pub fn read_moov(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
         at += header.size;
     }
     Ok(None)
-}
-
-/// Reads as much of `buf` as the file has.
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read(&mut buf[got..])? {
-            0 => break,
-            n => got += n,
-        }
-    }
-    Ok(got)
 }
 
 /// Reads the contents of a `moov` box; `None` when it is not a complete, unfragmented movie

@@ -91,7 +91,9 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
         size,
         width: picture.map(|track| track.width).filter(|n| *n > 0),
         height: picture.map(|track| track.height).filter(|n| *n > 0),
-        fps: picture.and_then(mp4::Track::fps),
+        fps: picture.and_then(|track| {
+            frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64)
+        }),
         has_video: picture.is_some(),
         has_audio,
     })
@@ -100,8 +102,13 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
 /// `"30000/1001"` as 29.97 (rounded to hundredths); `None` for `0/0` and nonsense.
 fn rate(value: Option<&Value>) -> Option<f64> {
     let (num, den) = value?.as_str()?.split_once('/')?;
-    let (num, den) = (num.parse::<f64>().ok()?, den.parse::<f64>().ok()?);
-    let fps = num / den;
+    frames_per_second(num.parse().ok()?, den.parse().ok()?)
+}
+
+/// `frames / seconds` rounded to hundredths, as both readings report it; `None` for `0/0` and
+/// nonsense.
+fn frames_per_second(frames: f64, seconds: f64) -> Option<f64> {
+    let fps = frames / seconds;
     (fps.is_finite() && fps > 0.0).then(|| (fps * 100.0).round() / 100.0)
 }
 

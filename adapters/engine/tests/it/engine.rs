@@ -170,27 +170,16 @@ fn files_in(dir: &Path) -> Vec<String> {
 fn removed_pauses_leave_the_sound_in_step_with_the_picture() {
     let dir = temp();
     let cycles = 6;
-    let long = dir.path().join("long.mp4").to_string_lossy().into_owned();
-    let stereo = speech(cycles, 0.0).replace("SR", "48000");
-    let picture = "testsrc2=size=320x180:rate=25";
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        picture,
-        "-f",
-        "lavfi",
-        "-i",
-        &stereo,
-        "-ac",
-        "2",
-        "-shortest",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        &long,
-    ]);
+    let seconds = cycles * 5 / 2 + 1; // 2.5 s a cycle, then 1 s of tone
+    let long = clip(
+        dir.path(),
+        "long.mp4",
+        seconds,
+        "320x180",
+        "25",
+        Some(speech(cycles, 0.0, 48_000)),
+        &["-c:a", "aac", "-ac", "2"],
+    );
     for (path, pauses) in [(sample(), 2), (long, cycles)] {
         let joins = render_without_pauses(&path);
         // The tone stops 1.5 s in and comes back after each join with 50 ms of margin on

@@ -25,14 +25,14 @@ fn both_probes(path: &str) -> (Option<nemo_engine::Probe>, Option<nemo_engine::P
 fn the_header_reading_agrees_with_ffprobe() {
     let dir = temp();
     let d = dir.path();
-    let tone = |rate: u32| Some(speech(2, 0.0).replace("SR", &rate.to_string()));
+    let tone = |rate: u32| Some(speech(2, 0.0, rate));
     let clips = [
         sample(),
-        clip(d, "stereo.mp4", "640x360", "25", tone(48_000), &["-c:a", "aac", "-ac", "2"], &[]),
-        clip(d, "ntsc.mp4", "320x240", "30000/1001", tone(44_100), &["-c:a", "aac"], &["-movflags", "+faststart"]),
-        clip(d, "silent.mp4", "1280x720", "30", None, &[], &[]),
-        clip(d, "quicktime.mov", "480x270", "24", tone(44_100), &["-c:a", "aac"], &[]),
-        clip(d, "odd.mp4", "322x182", "12", tone(22_050), &["-c:a", "aac"], &[]),
+        clip(d, "stereo.mp4", 6, "640x360", "25", tone(48_000), &["-c:a", "aac", "-ac", "2"]),
+        clip(d, "ntsc.mp4", 6, "320x240", "30000/1001", tone(44_100), &["-c:a", "aac", "-movflags", "+faststart"]),
+        clip(d, "silent.mp4", 6, "1280x720", "30", None, &[]),
+        clip(d, "quicktime.mov", 6, "480x270", "24", tone(44_100), &["-c:a", "aac"]),
+        clip(d, "odd.mp4", 6, "322x182", "12", tone(22_050), &["-c:a", "aac"]),
     ];
     for path in &clips {
         let (ours, theirs) = both_probes(path);
@@ -50,13 +50,13 @@ fn the_header_reading_agrees_with_ffprobe() {
 fn sound_only_and_other_containers_probe_the_same_whoever_reads_them() {
     let dir = temp();
     let m4a = dir.path().join("voice.m4a").to_string_lossy().into_owned();
-    ffmpeg(&["-f", "lavfi", "-i", &speech(1, 0.0).replace("SR", "44100"), "-c:a", "aac", &m4a]);
+    ffmpeg(&["-f", "lavfi", "-i", &speech(1, 0.0, 44_100), "-c:a", "aac", &m4a]);
     let (ours, theirs) = both_probes(&m4a);
     let ours = ours.unwrap_or_else(|| panic!("an m4a is read in process"));
     assert_eq!((ours.has_video, ours.has_audio, ours.width, ours.fps), (false, true, None, None));
     assert!(theirs.is_some_and(|t| (t.duration_ms - ours.duration_ms).abs() <= 50));
     // Matroska is not ISO media: ffprobe reads it.
-    let mkv = clip(dir.path(), "clip.mkv", "320x240", "15", None, &[], &[]);
+    let mkv = clip(dir.path(), "clip.mkv", 6, "320x240", "15", None, &[]);
     assert_eq!(both_probes(&mkv).0, None);
     let probe = engine().probe(&mkv).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((probe.width, probe.height, probe.fps, probe.has_audio), (Some(320), Some(240), Some(15.0), false));
@@ -69,32 +69,13 @@ fn decoded_silences_agree_with_silencedetect() {
     let tools = Tools::find().unwrap_or_else(|e| panic!("{e}"));
     let cases = [
         (sample(), "the sample"),
+        (clip(d, "mono.mp4", 6, "320x180", "15", Some(speech(2, 0.0, 22_050)), &["-c:a", "aac"]), "mono 22 kHz"),
         (
-            clip(d, "mono.mp4", "320x180", "15", Some(speech(2, 0.0).replace("SR", "22050")), &["-c:a", "aac"], &[]),
-            "mono 22 kHz",
-        ),
-        (
-            clip(
-                d,
-                "stereo.mp4",
-                "320x180",
-                "25",
-                Some(speech(1, 0.8).replace("SR", "48000")),
-                &["-c:a", "aac", "-ac", "2"],
-                &[],
-            ),
+            clip(d, "stereo.mp4", 6, "320x180", "25", Some(speech(1, 0.8, 48_000)), &["-c:a", "aac", "-ac", "2"]),
             "stereo 48 kHz, silent start",
         ),
         (
-            clip(
-                d,
-                "tail.mov",
-                "320x180",
-                "25",
-                Some(speech(1, 0.0).replace("SR", "44100")),
-                &["-c:a", "aac", "-b:a", "64k"],
-                &[],
-            ),
+            clip(d, "tail.mov", 6, "320x180", "25", Some(speech(1, 0.0, 44_100)), &["-c:a", "aac", "-b:a", "64k"]),
             "QuickTime, silent end",
         ),
     ];
@@ -119,9 +100,9 @@ fn decoded_silences_agree_with_silencedetect() {
 #[test]
 fn sound_the_decoder_does_not_take_is_left_to_ffmpeg() {
     let dir = temp();
-    let pauses = speech(1, 0.0).replace("SR", "48000");
-    let mkv = clip(dir.path(), "clip.mkv", "320x180", "15", Some(pauses.clone()), &["-c:a", "aac"], &[]);
-    let mp3_in_mp4 = clip(dir.path(), "mp3.mp4", "320x180", "15", Some(pauses), &["-c:a", "libmp3lame"], &[]);
+    let pauses = speech(1, 0.0, 48_000);
+    let mkv = clip(dir.path(), "clip.mkv", 6, "320x180", "15", Some(pauses.clone()), &["-c:a", "aac"]);
+    let mp3_in_mp4 = clip(dir.path(), "mp3.mp4", 6, "320x180", "15", Some(pauses), &["-c:a", "libmp3lame"]);
     let tools = Tools::find().unwrap_or_else(|e| panic!("{e}"));
     for path in [&mkv, &mp3_in_mp4] {
         assert_eq!(sound::silences(Path::new(path), THRESHOLD as f32, MIN_SILENCE_S), None, "{path}");

@@ -41,17 +41,8 @@ pub fn ffmpeg(args: &[&str]) {
 
 /// A `seconds`-long 320×240 test clip at 15 fps, with a 440 Hz tone when `audio`.
 pub fn make_clip(dir: &Path, name: &str, seconds: u32, audio: bool) -> String {
-    let path = dir.join(name);
-    let video = format!("testsrc2=size=320x240:rate=15:duration={seconds}");
-    let tone = format!("sine=frequency=440:sample_rate=44100:duration={seconds}");
-    let mut args = vec!["-f", "lavfi", "-i", &video];
-    if audio {
-        args.extend(["-f", "lavfi", "-i", &tone, "-c:a", "aac"]);
-    }
-    let out = path.to_string_lossy().into_owned();
-    args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", &out]);
-    ffmpeg(&args);
-    out
+    let tone = audio.then(|| format!("sine=frequency=440:sample_rate=44100:duration={seconds}"));
+    clip(dir, name, seconds, "320x240", "15", tone, if audio { &["-c:a", "aac"] } else { &[] })
 }
 
 /// A `seconds`-long 880 Hz tone as MP3-free WAV audio.
@@ -139,35 +130,34 @@ pub fn render(engine: &FfmpegEngine, draft: &Value) -> PathBuf {
     }
 }
 
-/// Tone with pauses: `cycles` × (1.5 s of a 220 Hz tone, 1 s of silence), then 1 s of tone;
-/// `lead` seconds of silence first.
-pub fn speech(cycles: u32, lead: f64) -> String {
+/// Tone with pauses at `rate` Hz (a lavfi source): `cycles` × (1.5 s of a 220 Hz tone, 1 s of
+/// silence), then 1 s of tone; `lead` seconds of silence first.
+pub fn speech(cycles: u32, lead: f64, rate: u32) -> String {
     let total = lead + 2.5 * f64::from(cycles) + 1.0;
-    format!("aevalsrc='if(gte(t\\,{lead})*lt(mod(t-{lead}\\,2.5)\\,1.5)\\,0.4*sin(2*PI*220*t)\\,0)':s=SR:d={total}")
+    format!("aevalsrc='if(gte(t\\,{lead})*lt(mod(t-{lead}\\,2.5)\\,1.5)\\,0.4*sin(2*PI*220*t)\\,0)':s={rate}:d={total}")
 }
 
-/// A clip with a picture (`size` at `rate` fps) and, unless `sound` is empty, that sound
-/// encoded with `audio` arguments, written with the extra `container` arguments.
+/// A `seconds`-long clip with a picture (`size` at `rate` fps) and, when there is `sound` (a
+/// lavfi source), that sound; `extra` arguments (audio codec, container flags) go last.
 pub fn clip(
     dir: &Path,
     name: &str,
+    seconds: u32,
     size: &str,
     rate: &str,
     sound: Option<String>,
-    audio: &[&str],
-    container: &[&str],
+    extra: &[&str],
 ) -> String {
     let out = dir.join(name).to_string_lossy().into_owned();
-    let video = format!("testsrc2=size={size}:rate={rate}:duration=6");
+    let video = format!("testsrc2=size={size}:rate={rate}:duration={seconds}");
     let mut args = vec!["-f", "lavfi", "-i", &video];
-    let sound = sound.unwrap_or_default();
-    if !sound.is_empty() {
-        args.extend(["-f", "lavfi", "-i", &sound]);
+    if let Some(sound) = &sound {
+        args.extend(["-f", "lavfi", "-i", sound]);
     }
+    let seconds = seconds.to_string();
     args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
-    args.extend(audio);
-    args.extend(container);
-    args.extend(["-t", "6", &out]);
+    args.extend(extra);
+    args.extend(["-t", &seconds, &out]);
     ffmpeg(&args);
     out
 }
