@@ -70,20 +70,21 @@ where
     /// [`Error::NothingToExport`] (no render request is made), [`Error::ExportBlocked`],
     /// [`Error::RenderFailed`], [`Error::RenderTimedOut`], connection and refusal errors.
     pub async fn export(&self, output: &str, progress: &dyn Progress) -> Result<ExportReport, Error> {
-        let job = self.start_export(output, progress).await?;
+        let (project, draft) = self.export_ready_draft(self.current_project().await?, progress).await?;
+        let job = self.new_job(&project, output);
+        self.store.save_render_job(&job).await.map_err(store_error)?;
+        let job = self.submit_job(job, &draft, progress).await?;
         self.resume_export(job, progress).await
     }
 
-    /// The first half of `export`: pre-checks the draft and submits it, returning the saved
-    /// job (in `Rendering`). The daemon calls this, then [`Nemo::resume_export`] in the
-    /// background.
+    /// The project's draft (read from the service), when it can be exported.
     ///
     /// # Errors
-    /// As [`Nemo::export`], up to the submit.
-    pub async fn start_export(&self, output: &str, progress: &dyn Progress) -> Result<RenderJob, Error> {
-        let (project, state) = self.read_state(self.current_project().await?, progress).await?;
+    /// [`Error::NothingToExport`], connection and refusal errors of the state read.
+    async fn export_ready_draft(&self, project: Project, progress: &dyn Progress) -> Result<(Project, Draft), Error> {
+        let (project, state) = self.read_state(project, progress).await?;
         let draft = state.draft.filter(Draft::is_export_ready).ok_or(Error::NothingToExport)?;
-        self.submit(&project, &draft, output, progress).await
+        Ok((project, draft))
     }
 
     /// Takes a saved job to the end from wherever it stands: polls a submitted render (never
@@ -125,19 +126,6 @@ where
         Ok(job)
     }
 
-    /// Submits under a fresh id; on any failure, once more under another fresh id. The job is
-    /// saved in `Submitting` before each attempt.
-    async fn submit(
-        &self,
-        project: &Project,
-        draft: &Draft,
-        output: &str,
-        progress: &dyn Progress,
-    ) -> Result<RenderJob, Error> {
-        let job = self.new_job(project, output);
-        self.submit_job(job, draft, progress).await
-    }
-
     /// A job in `Submitting` under a fresh id, not saved yet.
     fn new_job(&self, project: &Project, output: &str) -> RenderJob {
         let now = self.clock.now();
@@ -152,13 +140,12 @@ where
         }
     }
 
-    /// Submits `job` under its own id (never sent before); on any failure, once more under a
-    /// fresh id. The job is saved in `Submitting` before each attempt.
+    /// Submits `job`, already saved in `Submitting` under its own id (never sent before); on
+    /// any failure, once more under a fresh id, saved before that attempt too.
     async fn submit_job(&self, mut job: RenderJob, draft: &Draft, progress: &dyn Progress) -> Result<RenderJob, Error> {
         progress.report(ProgressEvent::Step("Submitting the render…".into()));
         let mut retried = false;
         loop {
-            self.store.save_render_job(&job).await.map_err(store_error)?;
             let request =
                 RenderRequest { id: job.id.clone(), session_id: job.session_id.clone(), draft: draft.clone() };
             let backend = &*self.backend;
@@ -171,6 +158,7 @@ where
                 Err(error) if !retried && !matches!(error, Error::ExportBlocked | Error::NotAuthenticated { .. }) => {
                     self.store.remove_render_job(&job.id).await.map_err(store_error)?;
                     job.id = self.fresh_render_id();
+                    self.store.save_render_job(&job).await.map_err(store_error)?;
                     retried = true;
                 }
                 Err(error) => {
@@ -194,8 +182,7 @@ where
         output: &str,
         progress: &dyn Progress,
     ) -> Result<RenderJob, Error> {
-        let (project, state) = self.read_state(project, progress).await?;
-        state.draft.filter(Draft::is_export_ready).ok_or(Error::NothingToExport)?;
+        let (project, _) = self.export_ready_draft(project, progress).await?;
         let job = self.new_job(&project, output);
         self.store.save_render_job(&job).await.map_err(store_error)?;
         Ok(job)
@@ -214,13 +201,13 @@ where
             self.set_state(&mut job, JobState::Failed { reason: "its project is no longer saved".into() }).await?;
             return Err(Error::NoProject);
         };
-        let draft = match self.read_state(project, progress).await {
-            Ok((_, state)) => state.draft.filter(Draft::is_export_ready),
+        let draft = match self.export_ready_draft(project, progress).await {
+            Ok((_, draft)) => draft,
+            Err(Error::NothingToExport) => {
+                self.set_state(&mut job, JobState::Failed { reason: Error::NothingToExport.to_string() }).await?;
+                return Err(Error::NothingToExport);
+            }
             Err(error) => return Err(error),
-        };
-        let Some(draft) = draft else {
-            self.set_state(&mut job, JobState::Failed { reason: Error::NothingToExport.to_string() }).await?;
-            return Err(Error::NothingToExport);
         };
         self.submit_job(job, &draft, progress).await
     }
