@@ -56,7 +56,8 @@ pub struct Global {
     #[arg(long, global = true, env = "NEMO_SKILL", value_name = "NAME")]
     pub skill: Option<String>,
 
-    /// Work on this project for this command only, without switching
+    /// Work on this project for this command only, without switching (chat, upload, tracks,
+    /// export, open)
     #[arg(long, global = true, env = "NEMO_PROJECT", value_name = "NAME|ID")]
     pub project: Option<String>,
 
@@ -214,6 +215,13 @@ impl Command {
             | Self::Batch { render_timeout, .. } => *render_timeout,
             _ => None,
         }
+    }
+
+    /// Whether it works on the current project, and so on `--project` when given (the others
+    /// ignore it: `new`, `edit` and `batch` make their own, `use` names one, `projects` and
+    /// `jobs` list them all).
+    pub fn on_current_project(&self) -> bool {
+        matches!(self, Self::Chat { .. } | Self::Upload { .. } | Self::Tracks | Self::Export { .. } | Self::Open)
     }
 }
 

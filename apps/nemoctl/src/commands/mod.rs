@@ -33,7 +33,7 @@ pub struct Ctx<'a> {
 /// # Errors
 /// The command's failure.
 pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &Reporter) -> Result<(), CliError> {
-    let nemo = match &config.project {
+    let nemo = match config.project.as_deref().filter(|_| command.on_current_project()) {
         Some(project) => {
             let scoped = wiring.scoped(None);
             scoped.use_project(project).await?;

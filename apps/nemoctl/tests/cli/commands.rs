@@ -113,6 +113,10 @@ fn projects_use_and_the_project_flag_select_sessions() {
     assert_eq!(h.fake().calls_to(Endpoint::State).last().unwrap().session.as_ref().unwrap().as_str(), trip);
     h.run(&["tracks"]).check_exit(0);
     assert_eq!(h.fake().calls_to(Endpoint::State).last().unwrap().session.as_ref().unwrap().as_str(), beach);
+    // Commands that work on no project do not look one up: a stale `--project` (or
+    // NEMO_PROJECT) does not break them, while one that does work on a project refuses it.
+    h.run(&["--project", "gone", "projects"]).check_exit(0);
+    h.run(&["--project", "gone", "tracks"]).check_exit(1);
 
     let out = h.run(&["use", "nowhere"]);
     out.check_exit(1);
