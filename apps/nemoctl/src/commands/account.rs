@@ -32,7 +32,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<(), CliError> {
                 TokenOrigin::Anonymous => "anonymous",
             },
             "expires_at": expiry,
-            "credits": {"available": account.credits.available, "frozen": account.credits.frozen, "total": account.credits.total},
+            "credits": credits_json(&account.credits),
         }),
     );
     Ok(())

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Ctx;
 use super::media::{edit_json, quick_edit};
 use crate::failure::CliError;
+use crate::report::table;
 
 /// One entry of the spec file.
 #[derive(Debug, Deserialize)]
@@ -96,15 +97,14 @@ pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliErr
         return Err(CliError::Interrupted);
     }
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
-    let width = outcomes.iter().map(|o| o.output.chars().count()).max().unwrap_or(6).max(6);
-    let mut lines = vec![format!("{:>3}  {:<6}  {:width$}  DETAIL", "#", "STATUS", "OUTPUT")];
+    let mut rows = Vec::new();
     let mut items = Vec::new();
     for outcome in &outcomes {
         let (status, detail) = match &outcome.result {
             Ok((bytes, _)) => ("ok", format!("{bytes} bytes")),
             Err(error) => ("failed", format!("exit {}: {}", error.exit_code(), error.message())),
         };
-        lines.push(format!("{:>3}  {status:<6}  {:width$}  {detail}", outcome.item, outcome.output));
+        rows.push([outcome.item.to_string(), status.to_owned(), outcome.output.clone(), detail]);
         items.push(match &outcome.result {
             Ok((_, value)) => json!({"item": outcome.item, "ok": true, "result": value}),
             Err(error) => json!({
@@ -113,7 +113,8 @@ pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliErr
             }),
         });
     }
-    lines.push(format!("{} of {total} edits succeeded", total - failed));
-    ctx.reporter.done(&lines.join("\n"), json!({"ok": total - failed, "failed": failed, "items": items}));
+    let summary =
+        format!("{}\n{} of {total} edits succeeded", table(["#", "STATUS", "OUTPUT", "DETAIL"], rows), total - failed);
+    ctx.reporter.done(&summary, json!({"ok": total - failed, "failed": failed, "items": items}));
     if failed > 0 { Err(CliError::BatchFailed { failed, total }) } else { Ok(()) }
 }
