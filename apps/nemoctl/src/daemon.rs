@@ -21,7 +21,7 @@ use crate::commands::ctrl_c;
 use crate::commands::media::file_safe;
 use crate::config::Config;
 use crate::failure::CliError;
-use crate::report::{Reporter, table};
+use crate::report::{self, Reporter};
 
 /// How often an attached export asks nemod how its job stands.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
@@ -272,20 +272,7 @@ async fn follow(client: &DaemonClient, mut job: JobView, reporter: &Reporter) ->
 /// `jobs` through nemod.
 async fn jobs(client: &DaemonClient, reporter: &Reporter) -> Result<(), CliError> {
     let list: JobList = client.get("/v1/jobs").await?;
-    let text = if list.jobs.is_empty() {
-        "nemod has no render jobs yet.".to_owned()
-    } else {
-        let rows = list.jobs.iter().map(|job| {
-            let state = match (job.state.as_str(), job.progress) {
-                ("rendering", Some(p)) => format!("rendering {p}%"),
-                (state, _) => state.to_owned(),
-            };
-            [job.id.clone(), job.project.clone(), state, job.output.clone()]
-        });
-        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
-    };
-    let value = serde_json::to_value(&list).unwrap_or(Value::Null);
-    reporter.done(&text, value);
+    report::jobs(reporter, list.jobs, "nemod has no render jobs yet.");
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_daemon_client::wire::progress_json;
+use nemo_daemon_client::wire::{JobList, JobView, progress_json};
 use serde_json::{Value, json};
 
 use crate::failure::CliError;
@@ -180,6 +180,25 @@ fn percent(done: u64, total: Option<u64>) -> u64 {
         Some(0) | None => 100,
         Some(total) => done.saturating_mul(100) / total,
     }
+}
+
+/// Prints a list of render jobs — local or nemod's, the same shape: a table for people (or
+/// `empty` when there is none) and [`JobList`] for scripts.
+pub fn jobs(reporter: &Reporter, jobs: Vec<JobView>, empty: &str) {
+    let text = if jobs.is_empty() {
+        empty.to_owned()
+    } else {
+        let state = |job: &JobView| match (job.state.as_str(), job.progress, job.bytes, &job.reason) {
+            ("rendering", Some(progress), ..) => format!("rendering {progress}%"),
+            ("done", _, Some(bytes), _) => format!("done ({})", human_bytes(bytes)),
+            ("failed", _, _, Some(reason)) => format!("failed: {reason}"),
+            (state, ..) => state.to_owned(),
+        };
+        let rows = jobs.iter().map(|job| [job.id.clone(), job.project.clone(), state(job), job.output.clone()]);
+        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
+    };
+    let value = serde_json::to_value(JobList { jobs }).unwrap_or(serde_json::Value::Null);
+    reporter.done(&text, value);
 }
 
 /// `4096` → `4.0 KB`.

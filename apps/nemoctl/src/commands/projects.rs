@@ -1,12 +1,13 @@
 //! `new`, `projects`, `use`, `tracks`, `open`, `jobs`: projects and what is known of them.
 
 use nemo_core::error::Error;
-use nemo_core::model::{JobState, Project};
+use nemo_core::model::Project;
+use nemo_daemon_client::wire::JobView;
 use serde_json::json;
 
 use super::Ctx;
 use crate::failure::CliError;
-use crate::report::table;
+use crate::report::{self, table};
 
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
@@ -87,40 +88,6 @@ pub async fn open(ctx: &Ctx<'_>) -> Result<(), CliError> {
 /// `jobs`.
 pub async fn jobs(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let jobs = ctx.nemo.jobs().await?;
-    let text = if jobs.is_empty() {
-        "No render jobs yet.".to_owned()
-    } else {
-        let rows = jobs
-            .iter()
-            .map(|job| [job.id.as_str().to_owned(), job.project.clone(), state_text(&job.state), job.output.clone()]);
-        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
-    };
-    let list: Vec<_> = jobs
-        .iter()
-        .map(|j| {
-            json!({
-                "render_id": j.id.as_str(),
-                "session_id": j.session_id.as_str(),
-                "project": j.project,
-                "output": j.output,
-                "state": state_text(&j.state),
-                "final": j.state.is_final(),
-                "created": j.created.to_rfc3339(),
-                "updated": j.updated.to_rfc3339(),
-            })
-        })
-        .collect();
-    ctx.reporter.done(&text, json!({"jobs": list}));
+    report::jobs(ctx.reporter, jobs.iter().map(JobView::of).collect(), "No render jobs yet.");
     Ok(())
-}
-
-fn state_text(state: &JobState) -> String {
-    match state {
-        JobState::Submitting => "submitting".into(),
-        JobState::Rendering { progress } => format!("rendering {progress}%"),
-        JobState::Downloading { .. } => "downloading".into(),
-        JobState::Done { bytes } => format!("done ({})", crate::report::human_bytes(*bytes)),
-        JobState::Failed { reason } => format!("failed: {reason}"),
-        JobState::Cancelled => "cancelled".into(),
-    }
 }

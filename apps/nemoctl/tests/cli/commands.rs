@@ -237,8 +237,15 @@ fn export_downloads_the_file_and_jobs_lists_the_render() {
     out.check_exit(0);
     let row = out.stdout.lines().find(|l| l.starts_with(&render)).unwrap_or_else(|| panic!("{}", out.stdout));
     assert!(row.contains("trip") && row.contains("done (4.1 KB)") && row.contains("out.mp4"), "{row}");
+    // The same shape as `--backend daemon jobs` (nemod's `JobList`).
     let jobs = done_of(&h.run(&["--json", "jobs"]));
     assert_eq!(jobs["jobs"].as_array().unwrap().len(), 2);
+    let first = &jobs["jobs"][0];
+    assert_eq!(
+        (first["id"].as_str(), first["project"].as_str(), first["state"].as_str()),
+        (Some(render.as_str()), Some("trip"), Some("done"))
+    );
+    assert_eq!(first["bytes"].as_u64(), Some(4096), "{first}");
 }
 
 #[test]
