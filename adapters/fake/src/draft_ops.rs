@@ -90,12 +90,7 @@ impl Edit {
             Self::Speed(factor) => speed(draft, *factor),
             Self::Aspect(ratio) => {
                 let (width, height) = canvas_of(ratio);
-                if !draft["m"].is_object() {
-                    draft["m"] = json!({});
-                }
-                draft["m"]["ratio"] = json!(ratio);
-                draft["m"]["width"] = json!(width);
-                draft["m"]["height"] = json!(height);
+                set_canvas(draft, ratio, width, height);
             }
             Self::Mute => set_volume(draft, |track| track_type(track) == Some(VIDEO), 0),
             Self::JoinWithFade(ms) => join_with_fade(draft, *ms),
@@ -176,12 +171,19 @@ pub(crate) fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
     if width == 0 || height == 0 || draft.pointer("/m/width").is_some() {
         return;
     }
-    let gcd =
-        (1..=width.min(height)).rev().find(|d| width.is_multiple_of(*d) && height.is_multiple_of(*d)).unwrap_or(1);
+    let (mut a, mut b) = (width, height);
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    set_canvas(draft, &format!("{}:{}", width / a, height / a), width, height);
+}
+
+/// Sets the canvas: `m.ratio`, `m.width`, `m.height`.
+fn set_canvas(draft: &mut Value, ratio: &str, width: u32, height: u32) {
     if !draft["m"].is_object() {
         draft["m"] = json!({});
     }
-    draft["m"]["ratio"] = json!(format!("{}:{}", width / gcd, height / gcd));
+    draft["m"]["ratio"] = json!(ratio);
     draft["m"]["width"] = json!(width);
     draft["m"]["height"] = json!(height);
 }
