@@ -144,12 +144,8 @@ pub fn render(
     let data: wire::RenderData = reply.data()?;
     let top: wire::RenderData = reply.whole()?;
     let status = data.status.or(top.status);
-    let phase = match status.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("pending" | "queued") => RenderPhase::Pending,
-        Some("processing" | "rendering" | "running") => RenderPhase::Processing,
-        Some("completed" | "complete" | "done" | "succeeded") => RenderPhase::Completed,
-        Some("failed" | "error") => RenderPhase::Failed,
-        Some(other) => RenderPhase::Other(other.to_owned()),
+    let phase = match status.as_deref() {
+        Some(word) => RenderPhase::from_wire(word),
         None => default_phase.ok_or_else(|| reply.bad("missing render status"))?,
     };
     let id = id_text(data.id.as_ref()).and_then(|i| RenderId::parse(i).ok()).unwrap_or_else(|| fallback.clone());
