@@ -147,6 +147,34 @@ pub enum RenderPhase {
     Other(String),
 }
 
+impl RenderPhase {
+    /// The wire word (`pending`, `processing`, `completed`, `failed`; an unknown word as read).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Other(word) => word,
+        }
+    }
+
+    /// Reads a status word in any case, with the synonyms some texts use (`queued`;
+    /// `rendering`, `running`; `complete`, `done`, `succeeded`; `error`). Any other word is
+    /// [`RenderPhase::Other`], in lower case.
+    #[must_use]
+    pub fn from_wire(word: &str) -> Self {
+        match word.to_ascii_lowercase().as_str() {
+            "pending" | "queued" => Self::Pending,
+            "processing" | "rendering" | "running" => Self::Processing,
+            "completed" | "complete" | "done" | "succeeded" => Self::Completed,
+            "failed" | "error" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
 /// A render job's status as submit and poll report it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderStatus {
@@ -243,4 +271,34 @@ pub struct RenderJob {
     pub created: Timestamp,
     /// When it last changed.
     pub updated: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_phases_read_back_what_they_write_and_the_synonyms() {
+        for phase in [
+            RenderPhase::Pending,
+            RenderPhase::Processing,
+            RenderPhase::Completed,
+            RenderPhase::Failed,
+            RenderPhase::Other("paused".into()),
+        ] {
+            assert_eq!(RenderPhase::from_wire(phase.as_str()), phase);
+        }
+        for (word, phase) in [
+            ("QUEUED", RenderPhase::Pending),
+            ("rendering", RenderPhase::Processing),
+            ("Running", RenderPhase::Processing),
+            ("complete", RenderPhase::Completed),
+            ("done", RenderPhase::Completed),
+            ("succeeded", RenderPhase::Completed),
+            ("error", RenderPhase::Failed),
+            ("Paused", RenderPhase::Other("paused".into())),
+        ] {
+            assert_eq!(RenderPhase::from_wire(word), phase, "{word}");
+        }
+    }
 }

@@ -12,11 +12,11 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, RANGE};
 use hyper::{HeaderMap, Request, Response};
 use nemo_core::draft::Draft;
-use nemo_core::ids::{RenderId, SessionId, TaskId};
+use nemo_core::ids::{RenderId, SessionId, TaskId, Token};
 use nemo_core::media::{LocalMedia, MediaUrl};
 use nemo_core::model::RenderRequest;
 use nemo_core::ports::{Backend, NoProgress};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use serde_json::value::RawValue;
 
@@ -34,7 +34,7 @@ pub(crate) async fn handle(cloud: Arc<FakeCloud>, request: Request<Incoming>, lo
     let (parts, body) = request.into_parts();
     let base = base_url(&parts.headers, local);
     let route = Route::parse(&parts.method, parts.uri.path());
-    let cx = Cx { cloud: &cloud, base, headers: &parts.headers };
+    let cx = Cx { cloud: &cloud, base, headers: &parts.headers, family: route.family() };
     let outcome = answer_route(&cx, &route, &parts.method, parts.uri.path(), body).await;
     // A reply delay holds the answer back after the work is done (`/_fake/reply-delay`).
     if let Some(delay) = route.endpoint().map(|e| cloud.reply_delay(e)).filter(|d| !d.is_zero()) {
@@ -61,10 +61,10 @@ async fn answer_route(cx: &Cx<'_>, route: &Route, method: &hyper::Method, path: 
         Route::AdminFaults | Route::AdminLatency | Route::AdminSseShape | Route::AdminReplyDelay => {
             Ok(cx.admin(route, body).await)
         }
-        Route::AdminCalls => Ok(envelope::ok(Family::Code, &admin::calls(&cloud.fake.calls()))),
+        Route::AdminCalls => Ok(cx.ok(&admin::calls(&cloud.fake.calls()))),
         Route::Unknown => {
             let message = format!("unknown route: {method} {path}");
-            Ok(envelope::status(Family::Code, 404, message))
+            Ok(cx.status(404, message))
         }
     }
 }
@@ -91,12 +91,12 @@ macro_rules! answer {
     };
 }
 
-/// `?`-style early answer for a fake's error, in the route's envelope.
+/// `?`-style early answer for a fake's error, in the route's envelope (`$cx.family`).
 macro_rules! call {
-    ($family:expr, $result:expr) => {
+    ($cx:expr, $result:expr) => {
         match $result {
             Ok(value) => value,
-            Err(error) => return envelope::from_api($family, &error),
+            Err(error) => return envelope::from_api($cx.family, &error),
         }
     };
 }
@@ -106,6 +106,8 @@ struct Cx<'a> {
     cloud: &'a Arc<FakeCloud>,
     base: String,
     headers: &'a HeaderMap,
+    /// The envelope the route answers in ([`Route::family`]).
+    family: Family,
 }
 
 /// §4.2 body.
@@ -162,46 +164,74 @@ impl Cx<'_> {
         &self.cloud.fake
     }
 
+    /// A success in the route's envelope.
+    fn ok(&self, data: &impl Serialize) -> Reply {
+        envelope::ok(self.family, data)
+    }
+
+    /// A refusal by HTTP status in the route's envelope.
+    fn status(&self, status: u16, message: impl Into<String>) -> Reply {
+        envelope::status(self.family, status, message)
+    }
+
+    /// The bearer token, or the 401 answer in the route's envelope.
+    fn bearer(&self) -> Result<Token, Reply> {
+        auth::bearer(self.headers, self.family)
+    }
+
+    /// The whole body, at most [`JSON_LIMIT`] bytes.
+    async fn read_body(&self, body: Incoming) -> Result<Bytes, Reply> {
+        match Limited::new(body, JSON_LIMIT).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) => Err(self.status(400, format!("cannot read the body: {e}"))),
+        }
+    }
+
+    /// A JSON body as `T`, or 400.
+    fn parse_json<'a, T: Deserialize<'a>>(&self, bytes: &'a [u8]) -> Result<T, Reply> {
+        serde_json::from_slice(bytes).map_err(|e| self.status(400, format!("bad JSON body: {e}")))
+    }
+
     async fn anonymous_token(&self) -> Outcome {
         let client = answer!(auth::client_id(self.headers));
-        let grant = call!(Family::Code, self.fake().anonymous_token(&client).await);
-        Ok(envelope::ok(Family::Code, &wire::grant(&grant)))
+        let grant = call!(self, self.fake().anonymous_token(&client).await);
+        Ok(self.ok(&wire::grant(&grant)))
     }
 
     async fn create_session(&self, body: Incoming) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let bytes = answer!(read_body(body, Family::Code).await);
+        let token = answer!(self.bearer());
+        let bytes = answer!(self.read_body(body).await);
         let request: SessionBody = if bytes.iter().all(u8::is_ascii_whitespace) {
             SessionBody { task_name: None, language: None }
         } else {
-            answer!(parse_json(&bytes, Family::Code))
+            answer!(self.parse_json(&bytes))
         };
         let name = request.task_name.unwrap_or_else(|| "project".into());
         let language = request.language.filter(|l| !l.is_empty());
-        let session = call!(Family::Code, self.fake().create_session(&token, &name, language.as_deref()).await);
-        Ok(envelope::ok(Family::Code, &wire::session(&session)))
+        let session = call!(self, self.fake().create_session(&token, &name, language.as_deref()).await);
+        Ok(self.ok(&wire::session(&session)))
     }
 
     async fn claim_token(&self, body: Incoming) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let bytes = answer!(read_body(body, Family::Code).await);
-        let request: ClaimBody = answer!(parse_json(&bytes, Family::Code));
+        let token = answer!(self.bearer());
+        let bytes = answer!(self.read_body(body).await);
+        let request: ClaimBody = answer!(self.parse_json(&bytes));
         let ids = TaskId::parse(request.task_id).and_then(|task| Ok((task, SessionId::parse(request.session_id)?)));
-        let (task, session) = answer!(ids.map_err(|e| envelope::status(Family::Code, 400, e.to_string())));
-        let claim = call!(Family::Code, self.fake().claim_token(&token, &task, &session).await);
-        Ok(envelope::ok(Family::Code, &wire::claim(&claim)))
+        let (task, session) = answer!(ids.map_err(|e| self.status(400, e.to_string())));
+        let claim = call!(self, self.fake().claim_token(&token, &task, &session).await);
+        Ok(self.ok(&wire::claim(&claim)))
     }
 
     async fn run_sse(&self, body: Incoming) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let bytes = answer!(read_body(body, Family::Code).await);
-        let request: RunBody = answer!(parse_json(&bytes, Family::Code));
-        let session = answer!(session_id(request.session_id));
+        let token = answer!(self.bearer());
+        let bytes = answer!(self.read_body(body).await);
+        let request: RunBody = answer!(self.parse_json(&bytes));
+        let session = answer!(self.session_id(request.session_id));
         let text: String = request.new_message.parts.into_iter().filter_map(|part| part.text).collect();
         if text.trim().is_empty() {
-            return Ok(envelope::status(Family::Code, 400, "new_message.parts holds no text"));
+            return Ok(self.status(400, "new_message.parts holds no text"));
         }
-        let events = call!(Family::Code, self.fake().send_message(&token, &session, &text).await);
+        let events = call!(self, self.fake().send_message(&token, &session, &text).await);
         let framer = sse::Framer::new(self.cloud.sse_shape(), self.cloud.next_number());
         let mut reply = Response::new(body::streamed(sse::body(events, framer, sse::SILENCE)));
         let headers = reply.headers_mut();
@@ -211,8 +241,8 @@ impl Cx<'_> {
     }
 
     async fn upload(&self, sid: &str, body: Incoming) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let session = answer!(session_id(sid.to_owned()));
+        let token = answer!(self.bearer());
+        let session = answer!(self.session_id(sid.to_owned()));
         let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let Some(boundary) = upload::boundary(content_type) else {
             return self.upload_urls(&token, &session, body).await;
@@ -225,10 +255,10 @@ impl Cx<'_> {
         let mut applied = true;
         for part in saved {
             let Some(path) = part.path.to_str() else {
-                return Ok(envelope::status(Family::Code, 500, "the stored file name is not UTF-8"));
+                return Ok(self.status(500, "the stored file name is not UTF-8"));
             };
             let media = answer!(LocalMedia::check(path, part.size).map_err(|r| upload::media_refusal(&r)));
-            let result = call!(Family::Code, self.fake().upload_file(&token, &session, &media, &NoProgress).await);
+            let result = call!(self, self.fake().upload_file(&token, &session, &media, &NoProgress).await);
             for asset in &result.files {
                 if let Some(cdn_path) = asset.cdn_url.as_deref().and_then(cdn::asset_path) {
                     self.cloud.remember_asset(cdn_path.to_owned(), part.path.clone());
@@ -238,92 +268,92 @@ impl Cx<'_> {
             files.extend(result.files);
         }
         let result = nemo_core::model::UploadResult { files, session_state_applied: applied };
-        Ok(envelope::ok(Family::Code, &wire::upload(&result, &self.base)))
+        Ok(self.ok(&wire::upload(&result, &self.base)))
     }
 
-    async fn upload_urls(&self, token: &nemo_core::ids::Token, session: &SessionId, body: Incoming) -> Outcome {
-        let bytes = answer!(read_body(body, Family::Code).await);
-        let request: UrlsBody = answer!(parse_json(&bytes, Family::Code));
+    async fn upload_urls(&self, token: &Token, session: &SessionId, body: Incoming) -> Outcome {
+        let bytes = answer!(self.read_body(body).await);
+        let request: UrlsBody = answer!(self.parse_json(&bytes));
         let urls: Result<Vec<MediaUrl>, _> = request.urls.into_iter().map(MediaUrl::check).collect();
         let urls = answer!(urls.map_err(|r| upload::media_refusal(&r)));
         if urls.is_empty() {
-            return Ok(envelope::status(Family::Code, 400, "no urls to upload"));
+            return Ok(self.status(400, "no urls to upload"));
         }
-        let result = call!(Family::Code, self.fake().upload_urls(token, session, &urls).await);
-        Ok(envelope::ok(Family::Code, &wire::upload(&result, &self.base)))
+        let result = call!(self, self.fake().upload_urls(token, session, &urls).await);
+        Ok(self.ok(&wire::upload(&result, &self.base)))
     }
 
     async fn state(&self, sid: &str) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let session = answer!(session_id(sid.to_owned()));
-        let state = call!(Family::Code, self.fake().state(&token, &session).await);
-        Ok(envelope::ok(Family::Code, &wire::state(&state, &self.base)))
+        let token = answer!(self.bearer());
+        let session = answer!(self.session_id(sid.to_owned()));
+        let state = call!(self, self.fake().state(&token, &session).await);
+        Ok(self.ok(&wire::state(&state, &self.base)))
     }
 
     async fn credits(&self) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Code));
-        let credits = call!(Family::Code, self.fake().credits(&token).await);
-        Ok(envelope::ok(Family::Code, &wire::credits(&credits)))
+        let token = answer!(self.bearer());
+        let credits = call!(self, self.fake().credits(&token).await);
+        Ok(self.ok(&wire::credits(&credits)))
     }
 
     async fn submit_render(&self, body: Incoming) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Success));
+        let token = answer!(self.bearer());
         if !auth::attributed(self.headers) {
             return Ok(auth::export_blocked());
         }
-        let bytes = answer!(read_body(body, Family::Success).await);
-        let request: RenderBody = answer!(parse_json(&bytes, Family::Success));
-        let bad = |e: String| envelope::status(Family::Success, 400, e);
+        let bytes = answer!(self.read_body(body).await);
+        let request: RenderBody = answer!(self.parse_json(&bytes));
+        let bad = |e: String| self.status(400, e);
         let id = answer!(RenderId::parse(request.id).map_err(|e| bad(e.to_string())));
         let session = answer!(SessionId::parse(request.session_id).map_err(|e| bad(e.to_string())));
         let draft = answer!(Draft::from_json(request.draft.get()).map_err(|e| bad(e.to_string())));
         let request = RenderRequest { id, session_id: session, draft };
-        let status = call!(Family::Success, self.fake().submit_render(&token, &request).await);
-        Ok(envelope::ok(Family::Success, &wire::render(&status, &self.base)))
+        let status = call!(self, self.fake().submit_render(&token, &request).await);
+        Ok(self.ok(&wire::render(&status, &self.base)))
     }
 
     async fn render_status(&self, id: &str) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Success));
-        let id = answer!(render_id(id));
-        let status = call!(Family::Success, self.fake().render_status(&token, &id).await);
-        Ok(envelope::ok(Family::Success, &wire::render(&status, &self.base)))
+        let token = answer!(self.bearer());
+        let id = answer!(self.render_id(id));
+        let status = call!(self, self.fake().render_status(&token, &id).await);
+        Ok(self.ok(&wire::render(&status, &self.base)))
     }
 
     async fn cancel_render(&self, id: &str) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Success));
-        let id = answer!(render_id(id));
-        call!(Family::Success, self.fake().cancel_render(&token, &id).await);
-        Ok(envelope::ok(Family::Success, &json!({"id": id.as_str(), "cancelled": true})))
+        let token = answer!(self.bearer());
+        let id = answer!(self.render_id(id));
+        call!(self, self.fake().cancel_render(&token, &id).await);
+        Ok(self.ok(&json!({"id": id.as_str(), "cancelled": true})))
     }
 
     async fn download_render(&self, id: &str) -> Outcome {
-        let token = answer!(auth::bearer(self.headers, Family::Success));
-        let id = answer!(render_id(id));
+        let token = answer!(self.bearer());
+        let id = answer!(self.render_id(id));
         let dest = answer!(self.temp_file(&format!("{id}.mp4")).await);
         let Some(dest_text) = dest.to_str() else {
-            return Ok(envelope::status(Family::Success, 500, "the storage path is not UTF-8"));
+            return Ok(self.status(500, "the storage path is not UTF-8"));
         };
-        call!(Family::Success, self.fake().download_render(&token, &id, dest_text, &NoProgress).await);
-        Ok(self.serve_temp(&dest, Family::Success).await)
+        call!(self, self.fake().download_render(&token, &id, dest_text, &NoProgress).await);
+        Ok(self.serve_temp(&dest).await)
     }
 
     async fn cdn(&self, rest: &str) -> Outcome {
         if cdn::render_of(rest).is_some() {
             let dest = answer!(self.temp_file("render.mp4").await);
             let Some(dest_text) = dest.to_str() else {
-                return Ok(envelope::status(Family::Code, 500, "the storage path is not UTF-8"));
+                return Ok(self.status(500, "the storage path is not UTF-8"));
             };
-            call!(Family::Code, self.fake().download_url(&cdn::to_fake(rest), dest_text, &NoProgress).await);
-            return Ok(self.serve_temp(&dest, Family::Code).await);
+            call!(self, self.fake().download_url(&cdn::to_fake(rest), dest_text, &NoProgress).await);
+            return Ok(self.serve_temp(&dest).await);
         }
         match self.cloud.asset_file(rest) {
-            Some(path) => Ok(self.serve_file(&path, nemo_core::media::mime_type(rest), Family::Code).await),
-            None => Ok(envelope::status(Family::Code, 404, "not found")),
+            Some(path) => Ok(self.serve_file(&path, nemo_core::media::mime_type(rest)).await),
+            None => Ok(self.status(404, "not found")),
         }
     }
 
     async fn admin(&self, route: &Route, body: Incoming) -> Reply {
-        let bytes = match read_body(body, Family::Code).await {
+        let bytes = match self.read_body(body).await {
             Ok(bytes) => bytes,
             Err(reply) => return reply,
         };
@@ -346,9 +376,19 @@ impl Cx<'_> {
             }),
         };
         match done {
-            Ok(data) => envelope::ok(Family::Code, &data),
-            Err(message) => envelope::status(Family::Code, 400, message),
+            Ok(data) => self.ok(&data),
+            Err(message) => self.status(400, message),
         }
+    }
+
+    /// A session id from a path or body; an id that cannot exist is an unknown session (1002).
+    fn session_id(&self, text: String) -> Result<SessionId, Reply> {
+        SessionId::parse(text).map_err(|_| envelope::code(self.family, 1002, "session not found"))
+    }
+
+    /// A render id from a path; one that cannot exist is unknown (404).
+    fn render_id(&self, text: &str) -> Result<RenderId, Reply> {
+        RenderId::parse(text).map_err(|_| self.status(404, "render not found"))
     }
 
     /// A fresh path for a temporary download.
@@ -356,48 +396,25 @@ impl Cx<'_> {
         let dir = self.cloud.storage().join("tmp");
         tokio::fs::create_dir_all(&dir)
             .await
-            .map_err(|e| envelope::status(Family::Code, 500, format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| self.status(500, format!("cannot create {}: {e}", dir.display())))?;
         Ok(dir.join(format!("{}-{name}", self.cloud.next_number())))
     }
 
     /// Streams a temporary file, then removes it (the open handle keeps it readable).
-    async fn serve_temp(&self, path: &Path, family: Family) -> Reply {
-        let reply = self.serve_file(path, "video/mp4", family).await;
+    async fn serve_temp(&self, path: &Path) -> Reply {
+        let reply = self.serve_file(path, "video/mp4").await;
         // Best effort: a leftover temp file only costs disk space.
         let _ = tokio::fs::remove_file(path).await;
         reply
     }
 
-    async fn serve_file(&self, path: &Path, content_type: &'static str, family: Family) -> Reply {
+    async fn serve_file(&self, path: &Path, content_type: &'static str) -> Reply {
         let range = self.headers.get(RANGE).and_then(|v| v.to_str().ok());
         match files::serve(path, content_type, range).await {
             Ok(reply) => reply,
-            Err(e) => envelope::status(family, 500, format!("cannot read the file: {e}")),
+            Err(e) => self.status(500, format!("cannot read the file: {e}")),
         }
     }
-}
-
-/// The whole body, at most [`JSON_LIMIT`] bytes.
-async fn read_body(body: Incoming, family: Family) -> Result<Bytes, Reply> {
-    match Limited::new(body, JSON_LIMIT).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) => Err(envelope::status(family, 400, format!("cannot read the body: {e}"))),
-    }
-}
-
-/// A JSON body as `T`, or 400.
-fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8], family: Family) -> Result<T, Reply> {
-    serde_json::from_slice(bytes).map_err(|e| envelope::status(family, 400, format!("bad JSON body: {e}")))
-}
-
-/// A session id from a path or body; an id that cannot exist is an unknown session (1002).
-fn session_id(text: String) -> Result<SessionId, Reply> {
-    SessionId::parse(text).map_err(|_| envelope::code(Family::Code, 1002, "session not found"))
-}
-
-/// A render id from a path; one that cannot exist is unknown (404).
-fn render_id(text: &str) -> Result<RenderId, Reply> {
-    RenderId::parse(text).map_err(|_| envelope::status(Family::Success, 404, "render not found"))
 }
 
 #[cfg(test)]
@@ -415,9 +432,47 @@ mod tests {
         assert_eq!(base_url(&headers, local), "http://127.0.0.1:9");
     }
 
+    /// A fake cloud storing under `storage`, and the headers of a signed-in request.
+    fn cloud(storage: PathBuf) -> (Arc<FakeCloud>, HeaderMap) {
+        let clock = Arc::new(nemo_fake::ManualClock::new(nemo_core::time::Timestamp::from_unix_ms(0)));
+        let fake = Arc::new(nemo_fake::FakeBackend::new(clock, nemo_fake::FakeConfig::default()));
+        let cloud = Arc::new(FakeCloud::new(fake, crate::FakeCloudOptions::new(storage)));
+        let mut headers = HeaderMap::new();
+        headers.insert(hyper::header::AUTHORIZATION, HeaderValue::from_static("Bearer nmv_usr_1"));
+        (cloud, headers)
+    }
+
+    fn cx<'a>(cloud: &'a Arc<FakeCloud>, headers: &'a HeaderMap, route: &Route) -> Cx<'a> {
+        Cx { cloud, base: "http://127.0.0.1:9".into(), headers, family: route.family() }
+    }
+
+    async fn body_of(reply: Reply) -> serde_json::Value {
+        let bytes = reply.into_body().collect().await.expect("a body").to_bytes();
+        serde_json::from_slice(&bytes).expect("a JSON body")
+    }
+
     #[test]
     fn impossible_ids_are_unknown_not_errors() {
-        assert_eq!(session_id("a b".into()).err().map(|r| r.status().as_u16()), Some(200));
-        assert_eq!(render_id("../x").err().map(|r| r.status().as_u16()), Some(404));
+        let (cloud, headers) = cloud(std::env::temp_dir());
+        let state = cx(&cloud, &headers, &Route::State("a b".into()));
+        assert_eq!(state.session_id("a b".into()).err().map(|r| r.status().as_u16()), Some(200));
+        let status = cx(&cloud, &headers, &Route::RenderStatus("../x".into()));
+        assert_eq!(status.render_id("../x").err().map(|r| r.status().as_u16()), Some(404));
+    }
+
+    #[tokio::test]
+    async fn a_render_download_that_cannot_be_stored_answers_in_the_render_envelope() {
+        // The storage "folder" is a file, so the temporary download cannot be created.
+        let storage = std::env::temp_dir().join(format!("nemo-fake-cloud-handlers-{}", std::process::id()));
+        std::fs::write(&storage, b"not a folder").expect("a scratch file");
+        let (cloud, headers) = cloud(storage.clone());
+        let route = Route::DownloadRender("render_1".into());
+        let reply = cx(&cloud, &headers, &route).download_render("render_1").await.expect("an answer");
+        let _ = std::fs::remove_file(&storage);
+        assert_eq!(reply.status().as_u16(), 500);
+        let body = body_of(reply).await;
+        assert_eq!(body["success"], json!(false), "{body}");
+        assert!(body.get("code").is_none(), "{body}");
+        assert!(body["error"].as_str().is_some_and(|e| e.starts_with("cannot create")), "{body}");
     }
 }

@@ -133,12 +133,6 @@ impl FakeCloud {
         &self.fake
     }
 
-    /// The options it was built with (the SSE shape as it was at start).
-    #[must_use]
-    pub fn options(&self) -> &FakeCloudOptions {
-        &self.options
-    }
-
     /// The SSE shape now.
     #[must_use]
     pub fn sse_shape(&self) -> SseShape {

@@ -4,6 +4,8 @@
 use hyper::Method;
 use nemo_fake::Endpoint;
 
+use crate::envelope::Family;
+
 /// One route, with the path parts it carries (unchecked: handlers parse them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Route {
@@ -68,6 +70,30 @@ impl Route {
             | Self::AdminCalls
             | Self::Unknown => return None,
         })
+    }
+
+    /// The envelope this route answers in (its refusals, for the byte routes): the success
+    /// envelope on the render routes, the code envelope everywhere else (§2).
+    pub(crate) fn family(&self) -> Family {
+        match self {
+            Self::SubmitRender | Self::RenderStatus(_) | Self::CancelRender(_) | Self::DownloadRender(_) => {
+                Family::Success
+            }
+            Self::AnonymousToken
+            | Self::CreateSession
+            | Self::ClaimToken
+            | Self::RunSse
+            | Self::Upload(_)
+            | Self::State(_)
+            | Self::Credits
+            | Self::Cdn(_)
+            | Self::AdminFaults
+            | Self::AdminLatency
+            | Self::AdminSseShape
+            | Self::AdminReplyDelay
+            | Self::AdminCalls
+            | Self::Unknown => Family::Code,
+        }
     }
 
     /// The route of a request (the query string is ignored).
@@ -145,6 +171,31 @@ mod tests {
         check(Method::GET, "/cdn/assets/ab/my%20clip.mp4", Route::Cdn("assets/ab/my clip.mp4".into()));
         check(Method::GET, "/_fake/calls", Route::AdminCalls);
         check(Method::POST, "/_fake/reply-delay", Route::AdminReplyDelay);
+    }
+
+    #[test]
+    fn render_routes_answer_in_the_success_envelope_and_the_rest_in_the_code_envelope() {
+        let id = || "render_1".to_owned();
+        for route in
+            [Route::SubmitRender, Route::RenderStatus(id()), Route::CancelRender(id()), Route::DownloadRender(id())]
+        {
+            assert_eq!(route.family(), Family::Success, "{route:?}");
+        }
+        for route in [
+            Route::AnonymousToken,
+            Route::CreateSession,
+            Route::ClaimToken,
+            Route::RunSse,
+            Route::Upload("1".into()),
+            Route::State("1".into()),
+            Route::Credits,
+            Route::Cdn("renders/render_1.mp4".into()),
+            Route::AdminFaults,
+            Route::AdminCalls,
+            Route::Unknown,
+        ] {
+            assert_eq!(route.family(), Family::Code, "{route:?}");
+        }
     }
 
     #[test]

@@ -4,8 +4,7 @@
 
 use nemo_core::draft::Draft;
 use nemo_core::model::{
-    AnonymousGrant, Asset, Canvas, ClaimGrant, Credits, NewSession, RenderPhase, RenderStatus, SessionState,
-    UploadResult,
+    AnonymousGrant, Asset, Canvas, ClaimGrant, Credits, NewSession, RenderStatus, SessionState, UploadResult,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -117,16 +116,9 @@ fn canvas(canvas: &Canvas) -> Value {
 /// §4.8 `data` of a submit or poll: `id`, `status`, `progress`, then `outputUrl` and
 /// `error` when there are some.
 pub(crate) fn render(status: &RenderStatus, base: &str) -> Value {
-    let word = match &status.phase {
-        RenderPhase::Pending => "pending",
-        RenderPhase::Processing => "processing",
-        RenderPhase::Completed => "completed",
-        RenderPhase::Failed => "failed",
-        RenderPhase::Other(word) => word.as_str(),
-    };
     let mut data = Map::new();
     data.insert("id".into(), status.id.as_str().into());
-    data.insert("status".into(), word.into());
+    data.insert("status".into(), status.phase.as_str().into());
     data.insert("progress".into(), status.progress.into());
     if let Some(url) = &status.output_url {
         data.insert("outputUrl".into(), cdn::to_local(url, base).into());
@@ -141,6 +133,7 @@ pub(crate) fn render(status: &RenderStatus, base: &str) -> Value {
 mod tests {
     use nemo_core::ids::{RenderId, SessionId};
     use nemo_core::media::MediaKind;
+    use nemo_core::model::RenderPhase;
 
     use super::*;
 

@@ -13,7 +13,7 @@ use nemo_core::time::Timestamp;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::envelope::Accepted;
+use crate::envelope::{Accepted, message_text};
 use crate::wire;
 
 /// The claim link's lifetime when the service does not say (the contract's 7 days).
@@ -144,12 +144,8 @@ pub fn render(
     let data: wire::RenderData = reply.data()?;
     let top: wire::RenderData = reply.whole()?;
     let status = data.status.or(top.status);
-    let phase = match status.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("pending" | "queued") => RenderPhase::Pending,
-        Some("processing" | "rendering" | "running") => RenderPhase::Processing,
-        Some("completed" | "complete" | "done" | "succeeded") => RenderPhase::Completed,
-        Some("failed" | "error") => RenderPhase::Failed,
-        Some(other) => RenderPhase::Other(other.to_owned()),
+    let phase = match status.as_deref() {
+        Some(word) => RenderPhase::from_wire(word),
         None => default_phase.ok_or_else(|| reply.bad("missing render status"))?,
     };
     let id = id_text(data.id.as_ref()).and_then(|i| RenderId::parse(i).ok()).unwrap_or_else(|| fallback.clone());
@@ -162,14 +158,7 @@ pub fn render(
         .into_iter()
         .flatten()
         .find(|u| !u.is_empty());
-    let error = [data.error, top.error].into_iter().flatten().find_map(|e| match e {
-        Value::Null => None,
-        Value::String(s) => Some(s),
-        Value::Object(o) => {
-            o.get("message").and_then(Value::as_str).map(str::to_owned).or(Some(Value::Object(o).to_string()))
-        }
-        other => Some(other.to_string()),
-    });
+    let error = [data.error, top.error].iter().flatten().find_map(message_text);
     Ok(RenderStatus { id, phase, progress, output_url, error })
 }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use nemo_core::error::{ApiError, Refusal};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
 use crate::wire::Envelope;
@@ -26,12 +26,13 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
-/// A 2xx reply whose envelope says success: its text and the JSON object of the body.
+/// A 2xx reply whose envelope says success: its text and its envelope, read once (`data`
+/// still raw).
 #[derive(Debug)]
 pub struct Accepted<'a> {
     reply: &'a Reply,
     text: &'a str,
-    object: serde_json::Map<String, Value>,
+    envelope: Envelope<'a>,
 }
 
 /// Checks the status and the envelope.
@@ -45,12 +46,7 @@ pub fn open(reply: &Reply) -> Result<Accepted<'_>, ApiError> {
         return Err(refusal_for_status(reply, text.ok()));
     }
     let text = text.map_err(|_| bad_reply(reply, "the body is not UTF-8"))?;
-    let object = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(object)) => object,
-        Ok(_) => return Err(bad_reply(reply, "the body is not a JSON object")),
-        Err(e) => return Err(bad_reply(reply, &format!("the body is not JSON ({e})"))),
-    };
-    let envelope: Envelope = serde_json::from_value(Value::Object(pick(&object))).unwrap_or_default();
+    let envelope = read_envelope(text).map_err(|reason| bad_reply(reply, &reason))?;
     let code = envelope.code.as_ref().and_then(code_of);
     let failed = envelope.success.as_ref().and_then(Value::as_bool) == Some(false);
     if code.is_some_and(|c| c != 0) || failed {
@@ -61,30 +57,24 @@ pub fn open(reply: &Reply) -> Result<Accepted<'_>, ApiError> {
             retry_after: reply.retry_after,
         }));
     }
-    Ok(Accepted { reply, text, object })
+    Ok(Accepted { reply, text, envelope })
 }
 
 impl Accepted<'_> {
     /// The `data` member read as `T` (a missing or null `data` reads as `{}`; a body with
-    /// neither envelope field is read whole, as bare data).
+    /// neither envelope field is read whole, as bare data). Raw values in `T` (the draft)
+    /// keep their bytes.
     ///
     /// # Errors
     /// [`ApiError::BadReply`] when `data` is not of the expected shape.
     pub fn data<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let bare = !self.object.contains_key("code") && !self.object.contains_key("success");
-        let result = match self.object.get("data") {
-            Some(Value::Null) | None if bare => serde_json::from_str(self.text),
-            Some(Value::Null) | None => serde_json::from_str("{}"),
-            Some(_) => {
-                // Re-read `data` from the text, so raw values (the draft) keep their bytes.
-                #[derive(serde::Deserialize)]
-                struct DataOnly<T> {
-                    data: T,
-                }
-                serde_json::from_str::<DataOnly<T>>(self.text).map(|d| d.data)
-            }
+        let bare = self.envelope.code.is_none() && self.envelope.success.is_none();
+        let text = match self.envelope.data {
+            Some(data) => data.get(),
+            None if bare => self.text,
+            None => "{}",
         };
-        result.map_err(|e| self.bad(&format!("unexpected data ({e})")))
+        serde_json::from_str(text).map_err(|e| self.bad(&format!("unexpected data ({e})")))
     }
 
     /// The whole body read as `T` (for fields some texts put at the top level).
@@ -102,12 +92,16 @@ impl Accepted<'_> {
     }
 }
 
-/// Keeps only the envelope members, so the envelope reads cheaply.
-fn pick(object: &serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
-    ["code", "message", "success", "error"]
-        .iter()
-        .filter_map(|key| object.get(*key).map(|v| ((*key).to_owned(), v.clone())))
-        .collect()
+/// The body read as an envelope, in one pass; else why it cannot be.
+fn read_envelope(text: &str) -> Result<Envelope<'_>, String> {
+    if !text.trim_start().starts_with('{') {
+        // Not an object (a struct would also read from an array): only say what it is.
+        return Err(match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => "the body is not a JSON object".to_owned(),
+            Err(e) => format!("the body is not JSON ({e})"),
+        });
+    }
+    serde_json::from_str(text).map_err(|e| format!("the body is not JSON ({e})"))
 }
 
 fn code_of(value: &Value) -> Option<i64> {
@@ -118,29 +112,26 @@ fn code_of(value: &Value) -> Option<i64> {
     }
 }
 
-fn message_of(envelope: &Envelope) -> String {
-    [&envelope.error, &envelope.message]
-        .into_iter()
-        .flatten()
-        .find_map(|v| match v {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Null | Value::String(_) | Value::Bool(_) => None,
-            Value::Object(o) => o.get("message").and_then(Value::as_str).map(str::to_owned).or(Some(v.to_string())),
-            other => Some(other.to_string()),
-        })
-        .unwrap_or_default()
+/// The text of a `message` or `error` member: a non-empty string as is, an object's
+/// `message` (else the object as JSON), a number or an array as JSON; nothing for null, `""`
+/// or a bool.
+pub fn message_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Null | Value::String(_) | Value::Bool(_) => None,
+        Value::Object(o) => o.get("message").and_then(Value::as_str).map(str::to_owned).or(Some(value.to_string())),
+        other => Some(other.to_string()),
+    }
+}
+
+fn message_of(envelope: &Envelope<'_>) -> String {
+    [&envelope.error, &envelope.message].into_iter().flatten().find_map(message_text).unwrap_or_default()
 }
 
 /// A refusal for a non-2xx status: the envelope's code and message when the body holds one,
 /// else the start of the body text (whitespace collapsed).
 fn refusal_for_status(reply: &Reply, text: Option<&str>) -> ApiError {
-    let envelope = text
-        .and_then(|t| serde_json::from_str::<Value>(t).ok())
-        .and_then(|v| match v {
-            Value::Object(o) => serde_json::from_value::<Envelope>(Value::Object(pick(&o))).ok(),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let envelope = text.and_then(|t| read_envelope(t).ok()).unwrap_or_default();
     let mut message = message_of(&envelope);
     if message.is_empty() && envelope.code.is_none() && envelope.success.is_none() {
         let plain = String::from_utf8_lossy(&reply.body);
@@ -197,6 +188,9 @@ mod tests {
         assert_eq!(data(200, r#"{"success":true,"data":{"a":1}}"#), Ok(serde_json::json!({"a":1})));
         assert_eq!(data(200, r#"{"code":0}"#), Ok(serde_json::json!({})));
         assert_eq!(data(200, r#"{"a":1}"#), Ok(serde_json::json!({"a":1})));
+        // A null `code` or `success` is still an envelope member: `data` is read, not the body.
+        assert_eq!(data(200, r#"{"success":null}"#), Ok(serde_json::json!({})));
+        assert_eq!(data(200, r#"{"code":null,"data":{"a":1}}"#), Ok(serde_json::json!({"a":1})));
     }
 
     #[test]
@@ -239,6 +233,18 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn raw_values_in_data_keep_their_bytes(
+            number in "-?(0|[1-9][0-9]{0,29})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?",
+            text in "\"([a-z€😀 ]|\\\\u00e9|\\\\n|\\\\\")*\"",
+        ) {
+            let draft = format!("{{ \"n\" :{number},\"s\": {text} }}");
+            let body = format!(r#"{{"code":0,"data":{{"state":{{"draft":{draft}}},"x":[{number}]}},"message":"ok"}}"#);
+            let state: crate::wire::StateData = open(&reply(200, &body)).unwrap().data().unwrap();
+            let kept = state.state.and_then(|inner| inner.draft).map(|raw| raw.get().to_owned());
+            prop_assert_eq!(kept, Some(draft));
+        }
+
         #[test]
         fn never_panics(status in 100u16..600, body in proptest::collection::vec(any::<u8>(), 0..256)) {
             let reply = Reply { status, retry_after: None, body };

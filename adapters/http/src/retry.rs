@@ -4,23 +4,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use nemo_core::error::ApiError;
+use nemo_core::error::{ApiError, ErrorCode};
 use nemo_core::ports::Clock;
 
 use crate::config::RetryPolicy;
-
-/// Whether the adapter repeats an idempotent call after `error`: network trouble, 408 or
-/// 5xx. Not 429 (the use cases wait and retry once), not any other refusal.
-#[must_use]
-pub fn is_transient(error: &ApiError) -> bool {
-    let transient_status = |status: u16| status == 408 || (500..600).contains(&status);
-    match error {
-        ApiError::NotSent(_) | ApiError::MaybeSent(_) => true,
-        ApiError::Refused(r) => transient_status(r.status) && r.code.is_none(),
-        ApiError::BadReply { status, .. } => transient_status(*status),
-        ApiError::Local(_) => false,
-    }
-}
 
 /// The wait before retry number `attempt` (0 for the first retry): `Retry-After` when the
 /// service sent one, else `base × 2^attempt` brought down by a jitter of up to half; both
@@ -45,7 +32,9 @@ fn xorshift(seed: u64) -> u64 {
     x
 }
 
-/// Runs `call` and repeats it after transient errors, per `policy`.
+/// Runs `call` and repeats it after transient errors, per `policy`: those core classifies as
+/// [`ErrorCode::Transient`] (network trouble, 408 or 5xx). Not 429 (the use cases wait and
+/// retry once), not any other refusal.
 ///
 /// # Errors
 /// The last attempt's error.
@@ -57,7 +46,7 @@ where
     let mut attempt = 0;
     loop {
         match call().await {
-            Err(error) if attempt < policy.retries && is_transient(&error) => {
+            Err(error) if attempt < policy.retries && error.error_code() == Some(ErrorCode::Transient) => {
                 let seed = clock.now().unix_ms().wrapping_mul(31).wrapping_add(u64::from(attempt));
                 clock.sleep(delay(policy, attempt, error.retry_after(), seed)).await;
                 attempt += 1;
@@ -85,15 +74,44 @@ mod tests {
         assert_eq!(delay(&policy, 0, Some(Duration::from_secs(700)), 1), Duration::from_secs(30));
     }
 
+    /// How many times `retrying` calls a call that always fails with `error`.
+    fn attempts(error: &ApiError) -> u32 {
+        let clock = nemo_fake::ManualClock::new(nemo_core::time::Timestamp::from_unix_ms(0));
+        let mut calls = 0;
+        let _ = futures::executor::block_on(retrying(&RetryPolicy::default(), &clock, || {
+            calls += 1;
+            std::future::ready(Err::<(), _>(error.clone()))
+        }));
+        calls
+    }
+
     #[test]
-    fn only_transport_trouble_408_and_5xx_are_retried() {
-        assert!(is_transient(&ApiError::NotSent("x".into())));
-        assert!(is_transient(&ApiError::MaybeSent("x".into())));
-        assert!(is_transient(&ApiError::status(503, "")));
-        assert!(is_transient(&ApiError::status(408, "")));
-        assert!(!is_transient(&ApiError::status(429, "")));
-        assert!(!is_transient(&ApiError::status(404, "")));
-        assert!(!is_transient(&ApiError::code(1001, "")));
-        assert!(!is_transient(&ApiError::Local("x".into())));
+    fn only_what_core_calls_transient_is_retried() {
+        let refused = |status, code| {
+            ApiError::Refused(nemo_core::error::Refusal { status, code, message: String::new(), retry_after: None })
+        };
+        let bad_reply = |status| ApiError::BadReply { status, reason: String::new(), body: String::new() };
+        for transient in [
+            ApiError::NotSent("x".into()),
+            ApiError::MaybeSent("x".into()),
+            ApiError::status(503, ""),
+            ApiError::status(408, ""),
+            // The code envelope repeats the status as the body code; an unknown code under a
+            // 5xx is still transient.
+            refused(503, Some(503)),
+            bad_reply(502),
+        ] {
+            assert_eq!(attempts(&transient), 3, "{transient:?}");
+        }
+        for other in [
+            ApiError::status(429, ""),
+            ApiError::status(404, ""),
+            ApiError::code(1001, ""),
+            refused(500, Some(1002)),
+            bad_reply(200),
+            ApiError::Local("x".into()),
+        ] {
+            assert_eq!(attempts(&other), 1, "{other:?}");
+        }
     }
 }

@@ -43,7 +43,6 @@ impl Turn {
                 }
             }
         }
-        self.items.clear();
     }
 }
 

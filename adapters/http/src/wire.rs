@@ -78,14 +78,25 @@ pub struct RenderOutput {
 
 // ---- replies ----
 
-/// Both envelopes at once; a body with neither `code` nor `success` is read as bare data.
+/// A reply body read in one pass: the members of both envelopes, and `data` left as raw text
+/// (a draft inside keeps its bytes); other members are skipped. `code` and `success` are
+/// `Some` even when null: a body with neither member is read as bare data.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct Envelope {
+pub struct Envelope<'a> {
+    #[serde(deserialize_with = "present")]
     pub code: Option<Value>,
     pub message: Option<Value>,
+    #[serde(deserialize_with = "present")]
     pub success: Option<Value>,
     pub error: Option<Value>,
+    #[serde(borrow)]
+    pub data: Option<&'a RawValue>,
+}
+
+/// Reads a member that is there as `Some`, null included.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// Anonymous-token `data`.
