@@ -3,7 +3,7 @@
 //! runs on a multi-threaded runtime while this thread runs `curl`; the fake's manual clock
 //! moves renders along between polls.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,19 +24,18 @@ struct Cloud {
     server: Option<RunningServer>,
     clock: Arc<ManualClock>,
     base: String,
-    dir: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl Cloud {
-    /// A fresh server and scratch folder named after the test.
-    fn start(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("nemo-curl-recipes-{}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
+    /// A fresh server and scratch folder.
+    fn start() -> Self {
+        let dir = tempfile::tempdir().expect("scratch dir");
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let clock = Arc::new(ManualClock::new(START));
         let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
-        let cloud = Arc::new(FakeCloud::new(fake, FakeCloudOptions::new(dir.join("storage"))));
+        let cloud = Arc::new(FakeCloud::new(fake, FakeCloudOptions::new(dir.path().join("storage"))));
         let server = runtime.block_on(RunningServer::spawn(cloud)).expect("bind");
         let base = server.base_url();
         Self { runtime, server: Some(server), clock, base, dir }
@@ -52,7 +51,6 @@ impl Drop for Cloud {
         if let Some(server) = self.server.take() {
             let _ = self.runtime.block_on(server.stop());
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -88,7 +86,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn the_spec_recipes_work_with_real_curl() {
-    let cloud = Cloud::start("recipes");
+    let cloud = Cloud::start();
 
     // 4.1 Anonymous token.
     let grant =
@@ -117,7 +115,7 @@ fn the_spec_recipes_work_with_real_curl() {
 
     // 4.5 Upload, multipart.
     let clip_bytes = b"fake mp4 bytes for the curl recipe".repeat(100);
-    let clip = write(&cloud.dir, "clip.mp4", &clip_bytes);
+    let clip = write(cloud.dir.path(), "clip.mp4", &clip_bytes);
     let upload_url = cloud.url(&format!("/api/upload-video/nemo_agent/me/{sid}"));
     let upload = curl_json(&authed(&auth, &["-X", "POST", &upload_url, "-F", &format!("files=@{clip}")]));
     assert_eq!(upload["code"], 0, "{upload}");
@@ -163,7 +161,7 @@ fn the_spec_recipes_work_with_real_curl() {
     // 4.8 Render: submit, poll, download from the CDN URL and from the fallback.
     let id = "render_1795348800000";
     let body = json!({"id": id, "sessionId": sid, "draft": draft, "output": {"format": "mp4", "quality": "high"}});
-    let body_file = write(&cloud.dir, "render.json", body.to_string().as_bytes());
+    let body_file = write(cloud.dir.path(), "render.json", body.to_string().as_bytes());
     let submitted = curl_json(&authed(
         &auth,
         &[
@@ -188,7 +186,7 @@ fn the_spec_recipes_work_with_real_curl() {
 
     let from_cdn = curl(&["-f", &output_url]);
     assert_eq!(from_cdn.len(), 4096);
-    let fallback_path = cloud.dir.join("fallback.mp4");
+    let fallback_path = cloud.dir.path().join("fallback.mp4");
     let fallback_file = fallback_path.to_str().expect("UTF-8");
     curl(&authed(&auth, &["-f", "-o", fallback_file, &cloud.url(&format!("/api/render/proxy/{id}/download"))]));
     assert!(std::fs::read(&fallback_path).expect("downloaded") == from_cdn, "the fallback gives the same bytes");
@@ -197,7 +195,7 @@ fn the_spec_recipes_work_with_real_curl() {
 
 #[test]
 fn curl_sees_the_header_checks() {
-    let cloud = Cloud::start("headers");
+    let cloud = Cloud::start();
     let status = |args: &[&str]| -> String {
         let mut all = vec!["-o", "/dev/null", "-w", "%{http_code}"];
         all.extend_from_slice(args);
