@@ -78,6 +78,14 @@ fn authed<'a>(auth: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
+/// The arguments of an authenticated POST of the JSON `data` (text, or `@file`) to `url`, with
+/// `extra` options.
+fn post_json<'a>(auth: &'a str, url: &'a str, data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-X", "POST", url, "-H", "Content-Type: application/json", "-d", data];
+    args.extend_from_slice(extra);
+    authed(auth, &args)
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");
@@ -98,17 +106,11 @@ fn the_spec_recipes_work_with_real_curl() {
     let auth = format!("Authorization: Bearer {token}");
 
     // 4.2 Session.
-    let session = curl_json(&authed(
+    let session = curl_json(&post_json(
         &auth,
-        &[
-            "-X",
-            "POST",
-            &cloud.url("/api/tasks/me/with-session/nemo_agent"),
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            r#"{"task_name":"project","language":"en"}"#,
-        ],
+        &cloud.url("/api/tasks/me/with-session/nemo_agent"),
+        r#"{"task_name":"project","language":"en"}"#,
+        &[],
     ));
     let sid = session["data"]["session_id"].as_str().expect("a session id").to_owned();
     assert!(session["data"]["task_id"].is_string());
@@ -126,20 +128,11 @@ fn the_spec_recipes_work_with_real_curl() {
     // 4.4 Chat, streamed.
     let message = json!({"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
                          "new_message": {"parts": [{"text": "add a title 'Paradise Found'"}]}});
-    let stream = curl(&authed(
+    let stream = curl(&post_json(
         &auth,
-        &[
-            "-N",
-            "-X",
-            "POST",
-            &cloud.url("/run_sse"),
-            "-H",
-            "Content-Type: application/json",
-            "-H",
-            "Accept: text/event-stream",
-            "-d",
-            &message.to_string(),
-        ],
+        &cloud.url("/run_sse"),
+        &message.to_string(),
+        &["-N", "-H", "Accept: text/event-stream"],
     ));
     let stream = String::from_utf8(stream).expect("UTF-8 events");
     let events: Vec<Value> = stream
@@ -162,18 +155,7 @@ fn the_spec_recipes_work_with_real_curl() {
     let id = "render_1795348800000";
     let body = json!({"id": id, "sessionId": sid, "draft": draft, "output": {"format": "mp4", "quality": "high"}});
     let body_file = write(cloud.dir.path(), "render.json", body.to_string().as_bytes());
-    let submitted = curl_json(&authed(
-        &auth,
-        &[
-            "-X",
-            "POST",
-            &cloud.url("/api/render/proxy/lambda"),
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            &format!("@{body_file}"),
-        ],
-    ));
+    let submitted = curl_json(&post_json(&auth, &cloud.url("/api/render/proxy/lambda"), &format!("@{body_file}"), &[]));
     assert_eq!(submitted, json!({"success": true, "data": {"id": id, "status": "pending", "progress": 0}}));
     let poll_url = cloud.url(&format!("/api/render/proxy/lambda/{id}"));
     cloud.clock.advance(Duration::from_secs(3));
