@@ -3,7 +3,7 @@
 //! runs on a multi-threaded runtime while this thread runs `curl`; the fake's manual clock
 //! moves renders along between polls.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,19 +24,18 @@ struct Cloud {
     server: Option<RunningServer>,
     clock: Arc<ManualClock>,
     base: String,
-    dir: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl Cloud {
-    /// A fresh server and scratch folder named after the test.
-    fn start(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("nemo-curl-recipes-{}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
+    /// A fresh server and scratch folder.
+    fn start() -> Self {
+        let dir = tempfile::tempdir().expect("scratch dir");
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let clock = Arc::new(ManualClock::new(START));
         let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
-        let cloud = Arc::new(FakeCloud::new(fake, FakeCloudOptions::new(dir.join("storage"))));
+        let cloud = Arc::new(FakeCloud::new(fake, FakeCloudOptions::new(dir.path().join("storage"))));
         let server = runtime.block_on(RunningServer::spawn(cloud)).expect("bind");
         let base = server.base_url();
         Self { runtime, server: Some(server), clock, base, dir }
@@ -52,7 +51,6 @@ impl Drop for Cloud {
         if let Some(server) = self.server.take() {
             let _ = self.runtime.block_on(server.stop());
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -80,6 +78,14 @@ fn authed<'a>(auth: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
+/// The arguments of an authenticated POST of the JSON `data` (text, or `@file`) to `url`, with
+/// `extra` options.
+fn post_json<'a>(auth: &'a str, url: &'a str, data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-X", "POST", url, "-H", "Content-Type: application/json", "-d", data];
+    args.extend_from_slice(extra);
+    authed(auth, &args)
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");
@@ -88,7 +94,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn the_spec_recipes_work_with_real_curl() {
-    let cloud = Cloud::start("recipes");
+    let cloud = Cloud::start();
 
     // 4.1 Anonymous token.
     let grant =
@@ -100,24 +106,18 @@ fn the_spec_recipes_work_with_real_curl() {
     let auth = format!("Authorization: Bearer {token}");
 
     // 4.2 Session.
-    let session = curl_json(&authed(
+    let session = curl_json(&post_json(
         &auth,
-        &[
-            "-X",
-            "POST",
-            &cloud.url("/api/tasks/me/with-session/nemo_agent"),
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            r#"{"task_name":"project","language":"en"}"#,
-        ],
+        &cloud.url("/api/tasks/me/with-session/nemo_agent"),
+        r#"{"task_name":"project","language":"en"}"#,
+        &[],
     ));
     let sid = session["data"]["session_id"].as_str().expect("a session id").to_owned();
     assert!(session["data"]["task_id"].is_string());
 
     // 4.5 Upload, multipart.
     let clip_bytes = b"fake mp4 bytes for the curl recipe".repeat(100);
-    let clip = write(&cloud.dir, "clip.mp4", &clip_bytes);
+    let clip = write(cloud.dir.path(), "clip.mp4", &clip_bytes);
     let upload_url = cloud.url(&format!("/api/upload-video/nemo_agent/me/{sid}"));
     let upload = curl_json(&authed(&auth, &["-X", "POST", &upload_url, "-F", &format!("files=@{clip}")]));
     assert_eq!(upload["code"], 0, "{upload}");
@@ -128,20 +128,11 @@ fn the_spec_recipes_work_with_real_curl() {
     // 4.4 Chat, streamed.
     let message = json!({"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
                          "new_message": {"parts": [{"text": "add a title 'Paradise Found'"}]}});
-    let stream = curl(&authed(
+    let stream = curl(&post_json(
         &auth,
-        &[
-            "-N",
-            "-X",
-            "POST",
-            &cloud.url("/run_sse"),
-            "-H",
-            "Content-Type: application/json",
-            "-H",
-            "Accept: text/event-stream",
-            "-d",
-            &message.to_string(),
-        ],
+        &cloud.url("/run_sse"),
+        &message.to_string(),
+        &["-N", "-H", "Accept: text/event-stream"],
     ));
     let stream = String::from_utf8(stream).expect("UTF-8 events");
     let events: Vec<Value> = stream
@@ -163,19 +154,8 @@ fn the_spec_recipes_work_with_real_curl() {
     // 4.8 Render: submit, poll, download from the CDN URL and from the fallback.
     let id = "render_1795348800000";
     let body = json!({"id": id, "sessionId": sid, "draft": draft, "output": {"format": "mp4", "quality": "high"}});
-    let body_file = write(&cloud.dir, "render.json", body.to_string().as_bytes());
-    let submitted = curl_json(&authed(
-        &auth,
-        &[
-            "-X",
-            "POST",
-            &cloud.url("/api/render/proxy/lambda"),
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            &format!("@{body_file}"),
-        ],
-    ));
+    let body_file = write(cloud.dir.path(), "render.json", body.to_string().as_bytes());
+    let submitted = curl_json(&post_json(&auth, &cloud.url("/api/render/proxy/lambda"), &format!("@{body_file}"), &[]));
     assert_eq!(submitted, json!({"success": true, "data": {"id": id, "status": "pending", "progress": 0}}));
     let poll_url = cloud.url(&format!("/api/render/proxy/lambda/{id}"));
     cloud.clock.advance(Duration::from_secs(3));
@@ -188,7 +168,7 @@ fn the_spec_recipes_work_with_real_curl() {
 
     let from_cdn = curl(&["-f", &output_url]);
     assert_eq!(from_cdn.len(), 4096);
-    let fallback_path = cloud.dir.join("fallback.mp4");
+    let fallback_path = cloud.dir.path().join("fallback.mp4");
     let fallback_file = fallback_path.to_str().expect("UTF-8");
     curl(&authed(&auth, &["-f", "-o", fallback_file, &cloud.url(&format!("/api/render/proxy/{id}/download"))]));
     assert!(std::fs::read(&fallback_path).expect("downloaded") == from_cdn, "the fallback gives the same bytes");
@@ -197,7 +177,7 @@ fn the_spec_recipes_work_with_real_curl() {
 
 #[test]
 fn curl_sees_the_header_checks() {
-    let cloud = Cloud::start("headers");
+    let cloud = Cloud::start();
     let status = |args: &[&str]| -> String {
         let mut all = vec!["-o", "/dev/null", "-w", "%{http_code}"];
         all.extend_from_slice(args);

@@ -10,18 +10,12 @@ use nemo_fake::{Endpoint, Fault};
 
 use crate::support::{START, World, secs};
 
-fn temp_output(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nemo-it-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("out.mp4").to_string_lossy().into_owned()
-}
-
 #[tokio::test]
 async fn export_needs_a_track_with_segments_and_sends_no_render_request() {
     let world = World::new();
     world.nemo.new_project("empty", &world.progress).await.unwrap();
 
-    let error = world.nemo.export(&temp_output("empty"), &world.progress).await.unwrap_err();
+    let error = world.nemo.export(&world.output("empty.mp4"), &world.progress).await.unwrap_err();
 
     assert_eq!(error, Error::NothingToExport);
     assert_eq!(error.exit().code(), 6);
@@ -32,7 +26,7 @@ async fn export_needs_a_track_with_segments_and_sends_no_render_request() {
 async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() {
     let world = World::new();
     world.project_with_clip().await;
-    let output = temp_output("ok");
+    let output = world.output("ok.mp4");
 
     let report = world.nemo.export(&output, &world.progress).await.unwrap();
 
@@ -66,7 +60,7 @@ async fn a_submit_failure_retries_once_with_a_new_id() {
     world.project_with_clip().await;
     world.fake.inject(Endpoint::SubmitRender, Fault::Fail(ApiError::MaybeSent("reset".into())));
 
-    let report = world.nemo.export(&temp_output("retry"), &world.progress).await.unwrap();
+    let report = world.nemo.export(&world.output("retry.mp4"), &world.progress).await.unwrap();
 
     let submits = world.calls_to(Endpoint::SubmitRender);
     assert_eq!(submits.len(), 2);
@@ -81,7 +75,7 @@ async fn transient_poll_errors_are_retried_on_the_same_id() {
     world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::status(503, "busy")));
     world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::NotSent("refused".into())));
 
-    let report = world.nemo.export(&temp_output("poll"), &world.progress).await.unwrap();
+    let report = world.nemo.export(&world.output("poll.mp4"), &world.progress).await.unwrap();
 
     assert_eq!(world.sleeps(), [secs(2.0), secs(3.0), secs(4.5)], "two failed polls, then the answer");
     let polls = world.calls_to(Endpoint::RenderStatus);
@@ -96,7 +90,7 @@ async fn a_failed_render_exits_9() {
     world.project_with_clip().await;
     world.fake.inject(Endpoint::SubmitRender, Fault::RenderFails { reason: "encoder crashed".into() });
 
-    let error = world.nemo.export(&temp_output("fail"), &world.progress).await.unwrap_err();
+    let error = world.nemo.export(&world.output("fail.mp4"), &world.progress).await.unwrap_err();
 
     assert!(matches!(&error, Error::RenderFailed { reason, .. } if reason.contains("encoder crashed")), "{error:?}");
     assert_eq!(error.exit().code(), 9);
@@ -109,7 +103,7 @@ async fn a_render_past_the_deadline_times_out_with_exit_8() {
     world.project_with_clip().await;
     world.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
 
-    let error = world.nemo.export(&temp_output("stall"), &world.progress).await.unwrap_err();
+    let error = world.nemo.export(&world.output("stall.mp4"), &world.progress).await.unwrap_err();
 
     assert!(matches!(error, Error::RenderTimedOut { .. }));
     assert_eq!(error.exit().code(), 8);
@@ -122,7 +116,7 @@ async fn completed_without_a_url_keeps_polling() {
     world.project_with_clip().await;
     world.fake.inject(Endpoint::SubmitRender, Fault::NoOutputUrl { polls: 2 });
 
-    world.nemo.export(&temp_output("nourl"), &world.progress).await.unwrap();
+    world.nemo.export(&world.output("nourl.mp4"), &world.progress).await.unwrap();
 }
 
 #[tokio::test]
@@ -130,7 +124,7 @@ async fn a_cdn_failure_falls_back_to_the_download_route() {
     let world = World::new();
     world.project_with_clip().await;
     world.fake.inject(Endpoint::DownloadUrl, Fault::CdnDown);
-    let output = temp_output("cdn");
+    let output = world.output("cdn.mp4");
 
     let report = world.nemo.export(&output, &world.progress).await.unwrap();
 
@@ -145,7 +139,7 @@ async fn a_cdn_failure_falls_back_to_the_download_route() {
 async fn a_queued_export_is_saved_before_anything_is_sent_then_submitted_under_its_own_id() {
     let world = World::new();
     let project = world.project_with_clip().await;
-    let output = temp_output("queued");
+    let output = world.output("queued.mp4");
 
     let job = world.nemo.queue_export(project, &output, &world.progress).await.unwrap();
 
@@ -165,7 +159,7 @@ async fn a_queued_export_is_saved_before_anything_is_sent_then_submitted_under_i
 async fn a_job_left_in_submitting_whose_id_reached_the_service_is_polled_not_submitted_again() {
     let world = World::new();
     let project = world.project_with_clip().await;
-    let job = world.nemo.queue_export(project, &temp_output("reached"), &world.progress).await.unwrap();
+    let job = world.nemo.queue_export(project, &world.output("reached.mp4"), &world.progress).await.unwrap();
     world.nemo.submit_queued(job.clone(), &world.progress).await.unwrap();
     // The crash: the submit reached the service, but `Rendering` was never saved.
     let left = nemo_core::model::RenderJob { state: JobState::Submitting, ..job.clone() };
@@ -182,7 +176,7 @@ async fn a_job_left_in_submitting_whose_id_reached_the_service_is_polled_not_sub
 async fn a_job_left_in_submitting_that_never_reached_the_service_is_submitted_under_a_new_id() {
     let world = World::new();
     let project = world.project_with_clip().await;
-    let job = world.nemo.queue_export(project, &temp_output("lost"), &world.progress).await.unwrap();
+    let job = world.nemo.queue_export(project, &world.output("lost.mp4"), &world.progress).await.unwrap();
     world.clock.advance(Duration::from_secs(5));
 
     let recovered = world.nemo.recover_submitting(job.clone(), &world.progress).await.unwrap();
@@ -200,7 +194,7 @@ async fn a_job_left_in_submitting_that_never_reached_the_service_is_submitted_un
 async fn a_quick_edit_sends_the_instruction_once_and_exports_the_change() {
     let world = World::new();
     let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
-    let output = temp_output("quick");
+    let output = world.output("quick.mp4");
 
     let (turn, export) =
         world.nemo.quick_edit("clip", &[clip], "add a title 'Hi'", &output, &world.progress).await.unwrap();
@@ -215,7 +209,7 @@ async fn a_quick_edit_sends_the_instruction_once_and_exports_the_change() {
 async fn a_quick_edit_whose_instruction_changes_nothing_renders_nothing() {
     let world = World::new();
     let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
-    let output = temp_output("unchanged");
+    let output = world.output("unchanged.mp4");
 
     let error = world.nemo.quick_edit("clip", &[clip], "make it sparkle", &output, &world.progress).await.unwrap_err();
 

@@ -1,6 +1,7 @@
 //! The harness every use-case test starts from: a fresh fake NemoVideo, a manual clock, an
-//! in-memory store and a progress recorder, wired into the real service. `mark()` sets the
-//! point from which a test reads what was sent, waited and shown.
+//! in-memory store and a progress recorder, wired into the real service, and a folder of its
+//! own for outputs. `mark()` sets the point from which a test reads what was sent, waited and
+//! shown.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub struct World {
     pub nemo: Nemo<FakeBackend, ManualClock, MemoryStore>,
     pub progress: RecordingProgress,
     mark: Mutex<Mark>,
+    /// This test's own folder for outputs, removed on drop.
+    dir: tempfile::TempDir,
 }
 
 impl World {
@@ -54,7 +57,8 @@ impl World {
         let fake = Arc::new(FakeBackend::new(clock.clone(), config));
         let store = Arc::new(MemoryStore::with_contents(contents));
         let nemo = Nemo::new(fake.clone(), clock.clone(), store.clone(), settings);
-        Self { clock, fake, store, nemo, progress: RecordingProgress::new(), mark: Mutex::default() }
+        let dir = tempfile::tempdir().expect("a scratch dir");
+        Self { clock, fake, store, nemo, progress: RecordingProgress::new(), mark: Mutex::default(), dir }
     }
 
     /// A project with one uploaded 10 s clip; observations start after it.
@@ -64,6 +68,11 @@ impl World {
         self.nemo.upload(&[clip], &self.progress).await.expect("upload");
         self.mark();
         project
+    }
+
+    /// A path for an output file in this test's own folder.
+    pub fn output(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
     }
 
     /// Observations start now.

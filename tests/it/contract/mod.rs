@@ -5,7 +5,6 @@
 
 mod cases;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,35 +23,36 @@ pub struct Harness {
     pub backend: Arc<dyn Backend>,
     pub fake: Arc<FakeBackend>,
     clock: Arc<ManualClock>,
-    dir: PathBuf,
     /// The fake cloud the HTTP adapter talks to (none for the in-memory run); stopped on drop.
     _server: Option<RunningServer>,
+    /// This test's own folder (the server's storage, clips, outputs), removed on drop.
+    dir: tempfile::TempDir,
 }
 
 impl Harness {
     /// The in-memory fake itself.
-    async fn in_memory(name: &str) -> Self {
+    async fn in_memory() -> Self {
         let clock = Arc::new(ManualClock::new(START));
         let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
-        Self { backend: fake.clone(), fake, clock, dir: scratch_dir("memory", name), _server: None }
+        Self { backend: fake.clone(), fake, clock, _server: None, dir: scratch_dir() }
     }
 
     /// The HTTP adapter talking to the same fake served over HTTP on 127.0.0.1:0. The adapter
     /// retries nothing here, so that one call of a case is one call on both implementations.
-    async fn over_http(name: &str) -> Self {
+    async fn over_http() -> Self {
         let clock = Arc::new(ManualClock::new(START));
         let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));
-        let dir = scratch_dir("http", name);
+        let dir = scratch_dir();
         let options = FakeCloudOptions {
             sse_shape: SseShape::AgentFramework,
-            storage_dir: dir.join("server"),
+            storage_dir: dir.path().join("server"),
             max_upload_bytes: MAX_UPLOAD_BYTES,
         };
         let server = RunningServer::spawn(Arc::new(FakeCloud::new(fake.clone(), options))).await.expect("fake cloud");
         let attribution = Attribution::new(profile("nemoctl").expect("the default profile"), "unknown".into());
         let config = HttpConfig { retry: RetryPolicy::none(), ..HttpConfig::new(server.base_url(), attribution) };
         let backend = Arc::new(HttpBackend::new(config, clock.clone()).expect("an HTTP client"));
-        Self { backend, fake, clock, dir, _server: Some(server) }
+        Self { backend, fake, clock, _server: Some(server), dir }
     }
 
     pub fn clock_now(&self) -> Timestamp {
@@ -65,7 +65,7 @@ impl Harness {
 
     /// A real file of `size` bytes in this test's directory, checked for upload.
     pub fn media_file(&self, name: &str, size: usize) -> LocalMedia {
-        let path = self.dir.join(name);
+        let path = self.dir.path().join(name);
         let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, bytes).expect("write the test clip");
         LocalMedia::check(path.to_string_lossy(), size as u64).expect("a valid clip")
@@ -73,15 +73,12 @@ impl Harness {
 
     /// A path for an output file in this test's directory.
     pub fn output(&self, name: &str) -> String {
-        self.dir.join(name).to_string_lossy().into_owned()
+        self.dir.path().join(name).to_string_lossy().into_owned()
     }
 }
 
-fn scratch_dir(kind: &str, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nemo-contract-{}-{kind}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch dir");
-    dir
+fn scratch_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a scratch dir")
 }
 
 /// Generates one test per case and implementation: `in_memory::CASE` and `over_http::CASE`.
@@ -95,7 +92,7 @@ macro_rules! contract {
             $(
                 #[tokio::test]
                 async fn $case() {
-                    super::cases::$case(&super::Harness::$implementation(stringify!($case)).await).await;
+                    super::cases::$case(&super::Harness::$implementation().await).await;
                 }
             )*
         }

@@ -39,11 +39,7 @@ pub fn run(plan: &Plan, bin: &Path, report: &mut Report) -> Result<(), String> {
     }
     let stats = |f: fn(&Load) -> f64| Stats::of(loads.iter().map(f)).ok_or("no poll_load runs");
     let (rss, cpu, submitted) = (stats(|l| l.rss_mb)?, stats(|l| l.cpu_s)?, stats(|l| l.submitted_s)?);
-    let per_core = Stats {
-        median: cpu.median / wait as f64 * 100.0,
-        min: cpu.min / wait as f64 * 100.0,
-        max: cpu.max / wait as f64 * 100.0,
-    };
+    let per_core = cpu.scaled(100.0 / wait as f64);
     let rows = vec![
         Row {
             what: format!("peak RSS with {jobs} render jobs polled"),

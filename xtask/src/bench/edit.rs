@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::Plan;
 use super::fake_cloud::{self, FakeCloud};
-use super::measure::{self, Sample, Stats};
+use super::measure::{self, Stats, wall};
 use super::report::{Report, Row};
 
 /// The quick edit's instruction (a title: a silent edit, so nemoctl also reads the state).
@@ -87,11 +87,11 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
     let seeds = ("the 8 curl steps + the seeds' 30 s wait (added, not slept)", curl_s.shifted(SEEDS_POLL_S));
     rows.push(Row::against("the same, against the seeds' 30 s poll", ours_s, seeds, "s", goal));
     if let (Some(o), Some(c)) = (wall(&ours_credits), wall(&curl_credits)) {
-        let (o, c) = (ms(o), ms(c));
+        let (o, c) = (o.scaled(1000.0), c.scaled(1000.0));
         rows.push(Row::against("`nemoctl credits` (stored token)", o, ("one `curl` GET", c), "ms", "≤ 1.5× curl"));
     }
     if let (Some(o), Some(c)) = (wall(&help), wall(&curl_version)) {
-        let (o, c) = (ms(o), ms(c));
+        let (o, c) = (o.scaled(1000.0), c.scaled(1000.0));
         rows.push(Row::against("`nemoctl --help` start-up", o, ("`curl --version`", c), "ms", "reported"));
     }
     for (what, samples) in [("quick edit", &ours), ("`credits`", &ours_credits), ("`--help`", &help)] {
@@ -123,14 +123,6 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
         ),
     );
     Ok(())
-}
-
-fn wall(samples: &[Sample]) -> Option<Stats> {
-    Stats::of(samples.iter().map(|s| s.wall_s))
-}
-
-fn ms(stats: Stats) -> Stats {
-    Stats { median: stats.median * 1000.0, min: stats.min * 1000.0, max: stats.max * 1000.0 }
 }
 
 /// nemoctl's environment: this cloud, config and state under `dir`, nothing from the user.

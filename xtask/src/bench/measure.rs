@@ -80,6 +80,11 @@ impl Stats {
         Self { median: self.median + offset, min: self.min + offset, max: self.max + offset }
     }
 
+    /// The same figures times `factor` (another unit, a share).
+    pub fn scaled(self, factor: f64) -> Self {
+        Self { median: self.median * factor, min: self.min * factor, max: self.max * factor }
+    }
+
     /// The statistics of `values`; `None` when there are none.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Self> {
         let mut sorted: Vec<f64> = values.into_iter().collect();
@@ -93,6 +98,11 @@ impl Stats {
     }
 }
 
+/// The statistics of the wall times of `samples`, in seconds; `None` when there are none.
+pub fn wall(samples: &[Sample]) -> Option<Stats> {
+    Stats::of(samples.iter().map(|s| s.wall_s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +114,11 @@ mod tests {
         let even = Stats::of([4.0, 1.0, 2.0, 3.0]).unwrap();
         assert_eq!(even.median, 2.5);
         assert!(Stats::of([]).is_none());
+    }
+
+    #[test]
+    fn stats_scale_all_three_figures() {
+        let ms = Stats::of([0.5, 0.25, 1.0]).unwrap().scaled(1000.0);
+        assert_eq!((ms.median, ms.min, ms.max), (500.0, 250.0, 1000.0));
     }
 }

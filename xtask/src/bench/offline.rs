@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::Plan;
-use super::measure::{self, Sample, Stats};
+use super::measure::{self, wall};
 use super::report::{Report, Row};
 
 /// The instruction of the README's main job.
@@ -92,10 +92,6 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
         ),
     );
     Ok(())
-}
-
-fn wall(samples: &[Sample]) -> Option<Stats> {
-    Stats::of(samples.iter().map(|s| s.wall_s))
 }
 
 /// `cycles` × (1.5 s of tone, 1 s of silence), then 1 s of tone.

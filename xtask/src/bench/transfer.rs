@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::Plan;
-use super::fake_cloud::{self, Account, FakeCloud};
+use super::fake_cloud::{self, FakeCloud};
 use super::measure::{self, Sample, Stats};
 use super::report::{Report, Row};
 
@@ -25,10 +25,13 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
     let headers = format!("@{}", account.curl_headers.display());
     let form = format!("files=@{}", file.display());
     let file_arg = file.to_string_lossy();
+    // curl's upload answer (a few hundred bytes) is kept: the last one gives the download its URL.
+    let answer_file = scratch.join("upload-answer.json");
+    let answer_arg = answer_file.to_string_lossy();
 
     let (mut ours_up, mut curl_up) = (Vec::new(), Vec::new());
     for run in 0..plan.runs {
-        let curl_args = ["-sS", "--fail", "-o", "/dev/null", "-H", &headers, "-F", &form, &upload_url];
+        let curl_args = ["-sS", "--fail", "-o", &answer_arg, "-H", &headers, "-F", &form, &upload_url];
         let (curl, ours) = pair(
             run,
             || measure::run(Path::new("curl"), &curl_args, &[], scratch),
@@ -38,7 +41,10 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
         ours_up.push(ours);
     }
 
-    let cdn_url = asset_url(&account, &form, &upload_url)?;
+    let answer =
+        std::fs::read_to_string(&answer_file).map_err(|e| format!("could not read {}: {e}", answer_file.display()))?;
+    let cdn_url = fake_cloud::json_string(&answer, "cdn_url")
+        .ok_or_else(|| format!("no cdn_url in the upload answer: {answer}"))?;
     let (curl_out, ours_out) = (scratch.join("curl.out"), scratch.join("ours.out"));
     let (curl_out_arg, ours_out_arg) = (curl_out.to_string_lossy(), ours_out.to_string_lossy());
     let (mut ours_down, mut curl_down) = (Vec::new(), Vec::new());
@@ -121,13 +127,6 @@ fn rows(what: &str, mb: f64, ours: &[Sample], curl: &[Sample], reference: &str) 
             goal: format!("≤ {RSS_GOAL_MIB:.0} MiB (ratio to it ≤ 1)"),
         },
     ]
-}
-
-/// Uploads the file once more with curl and returns the CDN URL the service gave it.
-fn asset_url(account: &Account, form: &str, upload_url: &str) -> Result<String, String> {
-    let headers = format!("@{}", account.curl_headers.display());
-    let answer = fake_cloud::curl(&["-H", &headers, "-F", form, upload_url])?;
-    fake_cloud::json_string(&answer, "cdn_url").ok_or_else(|| format!("no cdn_url in the upload answer: {answer}"))
 }
 
 /// A file of `mb` MiB with a non-repeating-looking byte pattern.

@@ -111,8 +111,6 @@ async fn a_refused_connection_is_not_sent() {
 #[tokio::test]
 async fn a_silent_server_is_maybe_sent_after_the_idle_timeout() {
     let h = harness_with(vec![Answer::Stall(Vec::new())], |c| c.idle_timeout = Duration::from_millis(300)).await;
-    let started = std::time::Instant::now();
     let error = h.backend.credits(&token()).await.unwrap_err();
-    assert!(matches!(error, ApiError::MaybeSent(_)), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(matches!(&error, ApiError::MaybeSent(m) if m.contains("idle timeout")), "{error:?}");
 }

@@ -6,20 +6,18 @@ use nemo_core::ids::RenderId;
 use nemo_core::media::LocalMedia;
 use nemo_core::ports::{Backend, NoProgress, ProgressEvent};
 
-use crate::requests::tempdir;
 use crate::server::{Answer, Recorder, harness, http, json, sid, token};
 
 #[tokio::test]
 async fn upload_streams_a_multipart_part_named_files() {
-    let dir = tempdir("upload");
-    let path = format!("{dir}/clip.mp4");
-    let content: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-    std::fs::write(&path, &content).unwrap();
     let h = harness(vec![json(
         200,
         r#"{"code":0,"data":{"files":[{"filename":"clip.mp4","file_type":"video","cdn_url":"https://cdn/c.mp4","duration":3.5,"width":1920,"height":1080,"fps":30}],"session_state_applied":true}}"#,
     )])
     .await;
+    let path = h.path("clip.mp4");
+    let content: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
     let media = LocalMedia::check(&path, content.len() as u64).unwrap();
     let progress = Recorder::default();
     let result = h.backend.upload_file(&token(), &sid(), &media, &progress).await.unwrap();
@@ -67,9 +65,6 @@ async fn a_missing_file_is_a_local_error() {
 
 #[tokio::test]
 async fn downloads_go_through_part_and_resume() {
-    let dir = tempdir("download");
-    let dest = format!("{dir}/out.mp4");
-    let part = format!("{dest}.part");
     let id = RenderId::parse("render_1").unwrap();
     let h = harness(vec![
         Answer::Raw(http(200, &[], b"0123456789")),
@@ -78,6 +73,8 @@ async fn downloads_go_through_part_and_resume() {
         json(404, r#"{"success":false,"error":"not found"}"#),
     ])
     .await;
+    let dest = h.path("out.mp4");
+    let part = format!("{dest}.part");
     let progress = Recorder::default();
     assert_eq!(h.backend.download_render(&token(), &id, &dest, &progress).await.unwrap(), 10);
     assert_eq!(std::fs::read(&dest).unwrap(), b"0123456789");
@@ -94,7 +91,7 @@ async fn downloads_go_through_part_and_resume() {
     assert_eq!(h.backend.download_render(&token(), &id, &dest, &NoProgress).await.unwrap(), 10);
     assert_eq!(std::fs::read(&dest).unwrap(), b"abcdefghij");
 
-    let missing = format!("{dir}/missing.mp4");
+    let missing = h.path("missing.mp4");
     let error = h.backend.download_url(&format!("{}/x.mp4", h.server.url), &missing, &NoProgress).await.unwrap_err();
     assert_eq!(error, ApiError::status(404, "not found"));
     assert!(!std::path::Path::new(&missing).exists());
@@ -109,10 +106,9 @@ async fn downloads_go_through_part_and_resume() {
 
 #[tokio::test]
 async fn a_cut_download_keeps_its_part_for_the_next_attempt() {
-    let dir = tempdir("cut");
-    let dest = format!("{dir}/out.mp4");
     let cut = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\nconnection: close\r\n\r\n01234".to_vec();
     let h = harness(vec![Answer::Raw(cut)]).await;
+    let dest = h.path("out.mp4");
     let error = h.backend.download_url(&format!("{}/x.mp4", h.server.url), &dest, &NoProgress).await.unwrap_err();
     assert!(matches!(error, ApiError::MaybeSent(_)), "{error:?}");
     assert!(!std::path::Path::new(&dest).exists());

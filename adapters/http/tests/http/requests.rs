@@ -13,7 +13,6 @@ const OK_EMPTY: &str = r#"{"code":0,"message":"ok","data":{}}"#;
 
 #[tokio::test]
 async fn every_call_carries_attribution_and_the_token_only_where_it_belongs() {
-    let dir = tempdir("headers");
     let h = harness(vec![
         json(200, r#"{"code":0,"data":{"token":"nmv_usr_new","user_id":"anon_1","expires_at":"2026-01-08T00:00:00Z","credits":100}}"#),
         json(200, r#"{"code":0,"data":{"task_id":"t1","session_id":"7301234567890123456"}}"#),
@@ -50,8 +49,8 @@ async fn every_call_carries_attribution_and_the_token_only_where_it_belongs() {
     assert_eq!(b.render_status(&token(), &id).await.unwrap().progress, 40);
     b.cancel_render(&token(), &id).await.unwrap();
     let cdn = format!("{}/cdn/out.mp4", h.server.url);
-    assert_eq!(b.download_url(&cdn, &format!("{dir}/a.mp4"), &NoProgress).await.unwrap(), 5);
-    assert_eq!(b.download_render(&token(), &id, &format!("{dir}/b.mp4"), &NoProgress).await.unwrap(), 5);
+    assert_eq!(b.download_url(&cdn, &h.path("a.mp4"), &NoProgress).await.unwrap(), 5);
+    assert_eq!(b.download_render(&token(), &id, &h.path("b.mp4"), &NoProgress).await.unwrap(), 5);
 
     let requests = h.server.requests();
     let seen: Vec<(String, String, bool)> =
@@ -124,11 +123,4 @@ async fn the_token_never_shows_in_errors_or_debug() {
     let error = h.backend.anonymous_token(&ClientId::generate()).await.unwrap_err();
     let text = format!("{error} {error:?} {:?}", h.backend);
     assert!(!text.contains("nmv_usr_"), "{text}");
-}
-
-pub fn tempdir(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nemo-http-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.to_string_lossy().into_owned()
 }

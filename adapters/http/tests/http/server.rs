@@ -174,6 +174,15 @@ pub struct Harness {
     pub server: Server,
     pub backend: HttpBackend,
     pub clock: Arc<ManualClock>,
+    /// This test's own folder for files, removed on drop.
+    dir: tempfile::TempDir,
+}
+
+impl Harness {
+    /// A path in this test's own folder.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
+    }
 }
 
 pub async fn harness(answers: Vec<Answer>) -> Harness {
@@ -189,7 +198,7 @@ pub async fn harness_with(answers: Vec<Answer>, tweak: impl FnOnce(&mut HttpConf
     tweak(&mut config);
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_ms(1_700_000_000_000)));
     let backend = HttpBackend::new(config, clock.clone()).unwrap();
-    Harness { server, backend, clock }
+    Harness { server, backend, clock, dir: tempfile::tempdir().unwrap() }
 }
 
 pub const TOKEN: &str = "nmv_usr_s3cret";

@@ -33,7 +33,7 @@ async fn sigterm_exits_0_keeps_every_job_and_the_next_start_finishes_them() {
     let saved = world.jobs_on_disk().await;
     assert_eq!(saved.len(), 5);
     assert!(saved.iter().any(|job| !job.state.is_final()), "work was still under way");
-    assert!(world.daemon_logs().contains("shutting down"));
+    assert!(world.log_file().contains("shutting down"), "{}", world.daemon_logs());
 
     world.start().await;
     world

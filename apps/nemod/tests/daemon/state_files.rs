@@ -37,7 +37,7 @@ async fn a_corrupt_jobs_file_at_start_up_is_moved_aside_and_the_daemon_serves() 
     world.start().await;
 
     let logs = world.daemon_logs();
-    assert!(logs.contains("moved aside"), "the log says what happened:\n{logs}");
+    assert!(world.log_file().contains("moved aside"), "the log says what happened:\n{logs}");
     let aside = set_aside(jobs.parent().unwrap());
     assert_eq!(aside.len(), 1, "{logs}");
     assert_eq!(std::fs::read_to_string(&aside[0]).unwrap(), "{\"schema\":1,\"jobs\":[{\"id\":", "kept as it was");
@@ -65,7 +65,7 @@ async fn a_jobs_file_from_a_newer_version_is_left_untouched_and_requests_say_wha
     world.project_with_clip().await;
 
     let logs = world.daemon_logs();
-    assert!(logs.contains("newer"), "the log says what happened:\n{logs}");
+    assert!(world.log_file().contains("newer"), "the log says what happened:\n{logs}");
     let listed = world.client.get::<JobList>("/v1/jobs").await.unwrap_err();
     let ClientError::Refused { status, detail } = &listed else { panic!("{listed:?}") };
     assert!(detail.message.contains("newer") && detail.message.contains("upgrade"), "{detail:?}");

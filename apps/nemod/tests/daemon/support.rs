@@ -46,10 +46,15 @@ impl World {
         self.dir.path().join("state")
     }
 
+    /// Where every nemod run on this state dir appends its stderr (beside the state dir).
+    fn stderr_path(&self) -> PathBuf {
+        self.dir.path().join("nemod.stderr")
+    }
+
     /// Starts nemod and waits until it answers.
     pub async fn start(&mut self) {
         assert!(self.daemon.is_none(), "one daemon at a time");
-        let log = std::fs::File::create(self.dir.path().join(format!("nemod-{}.stderr", now_ms()))).unwrap();
+        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(self.stderr_path()).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_nemod"))
             .args(["--max-jobs", &self.max_jobs.to_string()])
             .env("NEMO_STATE_DIR", self.state_dir())
@@ -58,7 +63,7 @@ impl World {
             .env_remove("NEMO_TOKEN")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(log)
+            .stderr(stderr)
             .spawn()
             .unwrap();
         self.daemon = Some(child);
@@ -141,10 +146,16 @@ impl World {
         }
     }
 
-    /// The stderr of every nemod run so far (for failure messages).
+    /// What nemod wrote to `STATE/nemod.log` so far (every run appends to it).
+    pub fn log_file(&self) -> String {
+        std::fs::read_to_string(self.state_dir().join("nemod.log")).unwrap_or_default()
+    }
+
+    /// For failure messages: `STATE/nemod.log`, then the stderr of every nemod run so far
+    /// (where a panic shows).
     pub fn daemon_logs(&self) -> String {
-        let log = self.state_dir().join("nemod.log");
-        std::fs::read_to_string(log).unwrap_or_default()
+        let stderr = std::fs::read_to_string(self.stderr_path()).unwrap_or_default();
+        format!("{}\n--- nemod stderr ---\n{stderr}", self.log_file())
     }
 }
 
@@ -155,10 +166,6 @@ impl Drop for World {
             let _ = child.wait();
         }
     }
-}
-
-fn now_ms() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis())
 }
 
 /// Checks a downloaded file: whole (4096 bytes), naming its render, no `.part` left beside it.
