@@ -48,12 +48,6 @@ impl DaemonStore {
         }
     }
 
-    /// Where the daemon's jobs file lives.
-    #[must_use]
-    pub fn jobs_path(&self) -> PathBuf {
-        self.jobs.state_dir().join("jobs.json")
-    }
-
     /// Writes every percentage kept in memory, in one update of the jobs file.
     ///
     /// # Errors
