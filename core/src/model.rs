@@ -216,6 +216,18 @@ pub struct Project {
     pub last_draft: Option<Draft>,
 }
 
+impl Project {
+    /// The project `name_or_id` names among `projects` (oldest first): the one with that
+    /// session id, else the newest with that name.
+    #[must_use]
+    pub fn find<'a>(projects: &'a [Self], name_or_id: &str) -> Option<&'a Self> {
+        projects
+            .iter()
+            .find(|p| p.session_id.as_str() == name_or_id)
+            .or_else(|| projects.iter().rev().find(|p| p.name == name_or_id))
+    }
+}
+
 /// Where a render job of this client stands. Saved before every step, so that work survives
 /// a crash: a job in `Rendering` is polled, never submitted again.
 #[derive(Debug, Clone, PartialEq)]
@@ -300,5 +312,25 @@ mod tests {
         ] {
             assert_eq!(RenderPhase::from_wire(word), phase, "{word}");
         }
+    }
+
+    fn project(name: &str, session: &str) -> Project {
+        Project {
+            name: name.into(),
+            task_id: TaskId::parse("t").unwrap(),
+            session_id: SessionId::parse(session).unwrap(),
+            created: Timestamp::from_unix_ms(0),
+            last_draft: None,
+        }
+    }
+
+    #[test]
+    fn a_project_is_found_by_session_id_first_else_the_newest_of_that_name() {
+        let projects = [project("a", "s1"), project("s1", "s2"), project("a", "s3")];
+        let found = |wanted| Project::find(&projects, wanted).map(|p| p.session_id.as_str().to_owned());
+        assert_eq!(found("a").as_deref(), Some("s3"));
+        assert_eq!(found("s1").as_deref(), Some("s1"), "a session id wins over a newer name");
+        assert_eq!(found("s2").as_deref(), Some("s2"));
+        assert_eq!(found("b"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! low-level client: no pool, no TCP, nothing to configure). Errors say whether the daemon
 //! was reached at all, so that nemoctl can tell "start it with: nemod &" from a refusal.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -59,12 +59,6 @@ impl DaemonClient {
     #[must_use]
     pub fn new(socket: impl Into<PathBuf>) -> Self {
         Self { socket: socket.into() }
-    }
-
-    /// The socket this client connects to.
-    #[must_use]
-    pub fn socket(&self) -> &Path {
-        &self.socket
     }
 
     /// `GET path`, decoding a JSON answer.

@@ -1,5 +1,5 @@
 //! `nemo-storage`: the core's [`Store`](nemo_core::ports::Store) port on real files, plus
-//! `config.toml`.
+//! `config.toml` and the [`settings`] both apps read the same way.
 //!
 //! Layout (directories are created on first write, mode 0700):
 //!
@@ -36,6 +36,7 @@
 mod config_file;
 mod files;
 mod scoped;
+pub mod settings;
 mod store;
 pub mod wire;
 

@@ -56,6 +56,22 @@ impl FileStore {
         &self.state_dir
     }
 
+    /// Saves many render jobs (each replacing the one with its id) in one update of
+    /// `jobs.json`: one lock, one read, one write. Nothing is written for none.
+    ///
+    /// # Errors
+    /// As [`Store::save_render_job`].
+    pub async fn save_render_jobs(&self, jobs: &[RenderJob]) -> Result<(), StoreError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        self.update_jobs(|saved| {
+            for job in jobs {
+                upsert(saved, job, |j| &j.id);
+            }
+        })
+    }
+
     /// The credentials file (for `nemoctl config path` and tests).
     #[must_use]
     pub fn credentials_path(&self) -> PathBuf {

@@ -1,20 +1,15 @@
 //! Stage two of parsing: raw clap values + environment + `config.toml` → one validated
 //! [`Config`]. Precedence everywhere: flag > environment > `config.toml` > default.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use nemo_core::attribution::{self, Attribution, Profile};
 use nemo_core::ids::{ClientId, Token};
-use nemo_storage::ConfigFile;
+use nemo_storage::{ConfigFile, settings};
 
 use crate::cli::{BackendKind, Global};
 use crate::failure::CliError;
-
-/// The API when nothing else is said.
-pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
-/// The web site when nothing else is said.
-pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
 
 /// The keys `config.toml` understands.
 pub const KEYS: &[&str] = &["api_url", "web_url", "backend", "skill", "lang", "output_dir", "render_timeout"];
@@ -82,27 +77,17 @@ impl Env {
         }
     }
 
-    fn dir(&self, explicit: Option<&String>, under_home: &str) -> Result<PathBuf, CliError> {
-        match (explicit, &self.home) {
-            (Some(dir), _) => Ok(PathBuf::from(dir)),
-            (None, Some(home)) => Ok(Path::new(home).join(under_home)),
-            (None, None) => Err(CliError::Config(format!(
-                "HOME is not set, so there is no default for {under_home}; set NEMO_CONFIG_DIR and NEMO_STATE_DIR"
-            ))),
-        }
-    }
-
     /// `NEMO_CONFIG_DIR`, default `~/.config/nemovideo`.
     ///
     /// # Errors
     /// When neither it nor `HOME` is set.
     pub fn config_dir(&self) -> Result<PathBuf, CliError> {
-        self.dir(self.config_dir.as_ref(), ".config/nemovideo")
+        settings::config_dir(self.config_dir.as_deref(), self.home.as_deref()).map_err(CliError::Config)
     }
 
     /// `NEMO_STATE_DIR`, default `~/.local/state/nemovideo`.
     fn state_dir(&self) -> Result<PathBuf, CliError> {
-        self.dir(self.state_dir.as_ref(), ".local/state/nemovideo")
+        settings::state_dir(self.state_dir.as_deref(), self.home.as_deref()).map_err(CliError::Config)
     }
 }
 
@@ -129,18 +114,8 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
     let profile = check_skill(&skill)?;
     let executable = std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let platform = attribution::detect_platform(env.skill_source.as_deref(), &executable);
-    let env_token = env
-        .token
-        .as_ref()
-        .map(|t| Token::new(t.trim()))
-        .transpose()
-        .map_err(|e| CliError::Config(format!("NEMO_TOKEN is not usable: {}", e.reason)))?;
-    let env_client_id = env
-        .client_id
-        .as_deref()
-        .map(ClientId::parse)
-        .transpose()
-        .map_err(|_| CliError::Config("NEMO_CLIENT_ID is not a UUID".into()))?;
+    let (env_token, env_client_id) =
+        settings::env_credentials(env.token.as_deref(), env.client_id.as_deref()).map_err(CliError::Config)?;
     let lang = global
         .lang
         .clone()
@@ -156,8 +131,8 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
     };
     Ok(Config {
         backend,
-        api_url: trim_url(global.api_url.clone().or_else(|| from_file("api_url")), DEFAULT_API_URL),
-        web_url: trim_url(global.web_url.clone().or_else(|| from_file("web_url")), DEFAULT_WEB_URL),
+        api_url: settings::api_url(global.api_url.as_deref(), &file),
+        web_url: settings::web_url(global.web_url.as_deref(), &file),
         profile,
         attribution: Attribution::new(profile, platform),
         project: global.project.clone().filter(|p| !p.trim().is_empty()),
@@ -170,10 +145,6 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
         state_dir: env.state_dir()?,
         verbose: global.verbose,
     })
-}
-
-fn trim_url(value: Option<String>, default: &str) -> String {
-    value.map_or_else(|| default.to_owned(), |v| v.trim().trim_end_matches('/').to_owned())
 }
 
 /// `render_timeout`: a whole number of seconds, at least 1.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use nemo_core::error::Error;
 use nemo_core::ids::RenderId;
+use nemo_core::model::Project;
 use nemo_core::ports::{Progress, ProgressEvent, Store};
 use nemo_daemon_client::wire::{
     ChatRequest, ExportRequest, JobList, JobView, NewProjectRequest, UploadRequest, progress_of,
@@ -171,7 +172,7 @@ async fn default_output(config: &Config) -> PathBuf {
     let store = FileStore::new(&config.config_dir, &config.state_dir);
     let projects = store.projects().await.unwrap_or_default();
     let name = match &config.project {
-        Some(wanted) => projects.iter().rev().find(|p| p.session_id.as_str() == wanted || &p.name == wanted),
+        Some(wanted) => Project::find(&projects, wanted),
         None => match store.current_project().await.ok().flatten() {
             Some(current) => projects.iter().find(|p| p.session_id == current),
             None => None,

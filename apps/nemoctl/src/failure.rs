@@ -13,8 +13,6 @@ pub enum CliError {
     Core(Error),
     /// A setting or environment value cannot be used.
     Config(String),
-    /// The backend is not in this build.
-    Unavailable(&'static str),
     /// The offline engine cannot run: ffmpeg or ffprobe is missing (the text says how to
     /// install them).
     MissingTool(String),
@@ -62,7 +60,7 @@ impl CliError {
             Self::Input(_) => Exit::InputRefused.code(),
             // The offline service cannot be started, as a cloud that cannot be reached.
             Self::MissingTool(_) => Exit::Unreachable.code(),
-            Self::Config(_) | Self::Unavailable(_) | Self::BatchFailed { .. } => Exit::Failure.code(),
+            Self::Config(_) | Self::BatchFailed { .. } => Exit::Failure.code(),
         }
     }
 
@@ -71,7 +69,6 @@ impl CliError {
         match self {
             Self::Core(error) => error.to_string(),
             Self::Config(message) | Self::Input(message) | Self::MissingTool(message) => message.clone(),
-            Self::Unavailable(backend) => format!("the {backend} backend is not available in this build"),
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
             Self::DaemonDown { socket } => format!("nemod is not running (nothing answers on {socket})"),
             Self::Daemon { message, .. } => message.clone(),
@@ -84,7 +81,6 @@ impl CliError {
         match self {
             Self::Core(error) => error.hint(),
             Self::Config(_) => "Fix the value (`nemoctl config path` shows where config.toml is) and try again.".into(),
-            Self::Unavailable(_) => "Run with --offline to use the embedded backend.".into(),
             Self::MissingTool(_) => {
                 "Install ffmpeg (`sudo apt-get install ffmpeg`), or run without --offline to use the cloud.".into()
             }

@@ -13,10 +13,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{BackendKind, Cli, Command, ConfigAction};
+use crate::cli::{Cli, Command, ConfigAction};
 use crate::config::Env;
 use crate::failure::CliError;
 use crate::report::Reporter;
+use crate::wiring::InProcess;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -68,9 +69,10 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Config(format!("could not start the async runtime: {e}")))?;
     // nemod does the work: `--backend daemon`, and `export --detach` whatever the backend.
-    if config.backend == BackendKind::Daemon || matches!(cli.command, Command::Export { detach: true, .. }) {
+    let detached = matches!(cli.command, Command::Export { detach: true, .. });
+    let Some(backend) = InProcess::of(config.backend).filter(|_| !detached) else {
         return runtime.block_on(daemon::run(cli.command, &config, reporter));
-    }
-    let wiring = wiring::wire(&config)?;
+    };
+    let wiring = wiring::wire(&config, backend)?;
     runtime.block_on(commands::run(cli.command, &config, &wiring, reporter))
 }

@@ -42,20 +42,39 @@ impl Wiring {
     }
 }
 
-/// Wires the configured backend.
+/// A backend that runs in this process; `--backend daemon` has none (nemod does the work,
+/// through `daemon::run`), so it cannot be wired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InProcess {
+    /// `--backend cloud`.
+    Cloud,
+    /// `--backend offline`.
+    Offline,
+}
+
+impl InProcess {
+    /// The in-process backend `kind` names, `None` for the daemon.
+    pub fn of(kind: BackendKind) -> Option<Self> {
+        match kind {
+            BackendKind::Cloud => Some(Self::Cloud),
+            BackendKind::Offline => Some(Self::Offline),
+            BackendKind::Daemon => None,
+        }
+    }
+}
+
+/// Wires `backend` with the settings of `config`.
 ///
 /// # Errors
-/// [`CliError::Unavailable`] for a backend this build does not have;
 /// [`CliError::MissingTool`] when the offline engine's ffmpeg is not installed.
-pub fn wire(config: &Config) -> Result<Wiring, CliError> {
+pub fn wire(config: &Config, backend: InProcess) -> Result<Wiring, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let (backend, store, poll) = match config.backend {
-        BackendKind::Offline => {
+    let (backend, store, poll) = match backend {
+        InProcess::Offline => {
             let (backend, store) = offline(&clock)?;
             (backend, store, offline_poll())
         }
-        BackendKind::Cloud => (cloud(config, &clock)?, file_store(config), PollPolicy::default()),
-        BackendKind::Daemon => return Err(CliError::Unavailable("daemon")),
+        InProcess::Cloud => (cloud(config, &clock)?, file_store(config), PollPolicy::default()),
     };
     let settings = Settings {
         env_token: config.env_token.clone(),

@@ -17,7 +17,7 @@ use nemo_core::error::{Error, Exit};
 use nemo_core::ids::SessionId;
 use nemo_core::model::Project;
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_core::service::{Nemo, check_file};
+use nemo_core::service::check_file;
 use nemo_daemon_client::MAX_BODY;
 use nemo_daemon_client::wire::{
     BatchRequest, ChatRequest, ErrorBody, ErrorDetail, ExportRequest, Health, JobList, JobView, NewProjectRequest,
@@ -29,6 +29,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use crate::daemon::Daemon;
+use crate::jobs::Service;
 
 /// What a handler answers.
 pub type Reply = Response<UnsyncBoxBody<Bytes, Infallible>>;
@@ -269,34 +270,23 @@ async fn new_project(daemon: &Daemon, name: &str) -> Handled {
     Ok(json_reply(StatusCode::CREATED, &json!({"project": project_json(&project, Some(&project.session_id))})))
 }
 
-/// The project a request names (session id, else the newest of that name), or the current one.
-async fn resolve_project(daemon: &Daemon, selector: Option<&str>) -> Result<Project, Reply> {
-    let service = daemon.service();
-    let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) else {
-        return service.current_project().await.map_err(|e| failed(&e));
-    };
-    let projects = service.projects().await.map_err(|e| failed(&e))?;
-    projects
-        .iter()
-        .find(|p| p.session_id.as_str() == selector)
-        .or_else(|| projects.iter().rev().find(|p| p.name == selector))
-        .cloned()
-        .ok_or_else(|| failed(&Error::UnknownProject(selector.to_owned())))
-}
-
-/// A service whose current project is `project`, without switching the user's.
-fn scoped(
-    daemon: &Daemon,
-    project: &Project,
-) -> Nemo<dyn nemo_core::ports::Backend, dyn nemo_core::ports::Clock, dyn nemo_core::ports::Store> {
-    let store: Arc<dyn nemo_core::ports::Store> =
-        Arc::new(ScopedStore::new(daemon.store(), Some(project.session_id.clone())));
-    daemon.service_over(store)
+/// The project a request names (session id, else the newest of that name) or the user's
+/// current one, and a service whose current project it is — the user's is not switched (the
+/// rule of nemoctl's `--project`).
+async fn scoped(daemon: &Daemon, selector: Option<&str>) -> Result<(Service, Project), Reply> {
+    let store = daemon.store();
+    let current = store.current_project().await.map_err(|e| failed(&Error::Store(e.0)))?;
+    let service = daemon.service_over(Arc::new(ScopedStore::new(store, current)));
+    if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) {
+        service.use_project(selector).await.map_err(|e| failed(&e))?;
+    }
+    let project = service.current_project().await.map_err(|e| failed(&e))?;
+    Ok((service, project))
 }
 
 async fn tracks(daemon: &Daemon, project: Option<String>) -> Handled {
-    let project = resolve_project(daemon, project.as_deref()).await?;
-    let report = scoped(daemon, &project).tracks(&NoisyProgress).await.map_err(|e| failed(&e))?;
+    let (service, _) = scoped(daemon, project.as_deref()).await?;
+    let report = service.tracks(&NoisyProgress).await.map_err(|e| failed(&e))?;
     Ok(json_reply(
         StatusCode::OK,
         &json!({"project": report.project.name, "session_id": report.project.session_id.as_str(), "summary": report.summary}),
@@ -326,8 +316,8 @@ async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {
         let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
         checked.push(check_file(source, size).map_err(|e| failed(&e))?);
     }
-    let project = resolve_project(daemon, request.project.as_deref()).await?;
-    let assets = scoped(daemon, &project).upload(&checked, &NoisyProgress).await.map_err(|e| failed(&e))?;
+    let (service, _) = scoped(daemon, request.project.as_deref()).await?;
+    let assets = service.upload(&checked, &NoisyProgress).await.map_err(|e| failed(&e))?;
     Ok(json_reply(StatusCode::OK, &json!({"files": assets.iter().map(asset_json).collect::<Vec<_>>()})))
 }
 
@@ -349,7 +339,7 @@ async fn export(daemon: &Daemon, request: &ExportRequest) -> Result<JobView, Rep
             "Start it again.",
         ));
     }
-    let project = resolve_project(daemon, request.project.as_deref()).await?;
+    let (_, project) = scoped(daemon, request.project.as_deref()).await?;
     let supervisor = daemon.supervisor();
     let job =
         supervisor.service().queue_export(project, &request.output, &NoisyProgress).await.map_err(|e| failed(&e))?;
@@ -412,8 +402,7 @@ async fn chat(daemon: &Daemon, request: ChatRequest) -> Handled {
     if request.message.trim().is_empty() {
         return Err(error(StatusCode::BAD_REQUEST, "bad_request", "the message is empty", ""));
     }
-    let project = resolve_project(daemon, request.project.as_deref()).await?;
-    let service = scoped(daemon, &project);
+    let (service, _) = scoped(daemon, request.project.as_deref()).await?;
     let (lines, receiver) = mpsc::unbounded_channel::<Value>();
     let progress = ChannelProgress(lines.clone());
     daemon.supervisor().spawn_work(async move {

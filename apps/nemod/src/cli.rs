@@ -50,10 +50,10 @@ pub struct DaemonArgs {
     /// What the daemon uses: the cloud API or the embedded fake
     #[arg(long, value_enum, default_value = "cloud")]
     pub backend: DaemonBackend,
-    /// The NemoVideo API [default: https://mega-api-prod.nemovideo.ai]
+    /// The NemoVideo API [default: api_url in config.toml, else https://mega-api-prod.nemovideo.ai]
     #[arg(long, env = "NEMO_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
-    /// The web site, for browser links [default: https://nemovideo.com]
+    /// The web site, for browser links [default: web_url in config.toml, else https://nemovideo.com]
     #[arg(long, env = "NEMO_WEB_URL", value_name = "URL")]
     pub web_url: Option<String>,
     /// The attribution profile [default: nemoctl]

@@ -1,38 +1,16 @@
-//! Stage two of parsing: the raw [`DaemonArgs`] plus the environment → one validated
-//! [`DaemonConfig`]. The same variables as nemoctl, with the same defaults.
-
-use std::path::{Path, PathBuf};
+//! Stage two of parsing: the raw [`DaemonArgs`] plus the environment and `config.toml` → one
+//! validated [`DaemonConfig`]. The directories, URLs and credentials are resolved by the same
+//! code as nemoctl's ([`nemo_storage::settings`]): flag > environment > `config.toml` > default.
 
 use nemo_core::attribution::{self, Attribution};
-use nemo_core::ids::{ClientId, Token};
+use nemo_storage::{ConfigFile, settings};
 
 use crate::cli::{DaemonArgs, DaemonBackend};
 use crate::daemon::{BackendChoice, DaemonConfig};
 use crate::token::BearerToken;
 
-/// The API when nothing else is said.
-pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
-/// The web site when nothing else is said.
-pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
 /// The TCP token's default file name inside the state directory.
 pub const TOKEN_FILE: &str = "nemod.token";
-
-/// `NEMO_STATE_DIR`, default `~/.local/state/nemovideo`.
-///
-/// # Errors
-/// When neither it nor `HOME` is set.
-pub fn state_dir() -> Result<PathBuf, String> {
-    dir("NEMO_STATE_DIR", ".local/state/nemovideo")
-}
-
-fn dir(var: &str, under_home: &str) -> Result<PathBuf, String> {
-    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    match (get(var), get("HOME")) {
-        (Some(dir), _) => Ok(PathBuf::from(dir)),
-        (None, Some(home)) => Ok(Path::new(&home).join(under_home)),
-        (None, None) => Err(format!("HOME is not set, so there is no default for {under_home}; set {var}")),
-    }
-}
 
 /// Builds the daemon's config. The TCP token file is read (or created) here, so that its
 /// problems are reported before anything starts; the message tells where a new one went.
@@ -40,27 +18,26 @@ fn dir(var: &str, under_home: &str) -> Result<PathBuf, String> {
 /// # Errors
 /// A message naming the bad value.
 pub fn resolve(args: &DaemonArgs) -> Result<(DaemonConfig, Option<String>), String> {
-    let state_dir = state_dir()?;
-    let config_dir = dir("NEMO_CONFIG_DIR", ".config/nemovideo")?;
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    resolve_in(args, |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+}
+
+/// [`resolve`] with the environment variables `env` gives (blank ones as unset).
+fn resolve_in(
+    args: &DaemonArgs,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(DaemonConfig, Option<String>), String> {
+    let home = env("HOME");
+    let state_dir = settings::state_dir(env("NEMO_STATE_DIR").as_deref(), home.as_deref())?;
+    let config_dir = settings::config_dir(env("NEMO_CONFIG_DIR").as_deref(), home.as_deref())?;
+    let file = ConfigFile::load(&config_dir).map_err(|e| e.0)?;
     let skill = args.skill.clone().unwrap_or_else(|| attribution::DEFAULT_PROFILE.into());
     let profile = attribution::profile(skill.trim()).ok_or_else(|| format!("unknown skill profile {skill:?}"))?;
     let executable = std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let platform = attribution::detect_platform(env("SKILL_SOURCE").as_deref(), &executable);
-    let env_token = env("NEMO_TOKEN")
-        .map(|t| Token::new(t.trim()))
-        .transpose()
-        .map_err(|e| format!("NEMO_TOKEN is not usable: {}", e.reason))?;
-    let env_client_id = env("NEMO_CLIENT_ID")
-        .as_deref()
-        .map(ClientId::parse)
-        .transpose()
-        .map_err(|_| "NEMO_CLIENT_ID is not a UUID".to_owned())?;
-    let trim = |url: Option<&String>, default: &str| {
-        url.map_or_else(|| default.to_owned(), |u| u.trim().trim_end_matches('/').to_owned())
-    };
+    let (env_token, env_client_id) =
+        settings::env_credentials(env("NEMO_TOKEN").as_deref(), env("NEMO_CLIENT_ID").as_deref())?;
     let backend = match args.backend {
-        DaemonBackend::Cloud => BackendChoice::Cloud { api_url: trim(args.api_url.as_ref(), DEFAULT_API_URL) },
+        DaemonBackend::Cloud => BackendChoice::Cloud { api_url: settings::api_url(args.api_url.as_deref(), &file) },
         DaemonBackend::Offline => BackendChoice::Offline,
     };
     let (listen, note) = match args.listen {
@@ -79,9 +56,46 @@ pub fn resolve(args: &DaemonArgs) -> Result<(DaemonConfig, Option<String>), Stri
         attribution: Attribution::new(profile, platform),
         env_token,
         env_client_id,
-        web_url: trim(args.web_url.as_ref(), DEFAULT_WEB_URL),
+        web_url: settings::web_url(args.web_url.as_deref(), &file),
         listen,
         max_jobs: usize::from(args.max_jobs),
     };
     Ok((config, note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(api_url: Option<&str>) -> DaemonArgs {
+        DaemonArgs {
+            backend: DaemonBackend::Cloud,
+            api_url: api_url.map(str::to_owned),
+            web_url: None,
+            skill: None,
+            listen: None,
+            token_file: None,
+            max_jobs: 4,
+            verbose: false,
+        }
+    }
+
+    #[test]
+    fn the_api_url_set_with_nemoctl_config_is_the_daemons_unless_a_flag_or_the_environment_says_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let config_dir = dir.path().join("config");
+        std::fs::create_dir(&config_dir).unwrap();
+        std::fs::write(config_dir.join(ConfigFile::NAME), "api_url = \"http://127.0.0.1:8787/\"\n").unwrap();
+        let env = |name: &str| match name {
+            "NEMO_CONFIG_DIR" => Some(config_dir.to_string_lossy().into_owned()),
+            "NEMO_STATE_DIR" => Some(dir.path().join("state").to_string_lossy().into_owned()),
+            _ => None,
+        };
+        let api_url = |given| match resolve_in(&args(given), env).unwrap().0.backend {
+            BackendChoice::Cloud { api_url } => api_url,
+            BackendChoice::Offline => unreachable!("a cloud daemon"),
+        };
+        assert_eq!(api_url(None), "http://127.0.0.1:8787");
+        assert_eq!(api_url(Some("http://elsewhere")), "http://elsewhere");
+    }
 }

@@ -76,7 +76,7 @@ impl DaemonConfig {
             attribution: Attribution::new(&attribution::profiles()[0], "unknown".into()),
             env_token: None,
             env_client_id: None,
-            web_url: "https://nemovideo.com".into(),
+            web_url: nemo_storage::settings::DEFAULT_WEB_URL.into(),
             listen: None,
             max_jobs: 4,
         }

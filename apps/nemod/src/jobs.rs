@@ -39,7 +39,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 struct Running {
     token: CancellationToken,
-    handle: Option<JoinHandle<()>>,
+    handle: JoinHandle<()>,
 }
 
 /// Owns the daemon's export jobs.
@@ -70,12 +70,6 @@ impl Supervisor {
     #[must_use]
     pub fn service(&self) -> &Arc<Service> {
         &self.service
-    }
-
-    /// The token cancelled at shutdown (for other long work, such as chat turns).
-    #[must_use]
-    pub fn stopping(&self) -> CancellationToken {
-        self.stop.clone()
     }
 
     /// Runs `work` as tracked work that shutdown waits for (and cancels).
@@ -116,7 +110,7 @@ impl Supervisor {
         let key = job.id.to_string();
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         let handle = self.tasks.spawn(Arc::clone(self).drive(job, fresh, token.clone()));
-        running.insert(key, Running { token, handle: Some(handle) });
+        running.insert(key, Running { token, handle });
     }
 
     /// Stops a job's task and cancels the render on the service. Returns the job as saved.
@@ -125,12 +119,10 @@ impl Supervisor {
     /// `Ok(None)` when no job has this id; [`Error::Store`].
     pub async fn cancel(&self, id: &str) -> Result<Option<RenderJob>, Error> {
         let running = self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
-        if let Some(mut running) = running {
+        if let Some(running) = running {
             running.token.cancel();
-            if let Some(handle) = running.handle.take() {
-                // The task ends at its next await; a panic in it is already logged.
-                let _ = handle.await;
-            }
+            // The task ends at its next await; a panic in it is already logged.
+            let _ = running.handle.await;
         }
         let Some(job) = self.find(id).await? else { return Ok(None) };
         if job.state.is_final() {

@@ -2,27 +2,28 @@
 //! exports and batches — so that nothing is orphaned when a terminal closes, the daemon is
 //! restarted or it crashes.
 //!
-//! - [`daemon`]: the daemon's life (`run(config, shutdown)`) and what handlers share;
-//! - [`server`]: the accept loop on the Unix socket (and TCP when asked);
-//! - [`api`]: the routes of `docs/daemon-api.md`;
-//! - [`jobs`]: exports driven to the end under a concurrency limit, resumed after a crash;
-//! - [`store`]: the user's projects shared, the daemon's own jobs file;
-//! - [`lock`], [`peer`], [`token`]: one daemon per state dir, same-user sockets, TCP tokens;
-//! - [`logging`], [`config`], [`cli`], [`signal`], [`fake_cloud`]: the edges.
+//! - `daemon`: the daemon's life ([`run`]`(config, shutdown)`) and what handlers share;
+//! - `server`: the accept loop on the Unix socket (and TCP when asked);
+//! - `api`: the routes of `docs/daemon-api.md`;
+//! - `jobs`: exports driven to the end under a concurrency limit, resumed after a crash;
+//! - `store`: the user's projects shared, the daemon's own jobs file;
+//! - `lock`, `peer`, `token`: one daemon per state dir, same-user sockets, TCP tokens;
+//! - [`logging`], [`config`], [`cli`], [`signal`], [`fake_cloud`]: the edges, public for
+//!   `main.rs` (the rest is private: only [`run`] and its config leave the crate).
 #![warn(missing_docs)]
 
-pub mod api;
+mod api;
 pub mod cli;
 pub mod config;
-pub mod daemon;
+mod daemon;
 pub mod fake_cloud;
-pub mod jobs;
-pub mod lock;
+mod jobs;
+mod lock;
 pub mod logging;
-pub mod peer;
-pub mod server;
+mod peer;
+mod server;
 pub mod signal;
-pub mod store;
-pub mod token;
+mod store;
+mod token;
 
 pub use daemon::{BackendChoice, DaemonConfig, DaemonError, run};

@@ -4,8 +4,9 @@
 //! foreground `nemoctl export` for the same file.
 //!
 //! Both halves are `FileStore`s (atomic writes, schema, lock, corrupt files set aside). One
-//! thing is added: a save that only moves a rendering job's percentage is kept in memory and
-//! written at the next real change or at [`DaemonStore::flush`] — the percentage is not
+//! thing is added: a save that only moves a rendering job's percentage is kept in memory
+//! until [`DaemonStore::flush`] (at shutdown) writes every such percentage in one update; the
+//! job's next real change replaces it and is written at once — the percentage is not
 //! something the daemon acts on, and 1,000 polled jobs would otherwise rewrite the file many
 //! times a second. Every save that precedes an action (submit, download, done) is written
 //! before the call returns.
@@ -47,23 +48,14 @@ impl DaemonStore {
         }
     }
 
-    /// Where the daemon's jobs file lives.
-    #[must_use]
-    pub fn jobs_path(&self) -> PathBuf {
-        self.jobs.state_dir().join("jobs.json")
-    }
-
-    /// Writes every percentage kept in memory.
+    /// Writes every percentage kept in memory, in one update of the jobs file.
     ///
     /// # Errors
     /// [`StoreError`] when the file cannot be written.
     pub async fn flush(&self) -> Result<(), StoreError> {
         let pending: Vec<RenderJob> =
             self.pending.lock().unwrap_or_else(PoisonError::into_inner).drain().map(|(_, job)| job).collect();
-        for job in pending {
-            self.jobs.save_render_job(&job).await?;
-        }
-        Ok(())
+        self.jobs.save_render_jobs(&pending).await
     }
 
     /// Whether saving `job` may wait: it only moves the percentage of a job already written

@@ -48,16 +48,13 @@ where
     }
 
     /// `use`: selects the project whose session id or name is `name_or_id` (the newest of
-    /// that name).
+    /// that name; [`Project::find`]).
     ///
     /// # Errors
     /// [`Error::UnknownProject`], [`Error::Store`].
     pub async fn use_project(&self, name_or_id: &str) -> Result<Project, Error> {
         let projects = self.projects().await?;
-        let found = projects
-            .iter()
-            .find(|p| p.session_id.as_str() == name_or_id)
-            .or_else(|| projects.iter().rev().find(|p| p.name == name_or_id))
+        let found = Project::find(&projects, name_or_id)
             .cloned()
             .ok_or_else(|| Error::UnknownProject(name_or_id.to_owned()))?;
         self.store.set_current_project(&found.session_id).await.map_err(store_error)?;

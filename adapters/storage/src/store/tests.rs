@@ -224,6 +224,19 @@ fn the_current_project_and_upserts_persist_across_instances() {
 }
 
 #[test]
+fn many_jobs_are_saved_in_one_update() {
+    let (_dir, store) = store();
+    block_on(async {
+        store.save_render_jobs(&[]).await.unwrap();
+        assert!(!store.state_dir().join(JOBS).exists(), "nothing is written for no jobs");
+        store.save_render_job(&job("render_1", JobState::Submitting)).await.unwrap();
+        let batch = [job("render_1", JobState::Rendering { progress: 40 }), job("render_2", JobState::Cancelled)];
+        store.save_render_jobs(&batch).await.unwrap();
+        assert_eq!(store.render_jobs().await.unwrap(), batch);
+    });
+}
+
+#[test]
 fn concurrent_writers_lose_no_update() {
     let (_dir, store) = store();
     std::thread::scope(|scope| {
