@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::ValueEnum;
 use nemo_core::attribution::{self, Attribution, Profile};
 use nemo_core::ids::{ClientId, Token};
 use nemo_storage::{ConfigFile, settings};
@@ -155,13 +156,10 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A backend's name as in config.toml, read by the same rule as `--backend`.
 fn parse_backend(name: &str) -> Result<BackendKind, String> {
-    match name.trim() {
-        "cloud" => Ok(BackendKind::Cloud),
-        "offline" => Ok(BackendKind::Offline),
-        "daemon" => Ok(BackendKind::Daemon),
-        other => Err(format!("unknown backend {other:?}: use cloud, offline or daemon")),
-    }
+    BackendKind::from_str(name.trim(), false)
+        .map_err(|_| format!("unknown backend {:?}: use cloud, offline or daemon", name.trim()))
 }
 
 fn check_skill(name: &str) -> Result<&'static Profile, CliError> {
