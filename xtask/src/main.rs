@@ -17,7 +17,8 @@ tasks:
   ci       format check, clippy -D warnings, the core's dependency check, docs without broken
            links, the fuzz targets build, every test (the fuzz corpora replayed among them), and
            the cheap properties at 10^5 cases each in release
-  deps     only the dependency check: nemo-core must not depend on tokio, reqwest, hyper or an adapter
+  deps     only the dependency checks: nemo-core depends on no workspace crate (by path) and not on
+           tokio, reqwest or hyper; nemo-engine does not depend on the fake, not even for tests
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
   fuzz     `fuzz TARGET [SECONDS]`: run a cargo-fuzz target (sse_decoder, draft_reader,

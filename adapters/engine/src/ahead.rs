@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use nemo_fake::EngineError;
+use nemo_editor::EngineError;
 
 use crate::silence::{self, Silence};
 use crate::tools::Tools;

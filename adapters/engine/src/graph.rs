@@ -32,8 +32,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use crate::draft::{Clip, Music, Timeline, Title};
 use crate::stretches;
+use nemo_editor::draft::{Clip, Music, Timeline, Title};
 
 /// What the probes said about a source file.
 #[derive(Debug, Clone, PartialEq)]
@@ -619,7 +619,8 @@ mod tests {
 
     #[test]
     fn clips_close_together_share_one_input_and_far_ones_seek() {
-        let clip = |src: &str, in_ms: i64, d: i64| Clip { src: src.into(), in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 };
+        let clip =
+            |src: &str, in_ms: i64, d: i64| Clip { src: src.into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 };
         let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
         let (inputs, uses) = inputs(&paused);
         assert_eq!(

@@ -1,4 +1,4 @@
-//! `nemo-engine`: the offline media engine. [`FfmpegEngine`] implements the fake backend's
+//! `nemo-engine`: the offline media engine. [`FfmpegEngine`] implements the editor's
 //! [`MediaEngine`] port with ffmpeg and ffprobe run as child processes, so
 //! `nemoctl --offline` edits real footage and renders real H.264/AAC MP4s with no account and
 //! no network.
@@ -23,7 +23,6 @@
 #![warn(missing_docs)]
 
 mod ahead;
-pub mod draft;
 pub mod graph;
 pub mod mp4;
 pub mod probe;
@@ -40,13 +39,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
-pub use nemo_fake::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
+pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 
 use crate::ahead::Ahead;
-use crate::draft::Timeline;
 use crate::graph::Source;
 use crate::render::Renders;
 pub use crate::tools::Tools;
+use nemo_editor::draft::Timeline;
 
 /// The font for titles when installed (Debian's `fonts-dejavu-core`); else fontconfig picks.
 const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use nemo_fake::{EngineError, Probe};
+use nemo_editor::{EngineError, Probe};
 use serde_json::Value;
 
 use crate::mp4::{self, Kind, Movie};

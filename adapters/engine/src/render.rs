@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-use nemo_fake::{EngineError, RenderHandle, RenderState};
+use nemo_editor::{EngineError, RenderHandle, RenderState};
 
 use crate::graph::Invocation;
 

@@ -17,7 +17,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use nemo_fake::EngineError;
+use nemo_editor::EngineError;
 
 use crate::sound;
 use crate::tools::Tools;

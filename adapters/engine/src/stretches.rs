@@ -15,8 +15,8 @@
 
 use std::fmt::Write;
 
-use crate::draft::Clip;
 use crate::graph::secs;
+use nemo_editor::draft::Clip;
 
 /// The stretches `[start, end)` (ms, in the input's time) that clips `clips` keep of the ONE
 /// input they are all cut from — `uses[i]` is clip `i`'s input and offset in it — when they
@@ -76,7 +76,7 @@ mod tests {
     use super::*;
 
     fn clip(in_ms: i64, d: i64) -> Clip {
-        Clip { src: "/a.mp4".into(), in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 }
+        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::env;
 use std::path::{Path, PathBuf};
 
-use nemo_fake::EngineError;
+use nemo_editor::EngineError;
 
 /// How to install the tools, for the missing-tool error.
 pub const INSTALL_HINT: &str = "install it with `sudo apt-get install ffmpeg` (Debian, Ubuntu), \

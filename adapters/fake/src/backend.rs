@@ -14,16 +14,15 @@ use nemo_core::model::{
     AnonymousGrant, ClaimGrant, Credits, NewSession, RenderRequest, RenderStatus, SessionState, UploadResult,
 };
 use nemo_core::ports::{Backend, Clock, EventStream, Progress, ProgressEvent};
+use nemo_editor::{MediaEngine, Probe};
+use nemo_storage::delivery::{copy_through_part, write_through_part};
 
 use crate::calls::Call;
 use crate::cdn;
 use crate::config::FakeConfig;
-use crate::download::{copy_through_part, write_through_part};
-use crate::engine::MediaEngine;
 use crate::faults::{Endpoint, Fault};
 use crate::idgen::content_hash;
 use crate::renders::{EngineJob, Output};
-use crate::sessions::draft_of;
 use crate::turn;
 use crate::world::Shared;
 
@@ -86,7 +85,7 @@ impl FakeBackend {
     /// A session's draft now, whoever owns it.
     #[must_use]
     pub fn draft(&self, session: &SessionId) -> Option<Draft> {
-        self.shared.world().sessions.get(session).map(|session| draft_of(&session.draft))
+        self.shared.world().sessions.get(session).map(|session| session.edit.draft())
     }
 
     /// A user's balance now (all zero for an unknown user).
@@ -309,7 +308,7 @@ fn write_output(output: &Output, dest: &str, progress: &dyn Progress) -> Result<
 
 /// Probes an upload with the engine: its absolute path and what it holds; 4001 when the
 /// engine cannot read it, or a video has no picture.
-fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia) -> Result<(String, crate::Probe), ApiError> {
+fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia) -> Result<(String, Probe), ApiError> {
     let src = std::path::absolute(file.path())
         .map_or_else(|_| file.path().to_owned(), |path| path.to_string_lossy().into_owned());
     let probe = engine.probe(&src).map_err(|error| ApiError::code(4001, error.to_string()))?;

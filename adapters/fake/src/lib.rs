@@ -19,26 +19,17 @@
 //! Without a media engine, files are not read: the size comes from the checked
 //! [`LocalMedia`](nemo_core::media::LocalMedia). Every video and audio file is 10 s long
 //! (videos 1920×1080 at 30 fps); a video is appended to the video track. With one
-//! ([`FakeBackend::with_engine`], a [`MediaEngine`]), uploads are probed for their real
+//! ([`FakeBackend::with_engine`], a [`MediaEngine`](nemo_editor::MediaEngine)), uploads are probed for their real
 //! length, size, frame rate and streams, a file the engine cannot read is refused with 4001,
 //! and the video segment's `src` is the file's absolute path.
 //!
-//! # The agent's instructions
-//! Rule-based; a message may hold several instructions (split on commas, `and`, `then`,
-//! `，`, `、`, `然后`…, never inside quotes), applied in order and answered with a sentence
-//! each (details and the full table in the `agent` and `instructions` modules). The
-//! original single instructions answer as they always did:
-//! - `add a title 'X'`, `add title "X"`, `添加标题「X」` — a text track (role `title`, 0-3 s);
-//!   answered **silently** (tool call and result only), like the vendor's multitrack edits;
-//! - `add music`, `add background music`, `add bgm` — an audio track "Lo-fi" at 35 % spanning
-//!   the video; the answer holds a GUI phrase ("Click the Export button…");
-//! - `set the music volume to N%` — the music's `vol`;
-//! - `trim to N seconds`, `trim it to N s` — every track cut at N s;
-//! - `mute` — the video's `vol` 0;
-//! - also: `cut from A to B`, `remove the pauses` (needs the engine: silences found in the
-//!   audio), `speed ×N`, `make it vertical` / `square` / `16:9`, `join the clips with a
-//!   fade`, `add music FILE at N%`, titles `for N seconds` at the `top`/`center`/`bottom`;
-//! - anything else — a text answer listing these; any edit without a video asks for one.
+//! # The agent
+//! The editor of `nemo-editor` (its instruction table, its answers; details there), on the
+//! session's drafts: a message may hold several instructions, applied in order and answered
+//! with a sentence each; a title alone is answered **silently** (tool call and result only),
+//! like the vendor's multitrack edits; "add music" answers with a GUI phrase ("Click the
+//! Export button…"); "remove the pauses" needs the media engine; anything else is answered
+//! with the list of what it can do, and any edit without a video asks for one.
 //!
 //! The first edit turn of a session costs [`FakeConfig::session_edit_cost`]: frozen when the
 //! message arrives (2001 if the user cannot pay), deducted when the turn ends with the edit
@@ -73,18 +64,13 @@
 #![warn(missing_docs)]
 
 mod accounts;
-mod agent;
 mod backend;
 mod calls;
 mod cdn;
 mod clock;
 mod config;
-mod download;
-mod draft_ops;
-mod engine;
 mod faults;
 mod idgen;
-mod instructions;
 mod progress;
 mod renders;
 mod script;
@@ -103,7 +89,6 @@ pub use calls::Call;
 pub use cdn::CDN_BASE;
 pub use clock::ManualClock;
 pub use config::FakeConfig;
-pub use engine::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 pub use faults::{Endpoint, Fault};
 pub use progress::RecordingProgress;
 pub use store::{MemoryStore, StoreContents};

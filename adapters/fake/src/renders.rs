@@ -12,8 +12,8 @@ use nemo_core::model::{RenderPhase, RenderStatus};
 use nemo_core::time::Timestamp;
 
 use crate::cdn;
-use crate::engine::{MediaEngine, RenderHandle, RenderState};
 use crate::faults::Fault;
+use nemo_editor::{MediaEngine, RenderHandle, RenderState};
 
 /// A job's work in the media engine.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,8 @@ use nemo_core::chat::event::ChatEvent;
 use nemo_core::error::ApiError;
 use serde_json::json;
 
-use crate::agent::{self, Reply};
+use nemo_editor::Reply;
+
 use crate::faults::Fault;
 
 /// How often a working agent sends a keep-alive.
@@ -49,7 +50,7 @@ pub(crate) fn build(reply: &Reply, work: Duration, fault: Option<&Fault>) -> Vec
             steps
         }
         Some(Fault::DropStream { after_events, edit_applied }) => {
-            dropped(normal(reply, work), *after_events, *edit_applied && reply.edit.is_some())
+            dropped(normal(reply, work), *after_events, *edit_applied && reply.change.is_some())
         }
         _ => normal(reply, work),
     }
@@ -57,9 +58,9 @@ pub(crate) fn build(reply: &Reply, work: Duration, fault: Option<&Fault>) -> Vec
 
 fn normal(reply: &Reply, work: Duration) -> Vec<Step> {
     let mut steps = Vec::new();
-    if let Some(edit) = &reply.edit {
-        let (name, args) = agent::tool(edit);
-        steps.push(Step::Emit(ChatEvent::ToolCall { name: name.into(), args }));
+    if let Some(change) = &reply.change {
+        let (name, args) = change.tool_call();
+        steps.push(Step::Emit(ChatEvent::ToolCall { name: name.into(), args: args.clone() }));
         steps.extend(working(work));
         steps.push(Step::Apply);
         steps.push(Step::Emit(ChatEvent::ToolResult { name: name.into(), result: json!({"status": "success"}) }));
@@ -112,14 +113,15 @@ fn deltas(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::draft_ops::Edit;
 
     fn text(text: &str, partial: bool) -> Step {
         Step::Emit(ChatEvent::Text { text: text.into(), partial })
     }
 
     fn edit_reply() -> Reply {
-        Reply { edit: Some(Edit::Mute), text: Some("Muted it now.".into()) }
+        let mut session = nemo_editor::Session::default();
+        session.drafts.commit(|draft| nemo_editor::draft::edit::append_video(draft, "/a.mp4", "a", 1000));
+        Reply { text: Some("Muted it now.".into()), ..session.reply("mute", None) }
     }
 
     #[test]
@@ -150,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_text_turn_has_no_tool_events() {
-        let reply = Reply { edit: None, text: Some("Hi".into()) };
+        let reply = Reply::text("Hi");
         assert_eq!(
             build(&reply, Duration::from_secs(60), None),
             [text("Hi", true), text("Hi", false), Step::Emit(ChatEvent::TurnComplete)]

@@ -1,18 +1,15 @@
-//! Sessions: who owns each, its task, its draft and its uploaded assets, and whether its edit
-//! cost has been charged.
+//! Sessions: who owns each, its task, its editing state (the editor's [`Session`]: drafts,
+//! assets, uploaded music), and whether its edit cost has been charged.
 
 use std::collections::HashMap;
 
-use nemo_core::draft::Draft;
 use nemo_core::error::ApiError;
 use nemo_core::ids::{SessionId, TaskId, UserId};
 use nemo_core::media::MediaKind;
-use nemo_core::model::{Asset, Canvas, NewSession, SessionState};
-use serde_json::Value;
+use nemo_core::model::{Asset, NewSession, SessionState};
+use nemo_editor::{Probe, Session};
 
 use crate::cdn;
-use crate::draft_ops;
-use crate::engine::Probe;
 use crate::idgen::{IdGen, content_hash};
 
 /// How long every uploaded video or audio file is, as the fake "probes" it.
@@ -20,29 +17,26 @@ const MEDIA_MS: i64 = 10_000;
 
 /// One chat session.
 #[derive(Debug)]
-pub(crate) struct Session {
+pub(crate) struct Chat {
     owner: UserId,
     task_id: TaskId,
     task_name: String,
-    /// The draft, always a JSON object.
-    pub(crate) draft: Value,
-    assets: Vec<Asset>,
+    /// The editing state.
+    pub(crate) edit: Session,
     /// Whether the session's edit cost is frozen or spent.
     pub(crate) charged: bool,
-    /// The last audio file uploaded and probed (name, source): music for "add music".
-    pub(crate) uploaded_music: Option<(String, String)>,
 }
 
-impl Session {
+impl Chat {
     /// The session's latest state, as the state endpoint reports it.
     pub(crate) fn state(&self, id: &SessionId) -> SessionState {
         SessionState {
             session_id: Some(id.clone()),
             task_id: Some(self.task_id.clone()),
             task_name: Some(self.task_name.clone()),
-            draft: Some(draft_of(&self.draft)),
-            video_infos: self.assets.clone(),
-            canvas: Some(canvas(&self.draft)),
+            draft: Some(self.edit.draft()),
+            video_infos: self.edit.assets.clone(),
+            canvas: Some(self.edit.canvas()),
         }
     }
 
@@ -57,7 +51,7 @@ impl Session {
         self.ingest_as(filename, kind, key, filename, None)
     }
 
-    /// [`Session::ingest`] of a file at `src` whose `probe` tells its real length, size and
+    /// [`Chat::ingest`] of a file at `src` whose `probe` tells its real length, size and
     /// streams (without one: 10 s, and 1920×1080 at 30 fps for a video).
     pub(crate) fn ingest_as(
         &mut self,
@@ -80,73 +74,44 @@ impl Session {
             fps: if video { probe.map_or(Some(30.0), |probe| probe.fps) } else { None },
             hash: Some(hash),
         };
-        let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
-        if video {
-            if let Some((width, height)) = probe.and_then(|probe| probe.width.zip(probe.height)) {
-                // The first probed clip sets the canvas, so that a new aspect shows in the diff.
-                draft_ops::set_canvas_if_unset(&mut self.draft, width, height);
-            }
-            draft_ops::append_video(&mut self.draft, src, stem, duration_ms);
-        }
-        if audio && probe.is_some_and(|probe| probe.has_audio) {
-            self.uploaded_music = Some((stem.to_owned(), src.to_owned()));
-        }
-        self.assets.push(asset.clone());
+        self.edit.ingest(asset.clone(), src, probe);
         asset
     }
-}
-
-/// The canvas the draft sets (`m.width`, `m.height`, `m.ratio`), else 1920×1080 16:9.
-fn canvas(draft: &Value) -> Canvas {
-    let number =
-        |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
-    let ratio = draft.pointer("/m/ratio").and_then(Value::as_str).map(str::to_owned);
-    match (number("width"), number("height")) {
-        (Some(width), Some(height)) => Canvas { width: Some(width), height: Some(height), ratio },
-        _ => Canvas { width: Some(1920), height: Some(1080), ratio: Some(ratio.unwrap_or_else(|| "16:9".into())) },
-    }
-}
-
-/// A draft value as the core's verbatim [`Draft`].
-pub(crate) fn draft_of(value: &Value) -> Draft {
-    Draft::from_json(value.to_string()).expect("session drafts are JSON objects")
 }
 
 /// Every session, by id.
 #[derive(Debug, Default)]
 pub(crate) struct Sessions {
-    by_id: HashMap<SessionId, Session>,
+    by_id: HashMap<SessionId, Chat>,
 }
 
 impl Sessions {
     /// A new session of `owner` with an empty draft.
     pub(crate) fn create(&mut self, owner: &UserId, task_name: &str, ids: &mut IdGen) -> NewSession {
         let (task_id, session_id) = (ids.task(), ids.session());
-        let session = Session {
+        let session = Chat {
             owner: owner.clone(),
             task_id: task_id.clone(),
             task_name: task_name.to_owned(),
-            draft: draft_ops::empty(),
-            assets: Vec::new(),
+            edit: Session::default(),
             charged: false,
-            uploaded_music: None,
         };
         self.by_id.insert(session_id.clone(), session);
         NewSession { task_id, session_id, user_id: Some(owner.clone()) }
     }
 
     /// A session, whoever owns it.
-    pub(crate) fn get(&self, id: &SessionId) -> Option<&Session> {
+    pub(crate) fn get(&self, id: &SessionId) -> Option<&Chat> {
         self.by_id.get(id)
     }
 
     /// A session, whoever owns it, to change it.
-    pub(crate) fn get_mut(&mut self, id: &SessionId) -> Option<&mut Session> {
+    pub(crate) fn get_mut(&mut self, id: &SessionId) -> Option<&mut Chat> {
         self.by_id.get_mut(id)
     }
 
     /// A session of `user`; 1002 when it does not exist or is someone else's.
-    pub(crate) fn owned(&mut self, user: &UserId, id: &SessionId) -> Result<&mut Session, ApiError> {
+    pub(crate) fn owned(&mut self, user: &UserId, id: &SessionId) -> Result<&mut Chat, ApiError> {
         self.by_id
             .get_mut(id)
             .filter(|session| &session.owner == user)

@@ -12,9 +12,8 @@ use nemo_core::chat::event::ChatEvent;
 use nemo_core::error::ApiError;
 use nemo_core::ids::{SessionId, Token, UserId};
 use nemo_core::ports::EventStream;
+use nemo_editor::Change;
 
-use crate::agent;
-use crate::draft_ops::Edit;
 use crate::faults::Fault;
 use crate::script::{self, Step};
 use crate::world::{Shared, World};
@@ -28,21 +27,19 @@ pub(crate) fn start(
     fault: Option<&Fault>,
 ) -> Result<EventStream, ApiError> {
     let config = &shared.config;
-    let (draft, music) = {
+    let editing = {
         let mut world = shared.world();
         let World { accounts, sessions, .. } = &mut *world;
         let user = accounts.authenticate(token, shared.now())?;
-        let state = sessions.owned(&user, session)?;
-        (state.draft.clone(), state.uploaded_music.clone())
+        sessions.owned(&user, session)?.edit.clone()
     };
-    // The agent may run the media engine (seconds of work): not under the lock.
-    let uploaded_music = music.as_ref().map(|(name, src)| (name.as_str(), src.as_str()));
-    let reply = agent::reply(text, &draft, agent::Context { engine: shared.engine(), uploaded_music });
+    // The editor may run the media engine (seconds of work): not under the lock.
+    let reply = editing.reply(text, shared.engine());
     let mut world = shared.world();
     let World { accounts, sessions, .. } = &mut *world;
     let user = accounts.authenticate(token, shared.now())?;
     let state = sessions.owned(&user, session)?;
-    let charge = (reply.edit.is_some() && !state.charged).then_some(config.session_edit_cost);
+    let charge = (reply.change.is_some() && !state.charged).then_some(config.session_edit_cost);
     if let Some(cost) = charge {
         let refusal = format!("not enough credits; register at {}/register?bind={user} to get more", config.web_url);
         accounts.freeze(&user, cost, refusal)?;
@@ -54,7 +51,7 @@ pub(crate) fn start(
         shared: Arc::clone(shared),
         user,
         session: session.clone(),
-        edit: reply.edit,
+        change: reply.change,
         charge,
         steps,
         applied: false,
@@ -71,7 +68,7 @@ struct Turn {
     shared: Arc<Shared>,
     user: UserId,
     session: SessionId,
-    edit: Option<Edit>,
+    change: Option<Change>,
     /// The cost this turn froze, if it charged the session.
     charge: Option<i64>,
     steps: VecDeque<Step>,
@@ -99,8 +96,8 @@ impl Turn {
 
     fn apply(&mut self) {
         let mut world = self.shared.world();
-        if let (Some(edit), Some(session)) = (&self.edit, world.sessions.get_mut(&self.session)) {
-            edit.apply(&mut session.draft);
+        if let (Some(change), Some(session)) = (&self.change, world.sessions.get_mut(&self.session)) {
+            session.edit.drafts.apply(change);
             self.applied = true;
         }
     }

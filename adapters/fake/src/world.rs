@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use nemo_core::ports::Clock;
 use nemo_core::time::Timestamp;
+use nemo_editor::MediaEngine;
 
 use crate::accounts::Accounts;
 use crate::calls::Call;
 use crate::config::FakeConfig;
-use crate::engine::MediaEngine;
 use crate::faults::Faults;
 use crate::idgen::IdGen;
 use crate::lock;

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use nemo_core::ports::StoreError;
 
 /// Creates `dir` and its parents (new directories are private to the user).
-pub(crate) fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
+pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -19,7 +19,7 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
 }
 
 /// Reads `path`; `None` when it does not exist.
-pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, StoreError> {
+pub fn read_optional(path: &Path) -> Result<Option<String>, StoreError> {
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -29,7 +29,7 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, StoreError> {
 
 /// Replaces `path` with `bytes` atomically: temp file in the same directory (created with
 /// `mode`, so it is never more readable than that), fsync, rename, fsync the directory.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     ensure_dir(dir)?;
     let temp = temp_path(path);
@@ -68,7 +68,7 @@ fn temp_path(path: &Path) -> PathBuf {
 }
 
 /// Removes `path`; absent is fine.
-pub(crate) fn remove(path: &Path) -> Result<(), StoreError> {
+pub fn remove(path: &Path) -> Result<(), StoreError> {
     match fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -77,7 +77,7 @@ pub(crate) fn remove(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Renames an unreadable file aside and returns the error that tells the user so.
-pub(crate) fn quarantine(path: &Path, why: &str) -> StoreError {
+pub fn quarantine(path: &Path, why: &str) -> StoreError {
     let ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let aside = path.with_file_name(format!("{name}.corrupt-{ms}"));
@@ -99,7 +99,7 @@ pub(crate) fn quarantine(path: &Path, why: &str) -> StoreError {
 }
 
 /// An exclusive lock on `path` (created if needed), released when dropped.
-pub(crate) fn lock(path: &Path) -> Result<File, StoreError> {
+pub fn lock(path: &Path) -> Result<File, StoreError> {
     if let Some(dir) = path.parent() {
         ensure_dir(dir)?;
     }

@@ -34,7 +34,8 @@
 #![warn(missing_docs)]
 
 mod config_file;
-mod files;
+pub mod delivery;
+pub mod files;
 mod scoped;
 pub mod settings;
 mod store;

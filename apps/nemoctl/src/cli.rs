@@ -12,9 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// nemoctl drives NemoVideo, the cloud service that edits raw footage into finished MP4s from
 /// plain instructions.
 ///
-/// `--offline` runs everything in-process on the embedded backend: no account, no network.
-/// Its state lives in memory and lasts one command, so `edit` (which does everything in one
-/// command) is the offline main job.
+/// `--offline` edits on this machine with ffmpeg: no account, no network. Offline projects
+/// are kept under NEMO_STATE_DIR/offline, apart from the cloud's, and last between commands.
 #[derive(Debug, Parser)]
 #[command(name = "nemoctl", version, about, long_about = None)]
 #[command(after_help = "Examples:\n  \
@@ -48,7 +47,7 @@ pub struct Global {
     #[arg(long, global = true, value_enum, env = "NEMO_BACKEND")]
     pub backend: Option<BackendKind>,
 
-    /// Short for `--backend offline`: no account, no network; its state lasts one command
+    /// Short for `--backend offline`: edit on this machine with ffmpeg, no account, no network
     #[arg(long, global = true)]
     pub offline: bool,
 
@@ -83,7 +82,7 @@ pub struct Global {
 pub enum BackendKind {
     /// The real NemoVideo API over HTTPS
     Cloud,
-    /// The embedded backend, in-process; state lasts one command
+    /// The offline editor on this machine (ffmpeg); projects kept in NEMO_STATE_DIR/offline
     Offline,
     /// Through a running nemod
     Daemon,

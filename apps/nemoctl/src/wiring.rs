@@ -2,13 +2,10 @@
 //! backend is one small function; the cloud one is where the HTTP adapter plugs in.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use nemo_core::ids::SessionId;
 use nemo_core::ports::{Backend, Clock, Store};
 use nemo_core::service::{Nemo, PollPolicy, Settings};
-use nemo_engine::FfmpegEngine;
-use nemo_fake::{FakeBackend, FakeConfig, MemoryStore};
 use nemo_http::{HttpBackend, HttpConfig};
 use nemo_storage::{FileStore, ScopedStore};
 use nemo_system::SystemClock;
@@ -71,8 +68,8 @@ pub fn wire(config: &Config, backend: InProcess) -> Result<Wiring, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (backend, store, poll) = match backend {
         InProcess::Offline => {
-            let (backend, store) = offline(&clock)?;
-            (backend, store, offline_poll())
+            let (backend, store) = offline(config)?;
+            (backend, store, nemo_offline::poll_policy())
         }
         InProcess::Cloud => (cloud(config, &clock)?, file_store(config), PollPolicy::default()),
     };
@@ -89,21 +86,11 @@ pub fn wire(config: &Config, backend: InProcess) -> Result<Wiring, CliError> {
 /// A backend and a store.
 type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
 
-/// Local renders are polled every 5 ms (a poll is a lock and a read in this process, ~200
-/// a second cost nothing measurable): the file is copied out at most 5 ms after ffmpeg
-/// finishes it, which matters next to a short clip's 0.2 s render. The deadline is the user's.
-fn offline_poll() -> PollPolicy {
-    let every = Duration::from_millis(5);
-    PollPolicy { first: every, factor: 1.0, cap: every, ..PollPolicy::default() }
-}
-
-/// The embedded fake on the system clock with the ffmpeg engine (its work directory under
-/// the system temp directory, removed when the process ends), and an in-memory store: its
-/// state lives as long as the process (one command).
-fn offline(clock: &Arc<dyn Clock>) -> Result<Ports, CliError> {
-    let engine = FfmpegEngine::new().map_err(|e| CliError::MissingTool(e.to_string()))?;
-    let backend = FakeBackend::with_engine(clock.clone(), FakeConfig::default(), Arc::new(engine));
-    Ok((Arc::new(backend), Arc::new(MemoryStore::new())))
+/// The offline editor with the ffmpeg engine on the projects under `STATE/offline` (the one
+/// builder nemod uses too): they last between commands.
+fn offline(config: &Config) -> Result<Ports, CliError> {
+    let offline = nemo_offline::open(&config.state_dir).map_err(|e| CliError::MissingTool(e.to_string()))?;
+    Ok((offline.backend, offline.store))
 }
 
 /// The real service (or anything speaking its wire contract, such as the fake cloud) over

@@ -13,7 +13,6 @@ use nemo_core::ids::{ClientId, Token};
 use nemo_core::ports::{Backend, Clock, Store};
 use nemo_core::service::{Nemo, PollPolicy, Settings};
 use nemo_daemon_client::socket_path;
-use nemo_fake::{FakeBackend, FakeConfig};
 use nemo_http::{HttpBackend, HttpConfig};
 use nemo_system::SystemClock;
 use tokio::net::TcpListener;
@@ -217,12 +216,16 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
             (Arc::new(backend), "cloud", DaemonStore::new(&config.config_dir, &config.state_dir))
         }
         BackendChoice::Offline => {
-            // The embedded fake forgets everything at exit: its projects and jobs live apart
-            // from the user's, in STATE/offline.
-            let fake = FakeBackend::new(clock.clone(), FakeConfig::default());
-            let dir = config.state_dir.join("offline");
-            (Arc::new(fake), "offline", DaemonStore::new(dir.join("config"), &dir))
+            // The offline editor, built as `nemoctl --offline` builds it, on the same projects
+            // (STATE/offline, apart from the cloud's); the daemon's jobs in STATE/offline/nemod.
+            let offline = nemo_offline::open(&config.state_dir).map_err(|e| DaemonError::Setup(e.to_string()))?;
+            let dir = offline.backend.root();
+            (offline.backend, "offline", DaemonStore::new(&dir, &dir))
         }
+    };
+    let poll = match &config.backend {
+        BackendChoice::Cloud { .. } => PollPolicy::default(),
+        BackendChoice::Offline => nemo_offline::poll_policy(),
     };
     let store = Arc::new(store);
     let settings = Settings {
@@ -230,7 +233,7 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         env_client_id: config.env_client_id,
         web_url: config.web_url.clone(),
         language: None,
-        poll: PollPolicy { deadline: POLL_DEADLINE, ..PollPolicy::default() },
+        poll: PollPolicy { deadline: POLL_DEADLINE, ..poll },
     };
     let dyn_store: Arc<dyn Store> = store.clone();
     let service = Arc::new(Nemo::new(backend.clone(), clock.clone(), dyn_store, settings.clone()));

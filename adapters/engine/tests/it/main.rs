@@ -2,7 +2,6 @@
 //! made with ffmpeg's test sources. Every result is checked with ffprobe (or the pixels), not
 //! by reading the draft. They need ffmpeg: without it they fail saying how to install it.
 
-mod backend;
 mod engine;
 mod in_process;
 mod support;

@@ -8,8 +8,16 @@ use serde_json::json;
 use super::Ctx;
 use crate::failure::CliError;
 
+/// What `login`, `logout` and `credits` say offline, where there is no account.
+const NO_ACCOUNT: &str =
+    "Offline there is no account: everything runs on this machine, free, with no token and no credits.";
+
 /// `login`.
 pub async fn login(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    if ctx.offline() {
+        ctx.reporter.done(NO_ACCOUNT, json!({"offline": true}));
+        return Ok(());
+    }
     let account = ctx.nemo.login(ctx.reporter).await?;
     let who = account.user_id.as_ref().map_or_else(|| "an unknown account".to_owned(), ToString::to_string);
     let origin = match account.origin {
@@ -40,6 +48,10 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// `logout`.
 pub async fn logout(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    if ctx.offline() {
+        ctx.reporter.done(NO_ACCOUNT, json!({"offline": true}));
+        return Ok(());
+    }
     ctx.nemo.logout().await?;
     let mut text = "Forgot the stored token (the client id stays).".to_owned();
     if ctx.config.env_token.is_some() {
@@ -51,6 +63,10 @@ pub async fn logout(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// `credits`.
 pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    if ctx.offline() {
+        ctx.reporter.done(NO_ACCOUNT, json!({"offline": true, "available": null}));
+        return Ok(());
+    }
     let credits = ctx.nemo.credits(ctx.reporter).await?;
     ctx.reporter.done(
         &format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),

@@ -28,6 +28,13 @@ pub struct Ctx<'a> {
     pub reporter: &'a Reporter,
 }
 
+impl Ctx<'_> {
+    /// Whether the work is done offline (no account, no credits, no web pages).
+    pub fn offline(&self) -> bool {
+        self.config.backend == crate::cli::BackendKind::Offline
+    }
+}
+
 /// Runs a command that needs the service.
 ///
 /// # Errors

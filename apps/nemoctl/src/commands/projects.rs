@@ -12,6 +12,13 @@ use crate::report::{self, table};
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
     let project = ctx.nemo.new_project(name, ctx.reporter).await?;
+    if ctx.offline() {
+        ctx.reporter.done(
+            &format!("Created project {:?} (session {}), kept on this machine", project.name, project.session_id),
+            json!({"name": project.name, "session_id": project.session_id.as_str(), "task_id": project.task_id.as_str(), "link": null}),
+        );
+        return Ok(());
+    }
     let link = ctx.nemo.claim_link(ctx.reporter).await?;
     ctx.reporter.done(
         &format!("Created project {:?} (session {})\nOpen in a browser: {link}", project.name, project.session_id),
@@ -80,6 +87,13 @@ pub async fn tracks(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// `open`.
 pub async fn open(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    if ctx.offline() {
+        ctx.reporter.done(
+            "Offline projects have no web page: `nemoctl --offline tracks` shows the timeline and `export` renders it.",
+            json!({"link": null}),
+        );
+        return Ok(());
+    }
     let link = ctx.nemo.claim_link(ctx.reporter).await?;
     ctx.reporter.done(&link, json!({"link": link}));
     Ok(())

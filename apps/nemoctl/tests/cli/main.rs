@@ -8,6 +8,7 @@ mod cloud;
 mod commands;
 mod exit_codes;
 mod offline_engine;
+mod offline_projects;
 mod state_files;
 mod support;
 mod token;
@@ -45,13 +46,19 @@ fn offline_edit_prints_the_output_for_people() {
 }
 
 #[test]
-fn offline_credits_show_the_starter_balance() {
+fn offline_credits_login_and_open_say_what_they_mean_offline() {
     let h = Harness::new();
-    let out = h.run(&["--offline", "credits"]);
-    out.check_exit(0);
-    assert_eq!(out.stdout.trim(), "available 100  frozen 0  total 100");
+    for command in ["credits", "login", "logout"] {
+        let out = h.run(&["--offline", command]);
+        out.check_exit(0);
+        assert!(out.stdout.contains("Offline there is no account"), "{command}: {}", out.stdout);
+    }
     let done = h.run(&["--offline", "--json", "credits"]).done();
-    assert_eq!((done["available"].as_i64(), done["total"].as_i64()), (Some(100), Some(100)));
+    assert_eq!((done["offline"].as_bool(), done["available"].is_null()), (Some(true), true));
+    h.run(&["--offline", "new", "trip"]).check_exit(0);
+    let out = h.run(&["--offline", "open"]);
+    out.check_exit(0);
+    assert!(out.stdout.starts_with("Offline projects have no web page"), "{}", out.stdout);
 }
 
 /// A refused input: exit 6, an error event, and no request at all (the first request would
@@ -94,7 +101,7 @@ fn missing_files_are_refused() {
 fn chat_routes_balance_questions_to_credits() {
     let h = Harness::new();
     let done = h.run(&["--offline", "--json", "chat", "余额"]).done();
-    assert_eq!(done["available"], 100);
+    assert_eq!(done["offline"], true, "the credits answer, not a chat turn: {done}");
 }
 
 #[test]
@@ -124,7 +131,7 @@ fn chat_without_a_terminal_reads_one_message_per_line() {
     out.check_exit(0);
     let done: Vec<Value> = out.json_lines().into_iter().filter(|l| l["event"] == "done").collect();
     assert_eq!(done.len(), 2, "{}", out.stdout);
-    assert!(done.iter().all(|d| d["available"] == 100));
+    assert!(done.iter().all(|d| d["offline"] == true), "{}", out.stdout);
 }
 
 #[test]
@@ -253,16 +260,6 @@ fn usage_errors_exit_2() {
     h.run(&["--frobnicate"]).check_exit(2);
     h.run(&["edit", "clip.mp4"]).check_exit(2);
     h.run(&["--backend", "moon", "credits"]).check_exit(2);
-}
-
-#[test]
-fn offline_state_lasts_one_command() {
-    let h = Harness::new();
-    let done = h.run(&["--offline", "--json", "new", "trip"]).done();
-    assert_eq!(done["name"], "trip");
-    assert!(done["link"].as_str().unwrap().contains("/workspace/claim?ct="));
-    h.run(&["--offline", "tracks"]).check_exit(1);
-    h.run(&["--offline", "projects"]).check_stdout("No projects yet: create one with `nemoctl new NAME`.");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::support::{Harness, OutputChecked};
 
 /// ffprobe's view of a file (ffprobe is required, like ffmpeg for the offline engine).
-fn ffprobe(path: &std::path::Path) -> Value {
+pub fn ffprobe(path: &std::path::Path) -> Value {
     let output = Command::new("ffprobe")
         .args(["-v", "error", "-of", "json", "-show_format", "-show_streams"])
         .arg(path)

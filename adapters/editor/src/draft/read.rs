@@ -1,14 +1,19 @@
-//! Reading the draft (the short keys of `docs/draft-keys.md`) into what a render needs: the
-//! video clips in timeline order, the titles, the audio tracks and the canvas. Tolerant like
-//! the core's view: a missing or mistyped key reads as its default.
+//! Reading the draft (the short keys of `docs/draft-keys.md`) into typed values: the video
+//! clips in timeline order, the titles, the audio tracks and the canvas — what a render needs
+//! and what the instructions plan against. Tolerant like the core's view: a missing or
+//! mistyped key reads as its default (the defaults of [`super`]).
 
 use serde_json::Value;
+
+use super::{CLIP_VOLUME, MUSIC_VOLUME, TITLE_POSITION, TrackType};
 
 /// A video segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clip {
     /// The source file.
     pub src: String,
+    /// Start on the timeline, ms.
+    pub st: i64,
     /// In-point in the source, ms.
     pub in_ms: i64,
     /// Duration on the timeline, ms.
@@ -66,26 +71,31 @@ impl Timeline {
     /// Reads a draft's JSON text; `None` when it is not JSON.
     #[must_use]
     pub fn parse(json: &str) -> Option<Self> {
-        let draft: Value = serde_json::from_str(json).ok()?;
+        serde_json::from_str(json).ok().map(|draft: Value| Self::read(&draft))
+    }
+
+    /// Reads a draft.
+    #[must_use]
+    pub fn read(draft: &Value) -> Self {
         let mut timeline = Self::default();
         let tracks = draft.get("t").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         for track in tracks {
             let segments = track.get("sg").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            match track.get("tt").and_then(Value::as_f64).map(|tt| tt as i64) {
-                Some(0) => {
-                    let mut clips: Vec<(i64, Clip)> = segments.iter().filter_map(clip).collect();
-                    clips.sort_by_key(|(st, _)| *st);
-                    timeline.clips.extend(clips.into_iter().map(|(_, clip)| clip));
+            match track.get("tt").and_then(Value::as_f64).and_then(TrackType::from_code) {
+                Some(TrackType::Video) => {
+                    let mut clips: Vec<Clip> = segments.iter().filter_map(clip).collect();
+                    clips.sort_by_key(|clip| clip.st);
+                    timeline.clips.extend(clips);
                 }
-                Some(1) => timeline.music.extend(segments.iter().filter_map(music)),
-                Some(7) => timeline.titles.extend(segments.iter().filter_map(title)),
-                _ => {}
+                Some(TrackType::Audio) => timeline.music.extend(segments.iter().filter_map(music)),
+                Some(TrackType::Text) => timeline.titles.extend(segments.iter().filter_map(title)),
+                None => {}
             }
         }
         let size =
             |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
         timeline.canvas = size("width").zip(size("height")).filter(|(w, h)| *w > 0 && *h > 0);
-        Some(timeline)
+        timeline
     }
 
     /// The video's length, ms.
@@ -103,24 +113,25 @@ fn number(segment: &Value, key: &str, default: f64) -> f64 {
     segment.get(key).and_then(Value::as_f64).filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(default)
 }
 
-fn clip(segment: &Value) -> Option<(i64, Clip)> {
+fn clip(segment: &Value) -> Option<Clip> {
     let src = segment.get("src")?.as_str()?.to_owned();
     let d = ms(segment, "d");
     let fade = segment.get("fx").filter(|fx| fx.get("in").and_then(Value::as_str) == Some("fade"));
     let clip = Clip {
         src,
+        st: ms(segment, "st"),
         in_ms: ms(segment, "in").max(0),
         d,
         sp: number(segment, "sp", 1.0).max(0.01),
-        vol: number(segment, "vol", 100.0),
+        vol: number(segment, "vol", CLIP_VOLUME),
         fade_ms: fade.map_or(0, |fx| ms(fx, "ms").max(0)),
     };
-    (d > 0).then_some((ms(segment, "st"), clip))
+    (d > 0).then_some(clip)
 }
 
 fn title(segment: &Value) -> Option<Title> {
     let text = segment.get("tx")?.as_str()?.to_owned();
-    let pos = segment.get("pos").and_then(Value::as_str).unwrap_or("center").to_owned();
+    let pos = segment.get("pos").and_then(Value::as_str).unwrap_or(TITLE_POSITION).to_owned();
     let d = ms(segment, "d");
     (d > 0 && !text.trim().is_empty()).then(|| Title { text, st: ms(segment, "st").max(0), d, pos })
 }
@@ -133,7 +144,7 @@ fn music(segment: &Value) -> Option<Music> {
         in_ms: ms(segment, "in").max(0),
         st: ms(segment, "st").max(0),
         d,
-        vol: number(segment, "vol", 35.0),
+        vol: number(segment, "vol", f64::from(MUSIC_VOLUME)),
     };
     (d > 0 && music.vol > 0.0).then_some(music)
 }

@@ -16,12 +16,18 @@ const CHUNK: usize = 1024;
 const COPY_CHUNK: usize = 64 * 1024;
 
 /// Writes `bytes` to `dest` through `dest.part`; returns the size.
-pub(crate) fn write_through_part(bytes: &[u8], dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
+///
+/// # Errors
+/// [`ApiError::Local`] naming `dest` when it cannot be written (the part is removed).
+pub fn write_through_part(bytes: &[u8], dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
     through_part(|| Ok((bytes, bytes.len() as u64)), CHUNK, dest, progress)
 }
 
 /// Copies the file at `source` to `dest` through `dest.part`; returns the size.
-pub(crate) fn copy_through_part(source: &Path, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
+///
+/// # Errors
+/// [`ApiError::Local`] naming `dest` when it cannot be read or written (the part is removed).
+pub fn copy_through_part(source: &Path, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
     let open = || {
         let file = File::open(source)?;
         let total = file.metadata()?.len();

@@ -1,160 +1,30 @@
-//! Building and editing the draft JSON with the documented keys (`docs/draft-keys.md`): the
-//! published `t`, `tt`, `sg`, `d`, `m` and this project's segment keys `st`, `in`, `src`, `nm`,
-//! `tx`, `pos`, `vol`, `sp`, `fx`. Every edit keeps the top-level `d` equal to the end of the
-//! last segment. Pure: what needs a media engine (the pauses to remove) is decided before.
+//! The edits the instructions make to the draft JSON, with the documented keys
+//! (`docs/draft-keys.md`): the published `t`, `tt`, `sg`, `d`, `m` and this project's segment
+//! keys `st`, `in`, `src`, `nm`, `tx`, `pos`, `vol`, `sp`, `fx`. Every edit keeps the top-level
+//! `d` equal to the end of the last segment. Pure: what needs a media engine (the pauses to
+//! remove) is decided before.
 
 use serde_json::{Value, json};
 
-/// Track types (`tt`).
-const VIDEO: i64 = 0;
-const AUDIO: i64 = 1;
-const TEXT: i64 = 7;
+use super::{LIBRARY_MUSIC_NAME, LIBRARY_MUSIC_SRC, MUSIC_VOLUME, TrackType};
 
-/// How long a title stays on screen.
-pub(crate) const TITLE_MS: i64 = 3000;
-/// The one track of the fake's music library, and its default volume.
-pub(crate) const MUSIC_NAME: &str = "Lo-fi";
-pub(crate) const MUSIC_SRC: &str = "lofi.mp3";
-pub(crate) const MUSIC_VOLUME: u8 = 35;
-
-/// An edit the agent can make to a draft.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Edit {
-    /// A text track (role `title`) showing the text from 0 to 3 s.
-    AddTitle(String),
-    /// A text track (role `title`) showing the text from 0 for `ms`, at `pos` when given.
-    Title {
-        /// The text.
-        text: String,
-        /// How long it shows.
-        ms: i64,
-        /// `top`, `center` or `bottom`.
-        pos: Option<&'static str>,
-    },
-    /// An audio track (role `bgm`) "Lo-fi" at 35 % spanning the video; replaces earlier music.
-    AddMusic,
-    /// An audio track (role `bgm`) from `src` at `volume` spanning the video; replaces earlier
-    /// music.
-    AddMusicFrom {
-        /// The audio file (an absolute path), or the library's `lofi.mp3`.
-        src: String,
-        /// Its display name.
-        name: String,
-        /// Percent.
-        volume: u8,
-    },
-    /// Sets `vol` on every background-music segment.
-    MusicVolume(u8),
-    /// Cuts every track at this many milliseconds.
-    TrimTo(i64),
-    /// Removes the timeline from A to B ms and closes the gap (a ripple cut).
-    Cut(i64, i64),
-    /// Removes each timeline range (ms, in order, not overlapping) like [`Edit::Cut`].
-    RemovePauses(Vec<(i64, i64)>),
-    /// Multiplies every video segment's speed `sp`; the video track is laid end to end again.
-    Speed(f64),
-    /// Sets the canvas (`m.ratio`, `m.width`, `m.height`).
-    Aspect(&'static str),
-    /// Sets `vol` 0 on every video segment.
-    Mute,
-    /// A fade (`fx`) of this many ms into every clip that follows another clip.
-    JoinWithFade(i64),
-    /// Several edits, applied in order.
-    Several(Vec<Edit>),
-}
-
-impl Edit {
-    /// Applies the edit to `draft`.
-    pub(crate) fn apply(&self, draft: &mut Value) {
-        match self {
-            Self::AddTitle(text) => {
-                push_track(draft, TEXT, json!({"role": "title"}), json!({"tx": text, "st": 0, "d": TITLE_MS}))
-            }
-            Self::Title { text, ms, pos } => {
-                let mut segment = json!({"tx": text, "st": 0, "d": ms});
-                if let Some(pos) = pos {
-                    segment["pos"] = json!(pos);
-                }
-                push_track(draft, TEXT, json!({"role": "title"}), segment);
-            }
-            Self::AddMusic => add_music(draft, MUSIC_SRC, MUSIC_NAME, MUSIC_VOLUME),
-            Self::AddMusicFrom { src, name, volume } => add_music(draft, src, name, *volume),
-            Self::MusicVolume(volume) => set_volume(draft, is_music, *volume),
-            Self::TrimTo(limit) => trim(draft, *limit),
-            Self::Cut(from, to) => remove_range(draft, *from, *to),
-            Self::RemovePauses(ranges) => {
-                for (from, to) in ranges.iter().rev() {
-                    remove_range(draft, *from, *to);
-                }
-            }
-            Self::Speed(factor) => speed(draft, *factor),
-            Self::Aspect(ratio) => {
-                let (width, height) = canvas_of(ratio);
-                set_canvas(draft, ratio, width, height);
-            }
-            Self::Mute => set_volume(draft, |track| track_type(track) == Some(VIDEO), 0),
-            Self::JoinWithFade(ms) => join_with_fade(draft, *ms),
-            Self::Several(edits) => edits.iter().for_each(|edit| edit.apply(draft)),
-        }
-        update_duration(draft);
-    }
-}
-
-/// The canvas of an aspect ratio: 9:16 → 1080×1920, 1:1 → 1080×1080, else 1920×1080.
-pub(crate) fn canvas_of(ratio: &str) -> (u32, u32) {
-    match ratio {
-        "9:16" => (1080, 1920),
-        "1:1" => (1080, 1080),
-        _ => (1920, 1080),
-    }
-}
-
-/// One video segment as the agent reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Clip {
-    /// The source.
-    pub(crate) src: String,
-    /// Start on the timeline, ms.
-    pub(crate) st: i64,
-    /// Duration on the timeline, ms.
-    pub(crate) d: i64,
-    /// In-point in the source, ms.
-    pub(crate) in_ms: i64,
-    /// Speed factor.
-    pub(crate) sp: f64,
-}
-
-/// The video segments with a source, in timeline order.
-pub(crate) fn clips(draft: &Value) -> Vec<Clip> {
-    let mut clips: Vec<Clip> = tracks(draft)
-        .filter(|track| track_type(track) == Some(VIDEO))
-        .flat_map(segments)
-        .filter_map(|segment| {
-            Some(Clip {
-                src: segment.get("src")?.as_str()?.to_owned(),
-                st: start(segment),
-                d: duration(segment),
-                in_ms: segment.get("in").and_then(Value::as_i64).unwrap_or(0),
-                sp: speed_of(segment),
-            })
-        })
-        .collect();
-    clips.sort_by_key(|clip| clip.st);
-    clips
-}
+const VIDEO: i64 = TrackType::Video.code();
+const AUDIO: i64 = TrackType::Audio.code();
+const TEXT: i64 = TrackType::Text.code();
 
 /// How many clips follow a clip of another source (the joins a fade would cover).
-pub(crate) fn joins(draft: &Value) -> usize {
-    clips(draft).windows(2).filter(|pair| pair[0].src != pair[1].src).count()
+#[must_use]
+pub fn joins(draft: &Value) -> usize {
+    super::Timeline::read(draft).clips.windows(2).filter(|pair| pair[0].src != pair[1].src).count()
 }
 
 /// The draft of a new session: no tracks.
-pub(crate) fn empty() -> Value {
+pub fn empty() -> Value {
     json!({"t": []})
 }
 
 /// Appends a clip to the first video track (made if there is none), after its last segment.
-pub(crate) fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms: i64) {
+pub fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms: i64) {
     let start = video_end(draft);
     let segment = json!({"src": src, "nm": name, "st": start, "d": duration_ms, "in": 0});
     let video = tracks_mut(draft).iter_mut().find(|track| track_type(track) == Some(VIDEO));
@@ -167,7 +37,7 @@ pub(crate) fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms
 
 /// Sets the canvas (`m.width`, `m.height`, `m.ratio` reduced: 320×180 → `"16:9"`) unless the
 /// draft has one.
-pub(crate) fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
+pub fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
     if width == 0 || height == 0 || draft.pointer("/m/width").is_some() {
         return;
     }
@@ -179,7 +49,7 @@ pub(crate) fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
 }
 
 /// Sets the canvas: `m.ratio`, `m.width`, `m.height`.
-fn set_canvas(draft: &mut Value, ratio: &str, width: u32, height: u32) {
+pub fn set_canvas(draft: &mut Value, ratio: &str, width: u32, height: u32) {
     if !draft["m"].is_object() {
         draft["m"] = json!({});
     }
@@ -189,12 +59,12 @@ fn set_canvas(draft: &mut Value, ratio: &str, width: u32, height: u32) {
 }
 
 /// Where the video ends, in milliseconds (0 without video).
-pub(crate) fn video_end(draft: &Value) -> i64 {
+pub fn video_end(draft: &Value) -> i64 {
     tracks(draft).filter(|track| track_type(track) == Some(VIDEO)).flat_map(segments).map(end).max().unwrap_or(0)
 }
 
 /// Whether the draft has background music.
-pub(crate) fn has_music(draft: &Value) -> bool {
+pub fn has_music(draft: &Value) -> bool {
     tracks(draft).any(is_music)
 }
 
@@ -249,8 +119,43 @@ fn set_volume(draft: &mut Value, on: impl Fn(&Value) -> bool, volume: u8) {
     }
 }
 
+/// A text track (role `title`) showing `text` from 0 for `ms`, at `pos` when given.
+pub fn add_title(draft: &mut Value, text: &str, ms: i64, pos: Option<&str>) {
+    let mut segment = json!({"tx": text, "st": 0, "d": ms});
+    if let Some(pos) = pos {
+        segment["pos"] = json!(pos);
+    }
+    push_track(draft, TEXT, json!({"role": "title"}), segment);
+    update_duration(draft);
+}
+
+/// An audio track (role `bgm`) from `src` at `volume` spanning the video; replaces earlier
+/// music.
+pub fn add_music(draft: &mut Value, src: &str, name: &str, volume: u8) {
+    let end = video_end(draft);
+    tracks_mut(draft).retain(|track| !is_music(track));
+    let segment = json!({"src": src, "nm": name, "st": 0, "d": end, "in": 0, "vol": volume});
+    push_track(draft, AUDIO, json!({"role": "bgm", "name": name}), segment);
+    update_duration(draft);
+}
+
+/// The library's music ("Lo-fi" at 35 %) spanning the video.
+pub fn add_library_music(draft: &mut Value) {
+    add_music(draft, LIBRARY_MUSIC_SRC, LIBRARY_MUSIC_NAME, MUSIC_VOLUME);
+}
+
+/// Sets `vol` on every background-music segment.
+pub fn set_music_volume(draft: &mut Value, volume: u8) {
+    set_volume(draft, is_music, volume);
+}
+
+/// Sets `vol` 0 on every video segment.
+pub fn mute(draft: &mut Value) {
+    set_volume(draft, |track| track_type(track) == Some(VIDEO), 0);
+}
+
 /// Drops what starts at or after `limit` and shortens what runs past it, on every track.
-fn trim(draft: &mut Value, limit: i64) {
+pub fn trim(draft: &mut Value, limit: i64) {
     for track in tracks_mut(draft) {
         if let Some(segments) = track.get_mut("sg").and_then(Value::as_array_mut) {
             segments.retain(|segment| start(segment) < limit);
@@ -259,19 +164,20 @@ fn trim(draft: &mut Value, limit: i64) {
             }
         }
     }
+    update_duration(draft);
 }
 
-fn add_music(draft: &mut Value, src: &str, name: &str, volume: u8) {
-    let end = video_end(draft);
-    tracks_mut(draft).retain(|track| !is_music(track));
-    let segment = json!({"src": src, "nm": name, "st": 0, "d": end, "in": 0, "vol": volume});
-    push_track(draft, AUDIO, json!({"role": "bgm", "name": name}), segment);
+/// Removes each timeline range (ms, in order, not overlapping) as [`remove_range`] does.
+pub fn remove_ranges(draft: &mut Value, ranges: &[(i64, i64)]) {
+    for (from, to) in ranges.iter().rev() {
+        remove_range(draft, *from, *to);
+    }
 }
 
 /// Removes `[from, to)` from every track and shifts what follows back by its length. A video
 /// segment across a bound keeps its picture in sync (its `in` moves); text and music
-/// segments across it just get shorter.
-fn remove_range(draft: &mut Value, from: i64, to: i64) {
+/// segments across it just get shorter (a ripple cut).
+pub fn remove_range(draft: &mut Value, from: i64, to: i64) {
     let gap = to - from;
     if gap <= 0 {
         return;
@@ -318,11 +224,12 @@ fn remove_range(draft: &mut Value, from: i64, to: i64) {
         }
         *segments = kept;
     }
+    update_duration(draft);
 }
 
 /// Multiplies the video's speed by `factor`, lays the video end to end again, and fits the
 /// music to the new length (text stays in real time, cut at the end).
-fn speed(draft: &mut Value, factor: f64) {
+pub fn speed(draft: &mut Value, factor: f64) {
     if factor <= 0.0 {
         return;
     }
@@ -347,7 +254,8 @@ fn speed(draft: &mut Value, factor: f64) {
     trim(draft, end);
 }
 
-fn join_with_fade(draft: &mut Value, ms: i64) {
+/// A fade (`fx`) of `ms` into every clip that follows a clip of another source.
+pub fn join_with_fade(draft: &mut Value, ms: i64) {
     for track in tracks_mut(draft).iter_mut().filter(|track| track_type(track) == Some(VIDEO)) {
         let mut previous: Option<String> = None;
         for segment in segments_mut(track) {
@@ -395,11 +303,6 @@ mod tests {
         draft
     }
 
-    fn check(mut draft: Value, edit: Edit, expected: Value) {
-        edit.apply(&mut draft);
-        assert_eq!(draft, expected, "{edit:?}");
-    }
-
     #[test]
     fn clips_are_laid_end_to_end_on_one_video_track() {
         assert_eq!(
@@ -418,15 +321,17 @@ mod tests {
             .as_array_mut()
             .unwrap()
             .push(json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hi", "st": 0, "d": 3000}]}));
-        check(with_clips(&[10_000]), Edit::AddTitle("Hi".into()), expected);
+        let mut draft = with_clips(&[10_000]);
+        add_title(&mut draft, "Hi", 3000, None);
+        assert_eq!(draft, expected);
     }
 
     #[test]
     fn music_spans_the_video_and_replaces_earlier_music() {
         let mut draft = with_clips(&[10_000, 2_000]);
-        Edit::AddMusic.apply(&mut draft);
-        Edit::MusicVolume(80).apply(&mut draft);
-        Edit::AddMusic.apply(&mut draft);
+        add_library_music(&mut draft);
+        set_music_volume(&mut draft, 80);
+        add_library_music(&mut draft);
         let music: Vec<&Value> = tracks(&draft).filter(|t| is_music(t)).collect();
         assert_eq!(
             music,
@@ -434,30 +339,30 @@ mod tests {
                 {"src": "lofi.mp3", "nm": "Lo-fi", "st": 0, "d": 12_000, "in": 0, "vol": 35}
             ]})]
         );
-        Edit::MusicVolume(10).apply(&mut draft);
+        set_music_volume(&mut draft, 10);
         assert_eq!(draft.pointer("/t/1/sg/0/vol"), Some(&json!(10)));
     }
 
     #[test]
     fn trimming_cuts_every_track_at_the_limit() {
         let mut draft = with_clips(&[10_000, 10_000]);
-        Edit::AddMusic.apply(&mut draft);
-        Edit::AddTitle("T".into()).apply(&mut draft);
-        Edit::TrimTo(12_500).apply(&mut draft);
+        add_library_music(&mut draft);
+        add_title(&mut draft, "T", 3000, None);
+        trim(&mut draft, 12_500);
         assert_eq!(video_end(&draft), 12_500);
         assert_eq!(draft.pointer("/t/0/sg/1/d"), Some(&json!(2_500)));
         assert_eq!(draft.pointer("/t/1/sg/0/d"), Some(&json!(12_500)));
         assert_eq!(draft.pointer("/t/2/sg/0/d"), Some(&json!(3000)));
         assert_eq!(draft["d"], json!(12_500));
-        Edit::TrimTo(5_000).apply(&mut draft);
+        trim(&mut draft, 5_000);
         assert_eq!(draft.pointer("/t/0/sg").and_then(Value::as_array).map(Vec::len), Some(1));
     }
 
     #[test]
     fn muting_silences_the_video_only() {
         let mut draft = with_clips(&[1_000, 1_000]);
-        Edit::AddMusic.apply(&mut draft);
-        Edit::Mute.apply(&mut draft);
+        add_library_music(&mut draft);
+        mute(&mut draft);
         assert_eq!(draft.pointer("/t/0/sg/0/vol"), Some(&json!(0)));
         assert_eq!(draft.pointer("/t/0/sg/1/vol"), Some(&json!(0)));
         assert_eq!(draft.pointer("/t/1/sg/0/vol"), Some(&json!(35)));
@@ -474,8 +379,8 @@ mod tests {
     #[test]
     fn a_cut_ripples_and_keeps_the_picture_in_sync() {
         let mut draft = with_clips(&[6_000]);
-        Edit::Title { text: "T".into(), ms: 3000, pos: Some("top") }.apply(&mut draft);
-        Edit::RemovePauses(vec![(1_500, 2_500), (4_000, 5_000)]).apply(&mut draft);
+        add_title(&mut draft, "T", 3000, Some("top"));
+        remove_ranges(&mut draft, &[(1_500, 2_500), (4_000, 5_000)]);
         assert_eq!(
             draft["t"][0]["sg"],
             json!([
@@ -491,8 +396,8 @@ mod tests {
     #[test]
     fn speed_relays_the_video_and_fits_the_music() {
         let mut draft = with_clips(&[4_000, 2_000]);
-        Edit::AddMusic.apply(&mut draft);
-        Edit::Speed(2.0).apply(&mut draft);
+        add_library_music(&mut draft);
+        speed(&mut draft, 2.0);
         assert_eq!(
             draft.pointer("/t/0/sg/1"),
             Some(&json!({"src": "clip1.mp4", "nm": "clip1", "st": 2000, "d": 1000, "in": 0, "sp": 2.0}))
@@ -504,8 +409,8 @@ mod tests {
     #[test]
     fn aspect_sets_the_canvas_and_fades_go_into_later_clips() {
         let mut draft = with_clips(&[1_000, 1_000]);
-        Edit::Aspect("9:16").apply(&mut draft);
-        Edit::JoinWithFade(500).apply(&mut draft);
+        set_canvas(&mut draft, "9:16", 1080, 1920);
+        join_with_fade(&mut draft, 500);
         assert_eq!(draft["m"], json!({"ratio": "9:16", "width": 1080, "height": 1920}));
         assert_eq!(draft.pointer("/t/0/sg/0/fx"), None);
         assert_eq!(draft.pointer("/t/0/sg/1/fx"), Some(&json!({"in": "fade", "ms": 500})));

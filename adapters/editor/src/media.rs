@@ -1,9 +1,9 @@
-//! The media engine port of the fake: what it needs from a real media toolkit to edit and
-//! render for real (probe a file, find its silences, render a draft). Without one the fake
-//! stays the placeholder it always was; `nemo-engine` implements it with ffmpeg.
+//! The media-engine port: what the editor needs from a real media toolkit to edit and
+//! render for real (probe a file, find its silences, render a draft). `nemo-engine` implements
+//! it with ffmpeg; without one the fake service stays the placeholder it always was.
 //!
 //! Every method is synchronous and runtime-free: an implementation runs its tools as child
-//! processes and follows a render on a thread of its own, so the fake never needs a runtime.
+//! processes and follows a render on a thread of its own, so no caller needs a runtime.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -68,7 +68,7 @@ pub enum RenderState {
     Failed(String),
 }
 
-/// A media toolkit the fake can edit and render with.
+/// A media toolkit the editor can edit and render with.
 pub trait MediaEngine: Send + Sync {
     /// Probes a media file.
     ///

@@ -1,5 +1,7 @@
-//! The fake service with the engine, through the `Backend` port as the core uses it: upload →
-//! message → state → render → download, and the result checked with ffprobe.
+//! The offline backend with the engine, through the `Backend` port as the core uses it:
+//! upload → message → state → render → download, the result checked with ffprobe; and what
+//! lasts between processes (a second backend on the same state directory stands for the next
+//! command, or a restarted nemod).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,28 +15,34 @@ use nemo_core::ids::{ClientId, RenderId, SessionId, Token};
 use nemo_core::media::LocalMedia;
 use nemo_core::model::{RenderPhase, RenderRequest, RenderStatus};
 use nemo_core::ports::{Backend, NoProgress};
-use nemo_core::time::Timestamp;
-use nemo_fake::{FakeBackend, FakeConfig, ManualClock};
+use nemo_offline::OfflineBackend;
 use serde_json::Value;
 
 use super::support::*;
 
-/// A fake with the engine and one signed-in session.
+/// An offline backend on its own state directory, with one project.
 struct World {
-    fake: FakeBackend,
+    state: tempfile::TempDir,
+    fake: OfflineBackend,
     token: Token,
     session: SessionId,
 }
 
 impl World {
     fn new() -> Self {
-        let clock = Arc::new(ManualClock::new(Timestamp::from_unix_ms(1_795_000_000_000)));
-        let fake = FakeBackend::with_engine(clock, FakeConfig::default(), Arc::new(engine()));
+        let state = temp();
+        let fake = OfflineBackend::new(state.path(), Arc::new(engine()));
         let client = ClientId::parse("00000000-0000-4000-8000-000000000001").unwrap_or_else(|e| panic!("{e:?}"));
         let grant = block_on(fake.anonymous_token(&client)).unwrap_or_else(|e| panic!("{e}"));
         let session =
             block_on(fake.create_session(&grant.token, "engine", Some("en"))).unwrap_or_else(|e| panic!("{e}"));
-        Self { fake, token: grant.token, session: session.session_id }
+        Self { state, fake, token: grant.token, session: session.session_id }
+    }
+
+    /// The same state in a new backend: the next command, or nemod after a restart.
+    fn reopen(self) -> Self {
+        let fake = OfflineBackend::new(self.state.path(), Arc::new(engine()));
+        Self { fake, ..self }
     }
 
     fn upload(&self, path: &str) -> Result<(), ApiError> {
@@ -45,16 +53,19 @@ impl World {
 
     /// The final text of the turn answering `message`.
     fn say(&self, message: &str) -> String {
-        let stream =
-            block_on(self.fake.send_message(&self.token, &self.session, message)).unwrap_or_else(|e| panic!("{e}"));
+        self.try_say(message).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_say(&self, message: &str) -> Result<String, ApiError> {
+        let stream = block_on(self.fake.send_message(&self.token, &self.session, message))?;
         let events: Vec<_> = block_on(stream.collect());
-        events
+        Ok(events
             .into_iter()
             .filter_map(|event| match event {
                 Ok(ChatEvent::Text { text, partial: false }) => Some(text),
                 _ => None,
             })
-            .collect()
+            .collect())
     }
 
     fn draft(&self) -> Value {
@@ -62,14 +73,24 @@ impl World {
         state.draft.map(|draft| draft.to_value()).unwrap_or_default()
     }
 
-    /// Renders the state's draft and downloads it into `dir`.
-    fn export(&self, dir: &Path) -> std::path::PathBuf {
+    /// Submits the state's draft under `id`.
+    fn submit(&self, id: &RenderId) -> Result<(), ApiError> {
         let state = block_on(self.fake.state(&self.token, &self.session)).unwrap_or_else(|e| panic!("{e}"));
         let draft = state.draft.unwrap_or_else(|| panic!("no draft"));
-        let id = RenderId::from_unix_ms(1);
         let request = RenderRequest { id: id.clone(), session_id: self.session.clone(), draft };
-        block_on(self.fake.submit_render(&self.token, &request)).unwrap_or_else(|e| panic!("{e}"));
-        let status = self.wait(&id);
+        block_on(self.fake.submit_render(&self.token, &request)).map(drop)
+    }
+
+    /// Renders the state's draft and downloads it into `dir`.
+    fn export(&self, dir: &Path) -> std::path::PathBuf {
+        let id = RenderId::from_unix_ms(1);
+        self.submit(&id).unwrap_or_else(|e| panic!("{e}"));
+        self.download(&id, dir)
+    }
+
+    /// Waits for render `id` and downloads it into `dir`.
+    fn download(&self, id: &RenderId, dir: &Path) -> std::path::PathBuf {
+        let status = self.wait(id);
         assert_eq!(status.phase, RenderPhase::Completed, "{status:?}");
         let url = status.output_url.unwrap_or_else(|| panic!("no url"));
         let dest = dir.join("out.mp4");
@@ -92,6 +113,14 @@ impl World {
     }
 }
 
+/// The refusal's message of a 4001, else a failure.
+fn refused(result: Result<impl std::fmt::Debug, ApiError>) -> String {
+    match result {
+        Err(ApiError::Refused(refusal)) if refusal.code == Some(4001) => refusal.message,
+        other => panic!("expected 4001, got {other:?}"),
+    }
+}
+
 #[test]
 fn an_upload_is_probed_and_its_segment_points_at_the_real_file() {
     let world = World::new();
@@ -109,16 +138,8 @@ fn a_corrupt_upload_is_refused_with_4001() {
     let dir = temp();
     let corrupt = dir.path().join("broken.mp4");
     std::fs::write(&corrupt, [1u8; 2048]).unwrap_or_else(|e| panic!("{e}"));
-    match world.upload(&corrupt.to_string_lossy()) {
-        Err(ApiError::Refused(refusal)) => {
-            assert_eq!(refusal.code, Some(4001));
-            assert!(
-                refusal.message.contains("broken.mp4") && refusal.message.contains("not a readable"),
-                "{refusal:?}"
-            );
-        }
-        other => panic!("expected 4001, got {other:?}"),
-    }
+    let message = refused(world.upload(&corrupt.to_string_lossy()));
+    assert!(message.contains("broken.mp4") && message.contains("not a readable"), "{message}");
 }
 
 #[test]
@@ -218,8 +239,62 @@ fn an_image_upload_is_probed_and_a_url_is_refused() {
     assert_eq!((state.video_infos[0].width, state.video_infos[0].height), (Some(64), Some(48)));
 
     let url = nemo_core::media::MediaUrl::check("https://example.invalid/a.mp4").unwrap_or_else(|e| panic!("{e:?}"));
-    match block_on(world.fake.upload_urls(&world.token, &world.session, &[url])) {
-        Err(ApiError::Refused(refusal)) => assert!(refusal.message.contains("local files only"), "{refusal:?}"),
-        other => panic!("expected 4001, got {other:?}"),
-    }
+    let message = refused(block_on(world.fake.upload_urls(&world.token, &world.session, &[url])));
+    assert!(message.contains("local files only"), "{message}");
+}
+
+#[test]
+fn a_project_its_history_and_its_media_last_into_the_next_process() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    world.say("remove the pauses");
+    let world = world.reopen();
+    assert_eq!(world.draft()["d"], 4200);
+    world.say("add a title 'Hi'");
+    let world = world.reopen();
+    assert_eq!(world.say("undo"), "Undid the last change; the video is 4.2 seconds long again.");
+    let world = world.reopen();
+    assert_eq!(world.draft()["t"].as_array().map(Vec::len), Some(1), "the title is gone");
+    check_mp4(&world.export(dir.path()), 4.2, 0.1, true);
+}
+
+#[test]
+fn a_render_whose_process_is_gone_is_rendered_again_by_the_next() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    world.say("trim to 3 seconds");
+    let id = RenderId::from_unix_ms(7);
+    world.submit(&id).unwrap_or_else(|e| panic!("{e}"));
+    // The backend that started it is dropped (its ffmpeg killed, its work removed).
+    let world = world.reopen();
+    check_mp4(&world.download(&id, dir.path()), 3.0, FRAME_S, true);
+    assert!(matches!(world.submit(&id), Err(ApiError::Refused(r)) if r.status == 409), "an id is used once");
+}
+
+#[test]
+fn a_changed_or_vanished_upload_is_named_before_any_turn_or_render() {
+    let world = World::new();
+    let dir = temp();
+    let clip = make_clip(dir.path(), "take.mp4", 2, true);
+    world.upload(&clip).unwrap_or_else(|e| panic!("{e}"));
+    make_clip(dir.path(), "take.mp4", 3, true);
+    let message = refused(world.try_say("mute"));
+    assert!(message.starts_with("take.mp4 (") && message.contains("changed since it was uploaded"), "{message}");
+    let message = refused(world.submit(&RenderId::from_unix_ms(3)));
+    assert!(message.contains("changed since it was uploaded"), "{message}");
+    std::fs::remove_file(&clip).unwrap_or_else(|e| panic!("{e}"));
+    let message = refused(world.try_say("mute"));
+    assert!(message.contains("is gone since it was uploaded"), "{message}");
+}
+
+#[test]
+fn two_clips_joined_with_a_fade_render_as_one_video() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    world.upload(&make_clip(dir.path(), "second.mp4", 2, true)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(world.say("join the clips with a fade"), "Joined the 2 clips with a fade.");
+    check_mp4(&world.export(dir.path()), 8.0, 0.1, true);
 }
