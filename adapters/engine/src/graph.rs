@@ -12,9 +12,11 @@
 //!   joined with `concat`. Sounds are brought to one shape (48 kHz stereo) only when they
 //!   differ — clips of several files, a muted clip's silence, music; clips of one file keep
 //!   its own rate and channels.
-//! - A fade between clips (`fx`) is a dip to black: the clip before fades out and the clip
-//!   after fades in, each over half the fade, picture (`fade`) and sound (`afade`); the
-//!   timeline keeps its length.
+//! - A fade between clips (`fx` `fade`) is a dip to black: the clip before fades out and the
+//!   clip after fades in, each over half the fade, picture (`fade`) and sound (`afade`); the
+//!   timeline keeps its length. A transition centred on a cut (`fx` `dissolve` or `black`:
+//!   "add transitions") blends the clips with `xfade` and `acrossfade` from handles read
+//!   beyond each cut (`crossing`); the timeline keeps its length there too.
 //! - Titles are `drawtext` (centred, white with a dark border, a tenth of the canvas height,
 //!   `enable='between(t,ST,END)'`, `expansion=none` so `%` is literal), the text escaped for the
 //!   option and graph levels.
@@ -32,7 +34,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use crate::stretches;
+use crate::{crossing, stretches};
 use nemo_editor::draft::{Clip, Music, Timeline, Title};
 
 /// What the probes said about a source file.
@@ -46,6 +48,8 @@ pub struct Source {
     pub height: u32,
     /// Frames per second (0 when unknown).
     pub fps: f64,
+    /// Length, ms (0 when unknown): how much source there is beyond a clip for a transition.
+    pub duration_ms: i64,
 }
 
 /// One ffmpeg invocation: its arguments (without the program) and the output's length.
@@ -103,17 +107,29 @@ pub fn build(
         ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"]
             .map(String::from)
             .into();
-    let (inputs, uses) = inputs(&timeline.clips);
-    for input in &inputs {
-        args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
-        args.push(input.src.clone());
-    }
     let canvas = Canvas { width, height, fps };
     let sound = any_audible.then_some(shape.as_str());
     let mut graph = String::new();
-    match stretches::kept(&timeline.clips, &uses) {
-        Some((input, kept)) => select_stretches(&mut graph, input, &kept, (first, first_source), &canvas, sound, total),
-        None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, sound),
+    if crossing::applies(&timeline.clips) {
+        let cuts = crossing::lengths(&timeline.clips, &clip_sources, fps);
+        let pieces = crossing::pieces(&timeline.clips, &cuts);
+        for piece in &pieces {
+            args.extend(["-ss".into(), secs(piece.from_ms), "-t".into(), secs(piece.read_ms), "-i".into()]);
+            args.push(piece.src.clone());
+        }
+        crossing::join(&mut graph, &timeline.clips, &clip_sources, &pieces, &cuts, 0, &canvas, any_audible);
+    } else {
+        let (inputs, uses) = inputs(&timeline.clips);
+        for input in &inputs {
+            args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
+            args.push(input.src.clone());
+        }
+        match stretches::kept(&timeline.clips, &uses) {
+            Some((input, kept)) => {
+                select_stretches(&mut graph, input, &kept, (first, first_source), &canvas, sound, total);
+            }
+            None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, sound),
+        }
     }
     let mut video = "vc".to_owned();
     for (i, title) in timeline.titles.iter().enumerate() {
@@ -159,10 +175,10 @@ pub fn build(
 }
 
 /// What every clip is fitted to: the canvas and its frame rate.
-struct Canvas {
-    width: u32,
-    height: u32,
-    fps: f64,
+pub(crate) struct Canvas {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) fps: f64,
 }
 
 /// The clips as one input's kept stretches (see [`stretches`]) into `[vc]` and, when there is
@@ -260,7 +276,7 @@ fn join_clips(
 }
 
 /// Whether a clip is heard: its volume is up and its source has sound.
-fn audible(clip: &Clip, source: &Source) -> bool {
+pub(crate) fn audible(clip: &Clip, source: &Source) -> bool {
     clip.vol > 0.0 && source.has_audio
 }
 
@@ -274,7 +290,7 @@ fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
 }
 
 /// Letterboxing into the canvas, when a clip is not its size already.
-fn fit_filter(source: &Source, canvas: &Canvas) -> String {
+pub(crate) fn fit_filter(source: &Source, canvas: &Canvas) -> String {
     let Canvas { width, height, .. } = canvas;
     if (source.width, source.height) == (*width, *height) {
         String::new()
@@ -287,7 +303,7 @@ fn fit_filter(source: &Source, canvas: &Canvas) -> String {
 
 /// Read past a clip's end, so that rounding never leaves a clip a frame short (`trim` cuts
 /// it exact).
-const SLACK_MS: i64 = 100;
+pub(crate) const SLACK_MS: i64 = 100;
 
 /// One `-i` of a clip source: from `start` for `length` ms of source time.
 #[derive(Debug, Clone, PartialEq)]
@@ -394,7 +410,7 @@ fn backslash(value: &str, special: &[char]) -> String {
 }
 
 /// `,fade=t=in…,fade=t=out…` (or `afade`) for a clip `d` ms long.
-fn fades(filter: &str, fade_in: i64, fade_out: i64, d: i64) -> String {
+pub(crate) fn fades(filter: &str, fade_in: i64, fade_out: i64, d: i64) -> String {
     let mut out = String::new();
     if fade_in > 0 {
         let _ = write!(out, ",{filter}=t=in:st=0:d={}", secs(fade_in));
@@ -406,7 +422,7 @@ fn fades(filter: &str, fade_in: i64, fade_out: i64, d: i64) -> String {
 }
 
 /// The `atempo` chain for a speed factor (each link within 0.5–2), with a leading comma.
-fn atempo(factor: f64) -> String {
+pub(crate) fn atempo(factor: f64) -> String {
     let mut out = String::new();
     let mut left = factor;
     while left > 2.0 {
@@ -423,7 +439,7 @@ fn atempo(factor: f64) -> String {
     out
 }
 
-fn volume(percent: f64) -> String {
+pub(crate) fn volume(percent: f64) -> String {
     if (percent - 100.0).abs() < 1e-9 { String::new() } else { format!(",volume={}", num(percent / 100.0)) }
 }
 
@@ -445,7 +461,7 @@ pub(crate) fn secs(ms: i64) -> String {
 }
 
 /// A number without trailing zeros (`2`, `0.35`, `1.333`).
-fn num(n: f64) -> String {
+pub(crate) fn num(n: f64) -> String {
     let text = format!("{n:.3}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
@@ -455,12 +471,12 @@ mod tests {
     use super::*;
 
     fn sources() -> HashMap<String, Source> {
-        let video = Source { has_audio: true, width: 320, height: 180, fps: 15.0 };
+        let video = Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000 };
         let silent = Source { has_audio: false, ..video.clone() };
         HashMap::from([
             ("/a.mp4".to_owned(), video),
             ("/silent.mp4".to_owned(), silent),
-            ("/song.mp3".to_owned(), Source { has_audio: true, width: 0, height: 0, fps: 0.0 }),
+            ("/song.mp3".to_owned(), Source { has_audio: true, width: 0, height: 0, fps: 0.0, duration_ms: 1000 }),
         ])
     }
 
@@ -515,7 +531,10 @@ mod tests {
     #[test]
     fn a_clip_of_another_size_or_rate_is_fitted_to_the_first() {
         let mut sources = sources();
-        sources.insert("/big.mp4".into(), Source { has_audio: true, width: 1920, height: 1080, fps: 30.0 });
+        sources.insert(
+            "/big.mp4".into(),
+            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 1000 },
+        );
         let draft = r#"{"t": [{"tt": 0, "sg": [
             {"src": "/a.mp4", "st": 0, "d": 1000, "in": 0},
             {"src": "/big.mp4", "st": 1000, "d": 1000, "in": 0}
@@ -619,8 +638,16 @@ mod tests {
 
     #[test]
     fn clips_close_together_share_one_input_and_far_ones_seek() {
-        let clip =
-            |src: &str, in_ms: i64, d: i64| Clip { src: src.into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 };
+        let clip = |src: &str, in_ms: i64, d: i64| Clip {
+            src: src.into(),
+            st: 0,
+            in_ms,
+            d,
+            sp: 1.0,
+            vol: 100.0,
+            fade_ms: 0,
+            cross: None,
+        };
         let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
         let (inputs, uses) = inputs(&paused);
         assert_eq!(

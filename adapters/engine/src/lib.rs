@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 mod ahead;
+mod crossing;
 pub mod graph;
 pub mod mp4;
 pub mod probe;
@@ -125,6 +126,7 @@ impl FfmpegEngine {
                 width: probe.width.unwrap_or(0),
                 height: probe.height.unwrap_or(0),
                 fps: probe.fps.unwrap_or(0.0),
+                duration_ms: probe.duration_ms,
             };
             sources.insert(src.to_owned(), source);
         }

@@ -21,7 +21,7 @@ use nemo_editor::draft::Clip;
 /// The stretches `[start, end)` (ms, in the input's time) that clips `clips` keep of the ONE
 /// input they are all cut from — `uses[i]` is clip `i`'s input and offset in it — when they
 /// qualify: two or more clips of one file, in order without overlapping, at normal speed,
-/// without fades, at one volume. `None` otherwise: they are joined clip by clip.
+/// without fades or transitions, at one volume. `None` otherwise: they are joined clip by clip.
 #[must_use]
 pub fn kept(clips: &[Clip], uses: &[(usize, i64)]) -> Option<(usize, Vec<(i64, i64)>)> {
     let first = clips.first()?;
@@ -30,7 +30,11 @@ pub fn kept(clips: &[Clip], uses: &[(usize, i64)]) -> Option<(usize, Vec<(i64, i
         return None;
     }
     let plain = |clip: &Clip| {
-        clip.src == first.src && (clip.sp - 1.0).abs() < 1e-9 && clip.fade_ms == 0 && clip.vol == first.vol
+        clip.src == first.src
+            && (clip.sp - 1.0).abs() < 1e-9
+            && clip.fade_ms == 0
+            && clip.cross.is_none()
+            && clip.vol == first.vol
     };
     if !clips.iter().all(plain) || uses.iter().any(|(other, _)| *other != input) {
         return None;
@@ -76,7 +80,7 @@ mod tests {
     use super::*;
 
     fn clip(in_ms: i64, d: i64) -> Clip {
-        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0 }
+        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0, cross: None }
     }
 
     #[test]

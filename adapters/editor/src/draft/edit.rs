@@ -18,6 +18,21 @@ pub fn joins(draft: &Value) -> usize {
     super::Timeline::read(draft).clips.windows(2).filter(|pair| pair[0].src != pair[1].src).count()
 }
 
+/// How many cuts the video has: every video segment after the first.
+#[must_use]
+pub fn cuts(draft: &Value) -> usize {
+    super::Timeline::read(draft).clips.len().saturating_sub(1)
+}
+
+/// A transition (`fx: {"in": kind, "ms": ms}`) into every video segment but the first.
+pub fn transitions(draft: &mut Value, kind: &str, ms: i64) {
+    for track in tracks_mut(draft).iter_mut().filter(|track| track_type(track) == Some(VIDEO)) {
+        for segment in segments_mut(track).skip(1) {
+            segment["fx"] = json!({"in": kind, "ms": ms});
+        }
+    }
+}
+
 /// The draft of a new session: no tracks.
 pub fn empty() -> Value {
     json!({"t": []})

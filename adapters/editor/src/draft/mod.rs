@@ -6,7 +6,7 @@
 pub mod edit;
 pub mod read;
 
-pub use read::{Clip, Music, Timeline, Title};
+pub use read::{Clip, Cross, Music, Timeline, Title};
 
 /// A track's type (`tt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,14 @@ pub const LIBRARY_MUSIC_NAME: &str = "Lo-fi";
 pub const LIBRARY_MUSIC_SRC: &str = "lofi.mp3";
 /// How long a fade between clips lasts unless told otherwise, ms.
 pub const FADE_MS: i64 = 500;
+/// `fx.in` of a dip to black between clips (each fades over half, no overlap).
+pub const FADE: &str = "fade";
+/// `fx.in` of a dissolve centred on a cut.
+pub const DISSOLVE: &str = "dissolve";
+/// `fx.in` of a fade through black centred on a cut.
+pub const BLACK: &str = "black";
+/// How long a transition at a cut lasts unless told otherwise, ms.
+pub const TRANSITION_MS: i64 = 300;
 /// Where a title sits unless told otherwise.
 pub const TITLE_POSITION: &str = "center";
 

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{CLIP_VOLUME, MUSIC_VOLUME, TITLE_POSITION, TrackType};
+use super::{BLACK, CLIP_VOLUME, DISSOLVE, FADE, MUSIC_VOLUME, TITLE_POSITION, TrackType};
 
 /// A video segment.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,8 +22,22 @@ pub struct Clip {
     pub sp: f64,
     /// Volume percent (`vol`, default 100).
     pub vol: f64,
-    /// A fade into this clip (`fx: {"in": "fade", "ms": N}`), ms.
+    /// A dip to black into this clip (`fx: {"in": "fade", "ms": N}`), ms: the clip before
+    /// fades out and this one in, each over half, the clips' lengths kept.
     pub fade_ms: i64,
+    /// A transition centred on the cut into this clip (`fx: {"in": "dissolve" | "black",
+    /// "ms": N}`): the clips overlap for N ms around the cut, each lengthened by half of it
+    /// from its source, so the timeline keeps its length.
+    pub cross: Option<Cross>,
+}
+
+/// A transition centred on a cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cross {
+    /// How long, ms (the engine shortens it where a clip or its source is too short).
+    pub ms: i64,
+    /// Through black (`"black"`) rather than a dissolve (`"dissolve"`).
+    pub black: bool,
 }
 
 /// A text segment.
@@ -116,7 +130,9 @@ fn number(segment: &Value, key: &str, default: f64) -> f64 {
 fn clip(segment: &Value) -> Option<Clip> {
     let src = segment.get("src")?.as_str()?.to_owned();
     let d = ms(segment, "d");
-    let fade = segment.get("fx").filter(|fx| fx.get("in").and_then(Value::as_str) == Some("fade"));
+    let fx = segment.get("fx");
+    let kind = fx.and_then(|fx| fx.get("in")).and_then(Value::as_str);
+    let fx_ms = fx.map_or(0, |fx| ms(fx, "ms").max(0));
     let clip = Clip {
         src,
         st: ms(segment, "st"),
@@ -124,7 +140,12 @@ fn clip(segment: &Value) -> Option<Clip> {
         d,
         sp: number(segment, "sp", 1.0).max(0.01),
         vol: number(segment, "vol", CLIP_VOLUME),
-        fade_ms: fade.map_or(0, |fx| ms(fx, "ms").max(0)),
+        fade_ms: if kind == Some(FADE) { fx_ms } else { 0 },
+        cross: match kind {
+            Some(DISSOLVE) if fx_ms > 0 => Some(Cross { ms: fx_ms, black: false }),
+            Some(BLACK) if fx_ms > 0 => Some(Cross { ms: fx_ms, black: true }),
+            _ => None,
+        },
     };
     (d > 0).then_some(clip)
 }

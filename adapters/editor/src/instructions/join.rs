@@ -24,8 +24,7 @@ impl Instruction for Join {
     }
 
     fn recognise(&self, clause: &Clause) -> Option<Value> {
-        let words = ["join", "fade", "crossfade", "transition", "transitions"];
-        (clause.has(&words) || clause.contains(&["拼接", "合并", "转场", "淡入淡出"])).then(|| json!({}))
+        (clause.has(&["join"]) || clause.contains(&["拼接", "合并", "淡入淡出"])).then(|| json!({}))
     }
 
     fn plan(&self, _args: &Value, context: &Context<'_>) -> Result<Change, String> {

@@ -7,6 +7,7 @@
 
 pub mod aspect;
 pub mod cut;
+pub mod export;
 pub mod join;
 pub mod music;
 pub mod mute;
@@ -14,6 +15,7 @@ pub mod pauses;
 pub mod resolution;
 pub mod speed;
 pub mod title;
+pub mod transitions;
 pub mod trim;
 pub mod undo;
 pub mod volume;
@@ -37,6 +39,8 @@ pub static TABLE: &[&dyn Instruction] = &[
     &trim::Trim,
     &mute::Mute,
     &join::Join,
+    &transitions::Transitions,
+    &export::Export,
 ];
 
 /// The first instruction of the table that recognises `clause`, with the call's arguments.

@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn silences_map_onto_the_timeline_through_in_points_and_speed() {
-        let clip = Clip { src: "a".into(), st: 1000, d: 2000, in_ms: 4000, sp: 2.0, vol: 100.0, fade_ms: 0 };
+        let clip =
+            Clip { src: "a".into(), st: 1000, d: 2000, in_ms: 4000, sp: 2.0, vol: 100.0, fade_ms: 0, cross: None };
         assert_eq!(
             on_timeline(&clip, &[(0, 500), (3000, 5000), (6000, 7000), (7500, 9000)]),
             [(1000, 1500), (2000, 2500), (2750, 3000)]

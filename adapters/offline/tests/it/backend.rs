@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::support::*;
 
 /// An offline backend on its own state directory, with one project.
-struct World {
+pub struct World {
     state: tempfile::TempDir,
     fake: OfflineBackend,
     token: Token,
@@ -29,7 +29,7 @@ struct World {
 }
 
 impl World {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let state = temp();
         let fake = OfflineBackend::new(state.path(), Arc::new(engine()));
         let client = ClientId::parse("00000000-0000-4000-8000-000000000001").unwrap_or_else(|e| panic!("{e:?}"));
@@ -45,14 +45,14 @@ impl World {
         Self { fake, ..self }
     }
 
-    fn upload(&self, path: &str) -> Result<(), ApiError> {
+    pub fn upload(&self, path: &str) -> Result<(), ApiError> {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let file = LocalMedia::check(path, size).unwrap_or_else(|e| panic!("{e:?}"));
         block_on(self.fake.upload_file(&self.token, &self.session, &file, &NoProgress)).map(drop)
     }
 
     /// The final text of the turn answering `message`.
-    fn say(&self, message: &str) -> String {
+    pub fn say(&self, message: &str) -> String {
         self.try_say(message).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -82,7 +82,7 @@ impl World {
     }
 
     /// Renders the state's draft and downloads it into `dir`.
-    fn export(&self, dir: &Path) -> std::path::PathBuf {
+    pub fn export(&self, dir: &Path) -> std::path::PathBuf {
         let id = RenderId::from_unix_ms(1);
         self.submit(&id).unwrap_or_else(|e| panic!("{e}"));
         self.download(&id, dir)

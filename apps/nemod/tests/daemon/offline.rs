@@ -24,7 +24,8 @@ impl Offline {
     }
 
     async fn start(&mut self) {
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("nemod.stderr")).unwrap();
+        let stderr =
+            std::fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("nemod.stderr")).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_nemod"))
             .args(["--backend", "offline"])
             .env("NEMO_STATE_DIR", self.dir.path().join("state"))
@@ -35,7 +36,10 @@ impl Offline {
             .spawn()
             .unwrap();
         self.daemon = Some(child);
-        self.wait_for("nemod to answer", Duration::from_secs(20), async |o| o.client.get::<Value>("/v1/health").await.is_ok()).await;
+        self.wait_for("nemod to answer", Duration::from_secs(20), async |o| {
+            o.client.get::<Value>("/v1/health").await.is_ok()
+        })
+        .await;
     }
 
     fn kill(&mut self) {
@@ -105,7 +109,11 @@ async fn an_offline_render_killed_mid_way_finishes_after_the_restart_with_its_pr
     assert!(lines.iter().any(|l| l.to_string().contains("0.25×")), "the editor answered: {lines:?}");
     let output = nemod.dir.path().join("trip.mp4");
     nemod.post("/v1/exports", json!({"output": output})).await;
-    nemod.wait_for("the render to be under way", Duration::from_secs(60), async |o| o.job().await["state"] == "rendering").await;
+    nemod
+        .wait_for("the render to be under way", Duration::from_secs(60), async |o| {
+            o.job().await["state"] == "rendering"
+        })
+        .await;
 
     nemod.kill();
     assert!(!output.exists(), "no file before the render is done");
