@@ -145,8 +145,8 @@ mod tests {
         assert_eq!(
             reply.text.as_deref(),
             Some(
-                "Added the title \"Hello\" (0-3 s). The video is now vertical (9:16, 1080×1920). \
-                 Done — the video is now 4 seconds long."
+                "Added the title \"Hello\" (0-3 s). The video is now vertical (9:16, 1080×1920), over a blurred \
+                 copy of itself where the shape differs. Done — the video is now 4 seconds long."
             )
         );
         let mut landed = history.clone();

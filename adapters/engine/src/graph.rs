@@ -4,9 +4,9 @@
 //!
 //! - Clips close together in one source share one input (`-ss START -t SPAN -i SRC`, each
 //!   clip `trim`med from its offset: read once, as after removing pauses); a clip far from
-//!   the others is its own input, seeked to its in-point. Each clip is scaled into the canvas with
-//!   letterboxing (`scale…force_original_aspect_ratio=decrease,pad`; left out when it already
-//!   has the canvas size), at the first clip's frame rate (`fps`, left out when it already
+//!   the others is its own input, seeked to its in-point. Each clip is scaled to the first
+//!   clip's size with letterboxing (`scale…force_original_aspect_ratio=decrease,pad`; left out
+//!   when it already has that size), at the first clip's frame rate (`fps`, left out when it already
 //!   has it and plays at normal speed), sped up with `setpts=PTS/SP` and `atempo` (chained for factors outside
 //!   0.5–2), cut to its exact length (`trim`, `atrim` after `tpad`/`apad`), then all are
 //!   joined with `concat`. Sounds are brought to one shape (48 kHz stereo) only when they
@@ -27,7 +27,9 @@
 //! - A clip at volume 0 contributes silence; when nothing is audible the output has no audio
 //!   stream (`-an`).
 //! - The canvas is `m.width`×`m.height` (9:16 → 1080×1920, 1:1 → 1080×1080, 16:9 →
-//!   1920×1080), else the first clip's size.
+//!   1920×1080), else the first clip's size. Clips are joined at the first clip's size and
+//!   the whole is then reframed to the canvas as `m.fit` says: letterboxed (`pad`, the
+//!   default), cropped to fill (`crop`), or over a blurred, zoomed copy of itself (`blur`).
 //! - Encoding: `-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac -b:a 128k
 //!   -movflags +faststart`, progress as `key=value` lines on stdout (`-progress pipe:1`).
 
@@ -35,7 +37,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::{crossing, stretches};
-use nemo_editor::draft::{Clip, Music, Timeline, Title};
+use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +89,10 @@ pub fn build(
         .map(|clip| sources.get(&clip.src).ok_or_else(|| format!("{} was not probed", clip.src)))
         .collect::<Result<Vec<&Source>, String>>()?;
     let first_source = clip_sources[0];
-    let (width, height) = timeline.canvas.unwrap_or((even(first_source.width), even(first_source.height)));
-    if width == 0 || height == 0 {
+    // Clips are joined at the first clip's size, then the whole is reframed to the canvas.
+    let work = (even(first_source.width), even(first_source.height));
+    let (width, height) = timeline.canvas.unwrap_or(work);
+    if work.0 == 0 || work.1 == 0 || width == 0 || height == 0 {
         return Err(format!("{} has no picture", first.src));
     }
     let fps = if first_source.fps > 0.0 { first_source.fps.min(60.0) } else { 30.0 };
@@ -107,7 +111,7 @@ pub fn build(
         ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"]
             .map(String::from)
             .into();
-    let canvas = Canvas { width, height, fps };
+    let canvas = Canvas { width: work.0, height: work.1, fps };
     let sound = any_audible.then_some(shape.as_str());
     let mut graph = String::new();
     if crossing::applies(&timeline.clips) {
@@ -131,7 +135,7 @@ pub fn build(
             None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, sound),
         }
     }
-    let mut video = "vc".to_owned();
+    let mut video = reframe(&mut graph, work, (width, height), timeline.fit);
     for (i, title) in timeline.titles.iter().enumerate() {
         let _ = write!(graph, "[{video}]{}[vt{i}];", drawtext(title, font, height));
         video = format!("vt{i}");
@@ -273,6 +277,33 @@ fn join_clips(
         graph.push_str("[ac]");
     }
     graph.push(';');
+}
+
+/// Brings the joined picture `[vc]` from the clips' size `work` to the canvas `out` as `fit`
+/// says — letterboxed, cropped, or fitted over a blurred, zoomed copy of itself — and returns
+/// the label of the result (`vc` itself when the sizes agree). Never stretched.
+fn reframe(graph: &mut String, work: (u32, u32), out: (u32, u32), fit: Fit) -> String {
+    if work == out {
+        return "vc".into();
+    }
+    let (w, h) = out;
+    let fill = format!("scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}");
+    let fitted = format!("scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2");
+    let _ = match fit {
+        Fit::Pad => write!(graph, "[vc]{fitted},pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1[vr];"),
+        Fit::Crop => write!(graph, "[vc]{fill},setsar=1[vr];"),
+        Fit::Blur => {
+            // The blur is made small (an eighth of the canvas) and scaled up: soft, and cheap.
+            let (bw, bh) = (even(w / 8).max(2), even(h / 8).max(2));
+            write!(
+                graph,
+                "[vc]split=2[vfg][vbg];[vbg]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},\
+                 boxblur=4:2,scale={w}:{h},setsar=1[vbb];[vfg]{fitted},setsar=1[vff];\
+                 [vbb][vff]overlay=(W-w)/2:(H-h)/2[vr];"
+            )
+        }
+    };
+    "vr".into()
 }
 
 /// Whether a clip is heard: its volume is up and its source has sound.
@@ -522,10 +553,24 @@ mod tests {
     }
 
     #[test]
-    fn the_canvas_letterboxes_every_clip() {
-        let invocation = render(&draft("", "", r#", "m": {"ratio": "9:16", "width": 1080, "height": 1920}"#));
-        let graph = graph(&invocation);
-        assert!(graph.contains("scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:"), "{graph}");
+    fn the_joined_picture_is_reframed_to_the_canvas_letterboxed_cropped_or_over_a_blur() {
+        let meta = |fit: &str| format!(r#", "m": {{"ratio": "9:16", "width": 1080, "height": 1920{fit}}}"#);
+        let padded = render(&draft("", "", &meta("")));
+        assert!(
+            graph(&padded).contains(
+                "[vc]scale=1080:1920:force_original_aspect_ratio=decrease:force_divisible_by=2,\
+                 pad=1080:1920:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1[vr];"
+            ),
+            "{}",
+            graph(&padded)
+        );
+        let cropped = render(&draft("", "", &meta(r#", "fit": "crop""#)));
+        assert!(graph(&cropped).contains("[vc]scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1[vr];"));
+        let blurred = render(&draft("", "", &meta(r#", "fit": "blur""#)));
+        let graph = graph(&blurred);
+        assert!(graph.contains("[vc]split=2[vfg][vbg];[vbg]scale=134:240:force_original_aspect_ratio=increase"), "{graph}");
+        assert!(graph.contains("[vbb][vff]overlay=(W-w)/2:(H-h)/2[vr];"), "{graph}");
+        assert!(graph.ends_with("[vr]null[vout]"), "{graph}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 pub mod edit;
 pub mod read;
 
-pub use read::{Clip, Cross, Music, Timeline, Title};
+pub use read::{Clip, Cross, Fit, Music, Timeline, Title};
 
 /// A track's type (`tt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,13 @@ pub const DISSOLVE: &str = "dissolve";
 pub const BLACK: &str = "black";
 /// How long a transition at a cut lasts unless told otherwise, ms.
 pub const TRANSITION_MS: i64 = 300;
+/// `m.fit`: a picture of another shape over a blurred, zoomed copy of itself (the default of
+/// a new aspect), cropped to fill, or letterboxed with black bars.
+pub const FIT_BLUR: &str = "blur";
+/// `m.fit`: cropped to fill the canvas.
+pub const FIT_CROP: &str = "crop";
+/// `m.fit`: letterboxed (black bars); what a draft without `m.fit` gets.
+pub const FIT_PAD: &str = "pad";
 /// Where a title sits unless told otherwise.
 pub const TITLE_POSITION: &str = "center";
 

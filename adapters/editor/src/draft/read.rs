@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{BLACK, CLIP_VOLUME, DISSOLVE, FADE, MUSIC_VOLUME, TITLE_POSITION, TrackType};
+use super::{BLACK, CLIP_VOLUME, DISSOLVE, FADE, FIT_BLUR, FIT_CROP, MUSIC_VOLUME, TITLE_POSITION, TrackType};
 
 /// A video segment.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,20 @@ pub struct Timeline {
     pub music: Vec<Music>,
     /// The canvas (`m.width` × `m.height`), when set.
     pub canvas: Option<(u32, u32)>,
+    /// How a picture of another shape fills the canvas (`m.fit`).
+    pub fit: Fit,
+}
+
+/// How a picture of another shape fills the canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fit {
+    /// Letterboxed with black bars (`"pad"`, or no `m.fit`).
+    #[default]
+    Pad,
+    /// Cropped to fill (`"crop"`).
+    Crop,
+    /// Fitted over a blurred, zoomed copy of itself (`"blur"`).
+    Blur,
 }
 
 impl Timeline {
@@ -109,6 +123,11 @@ impl Timeline {
         let size =
             |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
         timeline.canvas = size("width").zip(size("height")).filter(|(w, h)| *w > 0 && *h > 0);
+        timeline.fit = match draft.pointer("/m/fit").and_then(Value::as_str) {
+            Some(FIT_BLUR) => Fit::Blur,
+            Some(FIT_CROP) => Fit::Crop,
+            _ => Fit::Pad,
+        };
         timeline
     }
 

@@ -116,10 +116,11 @@ mod tests {
         check("remove the pauses", "remove_pauses", json!({}));
         check("remove silent parts", "remove_pauses", json!({}));
         check("去掉停顿", "remove_pauses", json!({}));
-        check("make it vertical 9:16", "set_aspect_ratio", json!({"ratio": "9:16"}));
-        check("make it square", "set_aspect_ratio", json!({"ratio": "1:1"}));
-        check("make it 16:9", "set_aspect_ratio", json!({"ratio": "16:9"}));
-        check("竖屏", "set_aspect_ratio", json!({"ratio": "9:16"}));
+        let aspect = |ratio: &str| json!({"ratio": ratio, "fit": "blur", "platform": false});
+        check("make it vertical 9:16", "set_aspect_ratio", aspect("9:16"));
+        check("make it square", "set_aspect_ratio", aspect("1:1"));
+        check("make it 16:9", "set_aspect_ratio", aspect("16:9"));
+        check("竖屏", "set_aspect_ratio", aspect("9:16"));
         check("speed it up ×2", "set_speed", json!({"factor": 2.0}));
         check("play it at 1.5x speed", "set_speed", json!({"factor": 1.5}));
         check("slow down", "set_speed", json!({"factor": 0.5}));
