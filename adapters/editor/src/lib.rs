@@ -30,6 +30,7 @@ pub mod instruction;
 pub mod instructions;
 pub mod media;
 pub mod session;
+pub mod subtitles;
 pub mod words;
 
 pub use agent::Reply;

@@ -83,6 +83,13 @@ pub trait MediaEngine: Send + Sync {
     /// As [`MediaEngine::probe`].
     fn silences(&self, path: &str) -> Result<Vec<(i64, i64)>, EngineError>;
 
+    /// The speech of a file's sound as cues `(start_ms, end_ms, text)` in the file's own time.
+    ///
+    /// # Errors
+    /// [`EngineError::MissingTool`] when there is no speech recogniser (the text says how to
+    /// get one), [`EngineError::Unreadable`] for a file it cannot read.
+    fn transcribe(&self, path: &str) -> Result<Vec<(i64, i64, String)>, EngineError>;
+
     /// Starts rendering a draft (the short-key JSON of `docs/draft-keys.md`) into a file the
     /// engine owns; never blocks for the render itself.
     ///

@@ -36,7 +36,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use crate::{crossing, stretches};
+use crate::{captions, crossing, stretches};
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
@@ -137,7 +137,12 @@ pub fn build(
     }
     let mut video = reframe(&mut graph, work, (width, height), timeline.fit);
     for (i, title) in timeline.titles.iter().enumerate() {
-        let _ = write!(graph, "[{video}]{}[vt{i}];", drawtext(title, font, height));
+        let text = if title.caption {
+            captions::drawtext(title, font, (width, height))
+        } else {
+            drawtext(title, font, height)
+        };
+        let _ = write!(graph, "[{video}]{text}[vt{i}];");
         video = format!("vt{i}");
     }
     let mut mixed: Vec<String> = if any_audible { vec!["ac".into()] } else { Vec::new() };
@@ -409,8 +414,8 @@ fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
         "bottom" => format!("h-text_h-{margin}"),
         _ => "(h-text_h)/2".into(),
     };
-    let font = font.map(|font| format!("fontfile={}:", escape(font))).unwrap_or_default();
-    let text: String = title.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let font = font_option(font);
+    let text = one_line(&title.text);
     format!(
         "drawtext={font}text={}:expansion=none:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.8:\
          x=(w-text_w)/2:y={y}:enable='between(t,{},{})'",
@@ -419,6 +424,16 @@ fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
         num((title.st + title.d) as f64 / 1000.0),
         border = (size / 16).max(1),
     )
+}
+
+/// `fontfile=…:` when there is a font file.
+pub(crate) fn font_option(font: Option<&str>) -> String {
+    font.map(|font| format!("fontfile={}:", escape(font))).unwrap_or_default()
+}
+
+/// Text on one line: control characters (new lines among them) as spaces.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// Escapes a value for a filter option inside `-filter_complex`: first the option level
@@ -565,10 +580,16 @@ mod tests {
             graph(&padded)
         );
         let cropped = render(&draft("", "", &meta(r#", "fit": "crop""#)));
-        assert!(graph(&cropped).contains("[vc]scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1[vr];"));
+        assert!(
+            graph(&cropped)
+                .contains("[vc]scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1[vr];")
+        );
         let blurred = render(&draft("", "", &meta(r#", "fit": "blur""#)));
         let graph = graph(&blurred);
-        assert!(graph.contains("[vc]split=2[vfg][vbg];[vbg]scale=134:240:force_original_aspect_ratio=increase"), "{graph}");
+        assert!(
+            graph.contains("[vc]split=2[vfg][vbg];[vbg]scale=134:240:force_original_aspect_ratio=increase"),
+            "{graph}"
+        );
         assert!(graph.contains("[vbb][vff]overlay=(W-w)/2:(H-h)/2[vr];"), "{graph}");
         assert!(graph.ends_with("[vr]null[vout]"), "{graph}");
     }

@@ -14,6 +14,8 @@
 //!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
 //!   complete; cancelling kills ffmpeg and removes the part.
+//! - **Captions from speech** (`speech`): `NEMO_WHISPER_MODEL` names a whisper.cpp model; no
+//!   recogniser is compiled into this build, so the answer says why there are no captions.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
 //!   saying how to install them (`apt-get install ffmpeg`).
 //!
@@ -23,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod ahead;
+mod captions;
 mod crossing;
 pub mod graph;
 pub mod mp4;
@@ -31,6 +34,7 @@ pub mod quiet;
 pub mod render;
 pub mod silence;
 pub mod sound;
+pub mod speech;
 pub mod stretches;
 pub mod tools;
 
@@ -45,6 +49,7 @@ pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState
 use crate::ahead::Ahead;
 use crate::graph::Source;
 use crate::render::Renders;
+use crate::speech::Speech;
 pub use crate::tools::Tools;
 use nemo_editor::draft::Timeline;
 
@@ -66,6 +71,8 @@ pub struct FfmpegEngine {
     probes: Mutex<HashMap<String, Known>>,
     /// Pause analyses started with a file's first probe.
     ahead: Ahead,
+    /// The speech recogniser's setting.
+    speech: Speech,
 }
 
 /// A probe with the file's size and modification time when it was made.
@@ -92,7 +99,15 @@ impl FfmpegEngine {
         std::fs::create_dir_all(&work)
             .map_err(|e| EngineError::Failed(format!("cannot make the work directory {}: {e}", work.display())))?;
         let font = Path::new(FONT).is_file().then(|| FONT.to_owned());
-        Ok(Self { tools, work, font, renders: Renders::default(), probes: Mutex::default(), ahead: Ahead::default() })
+        Ok(Self {
+            tools,
+            work,
+            font,
+            renders: Renders::default(),
+            probes: Mutex::default(),
+            ahead: Ahead::default(),
+            speech: Speech::from_env(),
+        })
     }
 
     /// The tools it runs.
@@ -164,6 +179,10 @@ impl MediaEngine for FfmpegEngine {
             None => silence::analyse(&self.tools, path)?,
         };
         Ok(silence::cuts(&silence::closed(&found, probe.duration_ms), probe.duration_ms))
+    }
+
+    fn transcribe(&self, path: &str) -> Result<Vec<(i64, i64, String)>, EngineError> {
+        self.speech.transcribe(path)
     }
 
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {

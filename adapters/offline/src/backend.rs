@@ -80,6 +80,17 @@ impl OfflineBackend {
     fn engine(&self) -> &dyn MediaEngine {
         &*self.engine
     }
+
+    /// Copies a finished render to `dest`, and its captions, when it has any, to the `.srt`
+    /// beside it (`trip.mp4` → `trip.srt`).
+    fn deliver(&self, id_or_url: &str, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
+        let bytes = copy_through_part(&self.renders.output(self.engine(), id_or_url)?, dest, progress)?;
+        if let Some(srt) = Renders::captions(&self.dir, id_or_url)? {
+            let sidecar = std::path::Path::new(dest).with_extension("srt");
+            nemo_storage::files::write_atomic(&sidecar, srt.as_bytes(), 0o644).map_err(|e| ApiError::Local(e.0))?;
+        }
+        Ok(bytes)
+    }
 }
 
 /// Every uploaded file the draft uses, checked against what was uploaded.
@@ -251,7 +262,7 @@ impl Backend for OfflineBackend {
     }
 
     async fn download_url(&self, url: &str, dest: &str, progress: &dyn Progress) -> Result<u64, ApiError> {
-        copy_through_part(&self.renders.output(self.engine(), url)?, dest, progress)
+        self.deliver(url, dest, progress)
     }
 
     async fn download_render(
@@ -261,7 +272,7 @@ impl Backend for OfflineBackend {
         dest: &str,
         progress: &dyn Progress,
     ) -> Result<u64, ApiError> {
-        copy_through_part(&self.renders.output(self.engine(), id.as_str())?, dest, progress)
+        self.deliver(id.as_str(), dest, progress)
     }
 }
 

@@ -84,12 +84,34 @@ impl Renders {
         }
     }
 
+    /// The id a render's URL (or the id itself) names.
+    #[must_use]
+    pub fn id_of(id_or_url: &str) -> &str {
+        id_or_url.strip_prefix(SCHEME).unwrap_or(id_or_url)
+    }
+
+    /// The captions a render burns in, as SRT, when it has any (the sidecar of its file).
+    ///
+    /// # Errors
+    /// [`ApiError::Local`] when the render's file cannot be read.
+    pub fn captions(dir: &Dir, id_or_url: &str) -> Result<Option<String>, ApiError> {
+        let Some(record) = files::read::<RenderFile>(&dir.render(Self::id_of(id_or_url)))? else { return Ok(None) };
+        let timeline = nemo_editor::draft::Timeline::parse(&record.draft).unwrap_or_default();
+        let cues: Vec<_> = timeline
+            .titles
+            .into_iter()
+            .filter(|title| title.caption)
+            .map(|title| (title.st, title.st + title.d, title.text))
+            .collect();
+        Ok((!cues.is_empty()).then(|| nemo_editor::subtitles::to_srt(&cues)))
+    }
+
     /// The finished file of a render, by its id or its URL.
     ///
     /// # Errors
     /// 404 when it is unknown or not finished.
     pub fn output(&self, engine: &dyn MediaEngine, id_or_url: &str) -> Result<std::path::PathBuf, ApiError> {
-        let id = id_or_url.strip_prefix(SCHEME).unwrap_or(id_or_url);
+        let id = Self::id_of(id_or_url);
         let handle = self.lock().get(id).copied();
         match handle.map(|handle| engine.render_state(handle)) {
             Some(RenderState::Done { path, .. }) => Ok(path),

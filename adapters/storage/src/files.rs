@@ -30,7 +30,8 @@ pub fn read_optional(path: &Path) -> Result<Option<String>, StoreError> {
 /// Replaces `path` with `bytes` atomically: temp file in the same directory (created with
 /// `mode`, so it is never more readable than that), fsync, rename, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // A bare file name's parent is "": the working directory.
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
     ensure_dir(dir)?;
     let temp = temp_path(path);
     let result = write_temp(&temp, bytes, mode).and_then(|()| fs::rename(&temp, path)).and_then(|()| sync_dir(dir));

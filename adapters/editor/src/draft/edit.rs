@@ -33,6 +33,18 @@ pub fn transitions(draft: &mut Value, kind: &str, ms: i64) {
     }
 }
 
+/// Replaces every text track of `role` with one holding `segments` (`(st, d, text)`, ms).
+pub fn set_text_track(draft: &mut Value, role: &str, segments: &[(i64, i64, String)]) {
+    tracks_mut(draft).retain(|track| {
+        track_type(track) != Some(TEXT) || track.pointer("/m/role").and_then(Value::as_str) != Some(role)
+    });
+    let segments: Vec<Value> = segments.iter().map(|(st, d, text)| json!({"tx": text, "st": st, "d": d})).collect();
+    if !segments.is_empty() {
+        tracks_mut(draft).push(json!({"tt": TEXT, "m": {"role": role}, "sg": segments}));
+    }
+    update_duration(draft);
+}
+
 /// The draft of a new session: no tracks.
 pub fn empty() -> Value {
     json!({"t": []})

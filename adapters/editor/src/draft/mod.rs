@@ -64,6 +64,8 @@ pub const FIT_BLUR: &str = "blur";
 pub const FIT_CROP: &str = "crop";
 /// `m.fit`: letterboxed (black bars); what a draft without `m.fit` gets.
 pub const FIT_PAD: &str = "pad";
+/// A text track's `m.role` for captions (subtitles).
+pub const CAPTIONS_ROLE: &str = "subtitle";
 /// Where a title sits unless told otherwise.
 pub const TITLE_POSITION: &str = "center";
 

@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use super::{BLACK, CLIP_VOLUME, DISSOLVE, FADE, FIT_BLUR, FIT_CROP, MUSIC_VOLUME, TITLE_POSITION, TrackType};
+use super::{
+    BLACK, CAPTIONS_ROLE, CLIP_VOLUME, DISSOLVE, FADE, FIT_BLUR, FIT_CROP, MUSIC_VOLUME, TITLE_POSITION, TrackType,
+};
 
 /// A video segment.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +53,8 @@ pub struct Title {
     pub d: i64,
     /// `top`, `center` (default) or `bottom`.
     pub pos: String,
+    /// A caption (a segment of a `subtitle` track), drawn in the lower part, not a title.
+    pub caption: bool,
 }
 
 /// An audio segment (background music or any other audio track).
@@ -116,7 +120,10 @@ impl Timeline {
                     timeline.clips.extend(clips);
                 }
                 Some(TrackType::Audio) => timeline.music.extend(segments.iter().filter_map(music)),
-                Some(TrackType::Text) => timeline.titles.extend(segments.iter().filter_map(title)),
+                Some(TrackType::Text) => {
+                    let caption = track.pointer("/m/role").and_then(Value::as_str) == Some(CAPTIONS_ROLE);
+                    timeline.titles.extend(segments.iter().filter_map(title).map(|title| Title { caption, ..title }));
+                }
                 None => {}
             }
         }
@@ -173,7 +180,7 @@ fn title(segment: &Value) -> Option<Title> {
     let text = segment.get("tx")?.as_str()?.to_owned();
     let pos = segment.get("pos").and_then(Value::as_str).unwrap_or(TITLE_POSITION).to_owned();
     let d = ms(segment, "d");
-    (d > 0 && !text.trim().is_empty()).then(|| Title { text, st: ms(segment, "st").max(0), d, pos })
+    (d > 0 && !text.trim().is_empty()).then(|| Title { text, st: ms(segment, "st").max(0), d, pos, caption: false })
 }
 
 fn music(segment: &Value) -> Option<Music> {

@@ -34,7 +34,8 @@ impl Instruction for Aspect {
 
     fn recognise(&self, clause: &Clause) -> Option<Value> {
         let platform = clause.has(&VERTICAL_PLATFORMS) || clause.contains(&["抖音", "快手", "视频号", "小红书"]);
-        let ratio = if platform || clause.contains(&["9:16", "竖屏", "竖版"]) || clause.has(&["vertical", "portrait"]) {
+        let ratio = if platform || clause.contains(&["9:16", "竖屏", "竖版"]) || clause.has(&["vertical", "portrait"])
+        {
             "9:16"
         } else if clause.contains(&["1:1", "方形"]) || clause.has(&["square"]) {
             "1:1"
@@ -80,10 +81,16 @@ impl Instruction for Aspect {
             ));
         }
         let planned = json!({"ratio": ratio, "fit": fit});
-        Ok(Change::edit(&ABOUT, planned, context.draft(), move |draft| {
-            edit::set_canvas(draft, &ratio, width, height);
-            draft["m"]["fit"] = json!(fit);
-        }, |_| sentence))
+        Ok(Change::edit(
+            &ABOUT,
+            planned,
+            context.draft(),
+            move |draft| {
+                edit::set_canvas(draft, &ratio, width, height);
+                draft["m"]["fit"] = json!(fit);
+            },
+            |_| sentence,
+        ))
     }
 }
 

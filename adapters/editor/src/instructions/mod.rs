@@ -6,6 +6,7 @@
 //! README's table ([`markdown_table`], checked by a test) follow from the table.
 
 pub mod aspect;
+pub mod captions;
 pub mod cut;
 pub mod export;
 pub mod join;
@@ -40,6 +41,7 @@ pub static TABLE: &[&dyn Instruction] = &[
     &mute::Mute,
     &join::Join,
     &transitions::Transitions,
+    &captions::Captions,
     &export::Export,
 ];
 

@@ -61,3 +61,87 @@ fn free_editing_trim_the_pauses_add_transitions_and_export_a_clean_final_cut() {
     let [r, g, _] = mean_rgb(&frame_at(&out, 2.6));
     assert!(r < 30.0 && g > 100.0, "green after it: {r:.0} {g:.0}");
 }
+
+/// How many near-white pixels the lower half of the frame at `seconds` holds (caption text).
+fn white_below_middle(path: &std::path::Path, seconds: f64, width: usize) -> usize {
+    let frame = frame_at(path, seconds);
+    let rows = frame.len() / 3 / width;
+    frame.chunks_exact(3).skip(width * rows / 2).filter(|p| p.iter().all(|v| *v > 200)).count()
+}
+
+/// ffprobe's picture size of a file.
+fn picture(path: &std::path::Path) -> (u64, u64) {
+    size(&ffprobe(path))
+}
+
+/// A `seconds`-long clip of `size` at 15 fps with a steady tone.
+fn plain_clip(dir: &std::path::Path, name: &str, seconds: u32, size: &str) -> String {
+    clip(dir, name, seconds, size, "15", Some(format!("sine=frequency=330:duration={seconds}")), &["-c:a", "aac"])
+}
+
+#[test]
+fn captions_from_a_subtitle_file_follow_the_cuts_and_are_written_beside_the_video() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&red_then_green(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+    let srt = dir.path().join("talk.srt");
+    let cues = "1\n00:00:00,500 --> 00:00:01,500\nHello there\n\n2\n00:00:02,200 --> 00:00:02,800\nin the pause\n\n3\n00:00:03,200 --> 00:00:04,200\nSee you\n";
+    std::fs::write(&srt, cues).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say(&format!("remove the pauses, add captions from {}", srt.display()));
+    assert!(answer.contains("Added 2 captions from talk.srt (1 inside removed parts left out)."), "{answer}");
+    let out = world.export(dir.path());
+    check_mp4(&out, 4.1, FRAME_S, true);
+    assert!(white_below_middle(&out, 1.0, 320) > 30, "caption pixels during the first cue");
+    assert_eq!(white_below_middle(&out, 1.8, 320), 0, "none between cues");
+    // The third cue (3.2-4.2 s of the source) comes 0.9 s earlier once the pause is gone.
+    assert!(white_below_middle(&out, 2.8, 320) > 30, "caption pixels during the moved cue");
+    let sidecar = std::fs::read_to_string(dir.path().join("out.srt")).unwrap_or_else(|e| panic!("the sidecar: {e}"));
+    assert_eq!(
+        sidecar,
+        "1\n00:00:00,500 --> 00:00:01,500\nHello there\n\n2\n00:00:02,300 --> 00:00:03,300\nSee you\n\n"
+    );
+}
+
+#[test]
+fn ai_video_editor_cut_the_pauses_add_background_music_and_generate_captions() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say("cut the pauses, add background music, and generate captions");
+    assert!(!answer.contains("did not understand"), "{answer}");
+    assert!(answer.contains("There are no captions:") && answer.contains("NEMO_WHISPER_MODEL"), "{answer}");
+    check_mp4(&world.export(dir.path()), 4.2, 0.1, true);
+}
+
+#[test]
+fn export_1080p_on_a_720p_clip_renders_1920_by_1080() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&plain_clip(dir.path(), "hd.mp4", 2, "1280x720")).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say("export 1080p MP4");
+    assert_eq!(answer, "The video will render at 1920×1080 (1080p).");
+    let out = world.export(dir.path());
+    check_mp4(&out, 2.0, FRAME_S, true);
+    assert_eq!(picture(&out), (1920, 1080));
+}
+
+#[test]
+fn instagram_reels_cut_to_30_seconds_add_trending_music_and_captions_format_for_reels() {
+    for size in ["320x180", "180x320"] {
+        let world = World::new();
+        let dir = temp();
+        world.upload(&plain_clip(dir.path(), "long.mp4", 60, size)).unwrap_or_else(|e| panic!("{e}"));
+        let answer = world.say("cut to 30 seconds, add trending music and captions, format for Reels");
+        assert!(!answer.contains("did not understand"), "{size}: {answer}");
+        assert!(answer.contains("vertical (9:16, 1080×1920)"), "{size}: {answer}");
+        let out = world.export(dir.path());
+        check_mp4(&out, 30.0, FRAME_S, true);
+        assert_eq!(picture(&out), (1080, 1920), "{size}");
+        if size == "320x180" {
+            // Over a blurred copy: the rows above and below the picture are not black bars.
+            let frame = frame_at(&out, 5.0);
+            let top_row_light = frame[..1080 * 3 * 100].iter().map(|v| u64::from(*v)).sum::<u64>() / (1080 * 3 * 100);
+            assert!(top_row_light > 20, "the top of the frame is the blurred picture, not black ({top_row_light})");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! "add captions from talk.srt", "add captions" / "generate captions" / `字幕`: captions burnt
+//! into the lower part of the picture. From a subtitle file (SRT or WebVTT) the cues are
+//! placed through the timeline's cuts — a cue inside a removed part is left out, one after it
+//! moves earlier — and later cuts retime them again (they are text segments like any other).
+//! Without a file they are made from the main clip's speech by the engine's recogniser; with
+//! none configured the answer says in one sentence why there are none and how to get them.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::draft::{CAPTIONS_ROLE, Clip, Timeline, edit};
+use crate::instruction::{About, Change, Context, Instruction, text};
+use crate::subtitles::{self, Cue};
+use crate::words::Clause;
+
+/// The instruction.
+pub struct Captions;
+
+/// How it presents itself.
+pub static ABOUT: About = About {
+    tool: "add_captions",
+    can: "add captions (add captions from talk.srt, or from the speech)",
+    name: "captions",
+    examples: &["add captions from talk.srt", "generate captions", "字幕"],
+};
+
+/// A subtitle file larger than this is not read.
+const MAX_SUBTITLE_BYTES: u64 = 4 << 20;
+
+impl Instruction for Captions {
+    fn about(&self) -> &'static About {
+        &ABOUT
+    }
+
+    fn recognise(&self, clause: &Clause) -> Option<Value> {
+        let asks = clause.has(&["caption", "captions", "subtitle", "subtitles", "subs", "transcript"])
+            || clause.contains(&["字幕"]);
+        if !asks {
+            return None;
+        }
+        let file = clause.quoted().map(|(text, _)| text).or_else(|| {
+            clause
+                .text()
+                .split_whitespace()
+                .map(|w| w.trim_end_matches([',', '.', ';', '!', '?']))
+                .find(|w| {
+                    let lower = w.to_lowercase();
+                    lower.ends_with(".srt") || lower.ends_with(".vtt")
+                })
+                .map(str::to_owned)
+        });
+        Some(json!({"file": file}))
+    }
+
+    fn plan(&self, args: &Value, context: &Context<'_>) -> Result<Change, String> {
+        let clips = Timeline::read(context.draft()).clips;
+        let main = clips.first().map(|clip| clip.src.clone()).unwrap_or_default();
+        let (cues, from) = match text(args, "file") {
+            Some(file) => (read_file(file)?, format!(" from {}", name_of(file))),
+            None => {
+                let engine = context.engine.ok_or("Captions from speech need the offline media engine (ffmpeg).")?;
+                let cues = engine.transcribe(&main).map_err(|e| {
+                    format!(
+                        "There are no captions: {e}. Or add them from a subtitle file: \"add captions from talk.srt\"."
+                    )
+                })?;
+                (cues, " from the speech".to_owned())
+            }
+        };
+        let placed = place(&cues, &clips, &main);
+        let left_out = (0..cues.len()).filter(|n| !placed.iter().any(|(_, _, _, placed)| placed == n)).count();
+        if placed.is_empty() {
+            return Err(format!("None of the {} captions{from} falls inside the video as it is now.", cues.len()));
+        }
+        let segments: Vec<(i64, i64, String)> = placed.into_iter().map(|(st, d, text, _)| (st, d, text)).collect();
+        let count = segments.len();
+        let noun = if count == 1 { "caption" } else { "captions" };
+        let mut sentence = format!("Added {count} {noun}{from}.");
+        if left_out > 0 {
+            sentence.pop();
+            sentence.push_str(&format!(" ({left_out} inside removed parts left out)."));
+        }
+        let args = json!({"count": count, "source": from.trim()});
+        Ok(Change::edit(
+            &ABOUT,
+            args,
+            context.draft(),
+            move |draft| edit::set_text_track(draft, CAPTIONS_ROLE, &segments),
+            |_| sentence,
+        ))
+    }
+}
+
+/// The cues of a subtitle file, or the sentence why not.
+fn read_file(file: &str) -> Result<Vec<Cue>, String> {
+    let name = name_of(file);
+    let size = std::fs::metadata(file).map_err(|e| format!("I could not read {name}: {e}"))?.len();
+    if size > MAX_SUBTITLE_BYTES {
+        return Err(format!("{name} is {size} bytes; a subtitle file of at most 4 MiB is read."));
+    }
+    let text = std::fs::read(file).map_err(|e| format!("I could not read {name}: {e}"))?;
+    let cues = subtitles::parse(&String::from_utf8_lossy(&text));
+    if cues.is_empty() {
+        return Err(format!("{name} has no cues I can read (SRT or WebVTT)."));
+    }
+    Ok(cues)
+}
+
+fn name_of(file: &str) -> String {
+    Path::new(file).file_name().map_or_else(|| file.to_owned(), |name| name.to_string_lossy().into_owned())
+}
+
+/// Each cue (in `main`'s own time) where the timeline shows that part of `main`: `(st, d,
+/// text, cue index)`, one piece per clip it falls in.
+fn place(cues: &[Cue], clips: &[Clip], main: &str) -> Vec<(i64, i64, String, usize)> {
+    let mut placed = Vec::new();
+    for (n, (from, to, text)) in cues.iter().enumerate() {
+        for clip in clips.iter().filter(|clip| clip.src == main) {
+            let source_end = clip.in_ms + (clip.d as f64 * clip.sp).round() as i64;
+            let (a, b) = ((*from).max(clip.in_ms), (*to).min(source_end));
+            if b - a >= 100 {
+                let at = |source: i64| clip.st + ((source - clip.in_ms) as f64 / clip.sp).round() as i64;
+                placed.push((at(a), at(b) - at(a), text.clone(), n));
+            }
+        }
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::History;
+    use crate::words::clauses;
+
+    #[test]
+    fn cues_follow_the_cuts_and_one_inside_a_removed_part_is_left_out() {
+        let read = |text: &str| Captions.recognise(&clauses(text)[0]);
+        assert_eq!(read("add captions from talk.srt"), Some(json!({"file": "talk.srt"})));
+        assert_eq!(read("generate captions"), Some(json!({"file": null})));
+        assert_eq!(read("加字幕"), Some(json!({"file": null})));
+
+        let dir = std::env::temp_dir().join(format!("nemo-captions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let srt = dir.join("talk.srt");
+        let cues = "1\n00:00:00,200 --> 00:00:01,000\nfirst\n\n2\n00:00:01,600 --> 00:00:02,400\nin the pause\n\n3\n00:00:03,000 --> 00:00:03,800\nafter\n";
+        std::fs::write(&srt, cues).unwrap_or_else(|e| panic!("{e}"));
+        let mut history = History::default();
+        history.commit(|draft| {
+            edit::append_video(draft, "/a.mp4", "a", 5000);
+            edit::remove_ranges(draft, &[(1500, 2500)]);
+        });
+        let context = Context { history: &history, engine: None, uploaded_music: None };
+        let args = json!({"file": srt.to_string_lossy()});
+        let change = Captions.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(change.sentence(true), Some("Added 2 captions from talk.srt (1 inside removed parts left out)."));
+        history.apply(&change);
+        let track = &history.current()["t"][1];
+        assert_eq!(track["m"]["role"], "subtitle");
+        assert_eq!(track["sg"], json!([{"tx": "first", "st": 200, "d": 800}, {"tx": "after", "st": 2000, "d": 800}]));
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let context = Context { history: &history, engine: None, uploaded_music: None };
+        let none = Captions.plan(&json!({"file": null}), &context).err().unwrap_or_default();
+        assert!(none.contains("media engine"), "{none}");
+    }
+}
