@@ -21,9 +21,10 @@
 //!   `enable='between(t,ST,END)'`, `expansion=none` so `%` is literal), the text escaped for the
 //!   option and graph levels.
 //! - Music files are looped inputs (`-stream_loop -1`) at their volume, delayed to their start
-//!   and mixed under the clips' sound (`amix…normalize=0`); a library track that is not a file
-//!   (the fake's `lofi.mp3`) is a soft generated bed (`aevalsrc`: an A major chord swelling
-//!   every 2 s) at the volume.
+//!   and mixed under the clips' sound (`amix…normalize=0`), faded in and out and ducked under
+//!   it (`sidechaincompress` keyed on the clips' sound); a library track that is not a file
+//!   (`lofi.mp3`, `upbeat.mp3`, `cinematic.mp3`) is a bed made here (`beds`: chords, bass, kick
+//!   and hats) at the volume.
 //! - A clip at volume 0 contributes silence; when nothing is audible the output has no audio
 //!   stream (`-an`).
 //! - The canvas is `m.width`×`m.height` (9:16 → 1080×1920, 1:1 → 1080×1080, 16:9 →
@@ -36,7 +37,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use crate::{captions, crossing, stretches};
+use crate::{beds, captions, crossing, stretches};
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
@@ -67,10 +68,6 @@ pub struct Invocation {
 const RATE: u32 = 48_000;
 /// The sample format and layout they are joined or mixed in.
 const STEREO: &str = "aformat=sample_fmts=fltp:channel_layouts=stereo";
-/// The soft bed standing in for a library track: an A major chord (220, 277.18 and
-/// 329.63 Hz) swelling every 2 s, peaking at a quarter of full scale before the volume.
-const BED: &str = "0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t))";
-
 /// The command rendering `timeline` into `output` (an MP4 whatever its name).
 ///
 /// # Errors
@@ -145,15 +142,19 @@ pub fn build(
         let _ = write!(graph, "[{video}]{text}[vt{i}];");
         video = format!("vt{i}");
     }
-    let mut mixed: Vec<String> = if any_audible { vec!["ac".into()] } else { Vec::new() };
+    let mut music_labels: Vec<String> = Vec::new();
     for (k, music) in timeline.music.iter().enumerate() {
         let label = format!("m{k}");
         if music.st >= total {
             continue;
         }
-        let d = secs(music.d.min(total - music.st));
+        let length = music.d.min(total - music.st);
+        let d = secs(length);
+        // Music fades in over a second and out over two (a quarter of it when shorter).
+        let (fade_in, fade_out) = ((length / 4).min(1000), (length / 4).min(2000));
         let shape = format!(
-            "{STEREO},asetpts=PTS-STARTPTS,atrim=duration={d}{volume}{delay}",
+            "{STEREO},asetpts=PTS-STARTPTS,atrim=duration={d}{fades}{volume}{delay}",
+            fades = fades("afade", fade_in, fade_out, length),
             volume = volume(music.vol),
             delay = delay(music),
         );
@@ -163,11 +164,12 @@ pub fn build(
             let input = args.iter().filter(|arg| *arg == "-i").count() - 1;
             let _ = write!(graph, "[{input}:a]aresample={RATE},{shape}[{label}];");
         } else {
-            let _ = write!(graph, "aevalsrc=exprs={}:sample_rate={RATE}:duration={d},{shape}[{label}];", escape(BED));
+            let bed = escape(&beds::expression(&music.src));
+            let _ = write!(graph, "aevalsrc=exprs={bed}:sample_rate={RATE}:duration={d},{shape}[{label}];");
         }
-        mixed.push(label);
+        music_labels.push(label);
     }
-    let audio = mix(&mut graph, &mixed, any_audible, total);
+    let audio = mix(&mut graph, &music_labels, any_audible, total);
     let _ = write!(graph, "[{video}]null[vout]");
     args.extend(["-filter_complex".into(), graph, "-map".into(), "[vout]".into()]);
     match audio {
@@ -384,25 +386,37 @@ fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
     (inputs, uses)
 }
 
-/// Mixes the audio labels into `aout`; `None` when there is no audio at all.
-fn mix(graph: &mut String, labels: &[String], clips_heard: bool, total: i64) -> Option<&'static str> {
-    let inputs: String = labels.iter().map(|label| format!("[{label}]")).collect();
-    match labels.len() {
-        0 => None,
-        1 if clips_heard => {
-            let _ = write!(graph, "{inputs}anull[aout];");
-            Some("aout")
-        }
-        count => {
-            let duration = if clips_heard { "first" } else { "longest" };
+/// The clips' sound `[ac]` (when `clips_heard`) and the music into `aout`, the music ducked
+/// under the clips' sound (a sidechain compressor keyed on it: quieter while someone speaks,
+/// back up between phrases); `None` when there is no audio at all.
+fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> Option<&'static str> {
+    let d = secs(total);
+    let inputs: String = music.iter().map(|label| format!("[{label}]")).collect();
+    let count = music.len();
+    match (clips_heard, count) {
+        (false, 0) => return None,
+        (true, 0) => graph.push_str("[ac]anull[aout];"),
+        (false, _) => {
             let _ = write!(
                 graph,
-                "{inputs}amix=inputs={count}:duration={duration}:normalize=0,apad,atrim=duration={}[aout];",
-                secs(total)
+                "{inputs}amix=inputs={count}:duration=longest:normalize=0,apad,atrim=duration={d}[aout];"
             );
-            Some("aout")
+        }
+        (true, _) => {
+            let bed = if count == 1 {
+                music[0].clone()
+            } else {
+                let _ = write!(graph, "{inputs}amix=inputs={count}:duration=longest:normalize=0[mus];");
+                "mus".into()
+            };
+            let _ = write!(
+                graph,
+                "[ac]asplit=2[acv][ack];[{bed}][ack]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[duck];\
+                 [acv][duck]amix=inputs=2:duration=first:normalize=0,apad,atrim=duration={d}[aout];"
+            );
         }
     }
+    Some("aout")
 }
 
 /// The `drawtext` filter of a title on a canvas `height` pixels tall.
@@ -644,7 +658,13 @@ mod tests {
         let args = invocation.args.join(" ");
         assert!(args.contains("-stream_loop -1 -ss 0.000 -i /song.mp3"), "{args}");
         let graph = graph(&invocation);
-        assert!(graph.contains("[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,atrim=duration=4.000,volume=0.3[m0];"), "{graph}");
+        assert!(
+            graph.contains(
+                "[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asetpts=PTS-STARTPTS,\
+                 atrim=duration=4.000,afade=t=in:st=0:d=1.000,afade=t=out:st=3.000:d=1.000,volume=0.3[m0];"
+            ),
+            "{graph}"
+        );
         assert!(
             graph.contains("[m0]amix=inputs=1:duration=longest:normalize=0,apad,atrim=duration=4.000[aout]"),
             "{graph}"
@@ -652,18 +672,15 @@ mod tests {
     }
 
     #[test]
-    fn library_music_is_a_soft_tone_mixed_under_the_clip() {
+    fn library_music_is_a_bed_made_here_ducked_under_the_clip() {
         let lofi =
             r#", {"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 4000, "in": 0, "vol": 35}]}"#;
         let graph =
             render(&draft("", lofi, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
-        assert!(
-            graph.contains(
-                r"aevalsrc=exprs=0.08*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.7+0.3*sin(PI*t)):sample_rate=48000:duration=4.000,"
-            ),
-            "{graph}"
-        );
-        assert!(graph.contains("[ac][m0]amix=inputs=2:duration=first:normalize=0"), "{graph}");
+        let bed = escape(&beds::expression("lofi.mp3"));
+        assert!(graph.contains(&format!("aevalsrc=exprs={bed}:sample_rate=48000:duration=4.000,")), "{graph}");
+        assert!(graph.contains("[ac]asplit=2[acv][ack];[m0][ack]sidechaincompress="), "{graph}");
+        assert!(graph.contains("[acv][duck]amix=inputs=2:duration=first:normalize=0"), "{graph}");
     }
 
     #[test]

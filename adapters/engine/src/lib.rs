@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod ahead;
+mod beds;
 mod captions;
 mod crossing;
 pub mod graph;

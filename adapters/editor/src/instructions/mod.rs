@@ -103,18 +103,21 @@ mod tests {
         check("添加标题「你好」4秒 顶部", "add_title", json!({"text": "你好", "duration_ms": 4000, "position": "top"}));
         check("set the music volume to 60%", "set_music_volume", json!({"volume": 60}));
         check("set the music volume to 250%", "set_music_volume", json!({"volume": 100}));
-        check("add music", "add_background_music", json!({"file": null, "volume": null}));
-        check("add bgm", "add_background_music", json!({"file": null, "volume": null}));
+        let music = |file: Option<&str>, volume: Option<u8>, style: Option<&str>| json!({"file": file, "volume": volume, "style": style});
+        check("add music", "add_background_music", music(None, None, None));
+        check("add bgm", "add_background_music", music(None, None, None));
         check(
             "add background music song2.mp3 at 30%",
             "add_background_music",
-            json!({"file": "song2.mp3", "volume": 30}),
+            music(Some("song2.mp3"), Some(30), None),
         );
         check(
             "add music '/tmp/my song.wav' at 50 %",
             "add_background_music",
-            json!({"file": "/tmp/my song.wav", "volume": 50}),
+            music(Some("/tmp/my song.wav"), Some(50), None),
         );
+        check("add trending music", "add_background_music", music(None, None, Some("Upbeat")));
+        check("sync cinematic background music", "add_background_music", music(None, None, Some("Cinematic")));
         check("remove the pauses", "remove_pauses", json!({}));
         check("remove silent parts", "remove_pauses", json!({}));
         check("去掉停顿", "remove_pauses", json!({}));

@@ -1,5 +1,7 @@
-//! "add background music [FILE] [at N%]", `添加背景音乐`: an audio track (role `bgm`) spanning
-//! the video, replacing earlier music. Without a FILE: the last audio file uploaded to the
+//! "add background music [FILE] [at N%]", "add trending music", "lo-fi" / "upbeat" /
+//! "cinematic", `添加背景音乐`: an audio track (role `bgm`) spanning the video, replacing
+//! earlier music; the engine fades it in and out and ducks it under the clips' sound. Without
+//! a FILE: a style named → that bed of the library, else the last audio file uploaded to the
 //! project, else the library's "Lo-fi".
 
 use std::path::Path;
@@ -18,10 +20,18 @@ pub struct Music;
 /// How it presents itself.
 pub static ABOUT: About = About {
     tool: "add_background_music",
-    can: "add background music (add music song.mp3 at 30%)",
+    can: "add background music (add music song.mp3 at 30%, add upbeat music)",
     name: "music",
-    examples: &["add background music song.mp3 at 30%", "添加背景音乐"],
+    examples: &["add background music song.mp3 at 30%", "add trending music", "cinematic music", "添加背景音乐"],
 };
+
+/// The library's beds: the words that name each (English, then Chinese), its display name
+/// and its `src`.
+const STYLES: [(&[&str], &[&str], &str, &str); 3] = [
+    (&["upbeat", "trending", "energetic", "happy", "pop", "dance"], &["欢快", "动感", "流行"], "Upbeat", "upbeat.mp3"),
+    (&["cinematic", "epic", "dramatic", "emotional"], &["大气", "史诗", "电影"], "Cinematic", "cinematic.mp3"),
+    (&["lofi", "lo", "chill", "relaxed", "calm"], &["轻松", "舒缓"], LIBRARY_MUSIC_NAME, LIBRARY_MUSIC_SRC),
+];
 
 impl Instruction for Music {
     fn about(&self) -> &'static About {
@@ -38,22 +48,21 @@ impl Instruction for Music {
             Some((text, rest)) => (Some(text), rest),
             None => audio_file(clause.text()),
         };
-        Some(json!({"file": file, "volume": percent_in(&rest)}))
+        let style = STYLES.iter().find(|(words, zh, _, _)| clause.has(words) || clause.contains(zh)).map(|s| s.2);
+        Some(json!({"file": file, "volume": percent_in(&rest), "style": style}))
     }
 
     fn plan(&self, args: &Value, context: &Context<'_>) -> Result<Change, String> {
         let volume = number(args, "volume").map(percent);
-        let (src, name, volume) = match (text(args, "file"), context.uploaded_music) {
-            (Some(file), _) => {
-                let (src, name) = music_file(file, context.engine)?;
-                (src, name, volume.unwrap_or(MUSIC_VOLUME))
-            }
-            (None, Some((name, src))) => (src.to_owned(), name.to_owned(), volume.unwrap_or(MUSIC_VOLUME)),
-            (None, None) => {
-                (LIBRARY_MUSIC_SRC.to_owned(), LIBRARY_MUSIC_NAME.to_owned(), volume.unwrap_or(MUSIC_VOLUME))
-            }
+        let style = text(args, "style").and_then(|name| STYLES.iter().find(|s| s.2 == name));
+        let (src, name) = match (text(args, "file"), style, context.uploaded_music) {
+            (Some(file), _, _) => music_file(file, context.engine)?,
+            (None, Some((_, _, name, src)), _) => ((*src).to_owned(), (*name).to_owned()),
+            (None, None, Some((name, src))) => (src.to_owned(), name.to_owned()),
+            (None, None, None) => (LIBRARY_MUSIC_SRC.to_owned(), LIBRARY_MUSIC_NAME.to_owned()),
         };
-        let plain = src == LIBRARY_MUSIC_SRC && text(args, "file").is_none() && number(args, "volume").is_none();
+        let plain = src == LIBRARY_MUSIC_SRC && text(args, "file").is_none() && volume.is_none() && style.is_none();
+        let volume = volume.unwrap_or(MUSIC_VOLUME);
         let planned = if plain { json!({"track": LIBRARY_MUSIC_NAME}) } else { json!({"file": src, "volume": volume}) };
         let sentence = format!("Added background music ({name}, {volume}%).");
         let alone = if plain {

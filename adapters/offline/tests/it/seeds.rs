@@ -145,3 +145,49 @@ fn instagram_reels_cut_to_30_seconds_add_trending_music_and_captions_format_for_
         }
     }
 }
+
+/// The RMS level (dBFS) of a file's sound from `from` to `to` seconds above `highpass` Hz.
+fn level_above(path: &std::path::Path, from: f64, to: f64, highpass: u32) -> f64 {
+    let output = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(path)
+        .args([
+            "-af",
+            &format!("atrim={from}:{to},highpass=f={highpass},highpass=f={highpass},astats=metadata=0"),
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    let log = String::from_utf8_lossy(&output.stderr);
+    let overall = log.split("Overall").nth(1).unwrap_or_else(|| panic!("no astats: {log}"));
+    let line = overall.lines().find(|l| l.contains("RMS level dB")).unwrap_or_else(|| panic!("no RMS: {log}"));
+    let value = line.rsplit(':').next().unwrap_or_default().trim();
+    if value.contains("inf") { -200.0 } else { value.parse().unwrap_or_else(|e| panic!("{value}: {e}")) }
+}
+
+#[test]
+fn video_editing_ai_trim_the_pauses_add_transitions_sync_background_music() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say("trim the pauses, add transitions, sync background music");
+    assert!(!answer.contains("did not understand"), "{answer}");
+    assert!(answer.contains("Added 2 transitions") && answer.contains("Added background music"), "{answer}");
+    check_mp4(&world.export(dir.path()), 4.2, 0.1, true);
+}
+
+#[test]
+fn library_music_has_rhythm_and_harmony_and_ducks_under_speech() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(world.say("add upbeat music at 80%"), "Added background music (Upbeat, 80%).");
+    let out = world.export(dir.path());
+    // The sample speaks (a 220 Hz tone) at 0-1.5 s and is silent at 1.5-2.5 s; above 1 kHz
+    // only the music (its hi-hats) is heard.
+    let (speaking, pause) = (level_above(&out, 0.4, 1.3, 1000), level_above(&out, 1.7, 2.4, 1000));
+    assert!(pause > -60.0, "the music is heard outside the voice's band: {pause:.1} dB");
+    assert!(speaking < pause - 3.0, "quieter under speech ({speaking:.1} dB) than between phrases ({pause:.1} dB)");
+}
