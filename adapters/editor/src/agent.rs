@@ -13,7 +13,7 @@
 use crate::draft::edit;
 use crate::history::History;
 use crate::instruction::{Change, Context};
-use crate::instructions::{self, undo};
+use crate::instructions;
 use crate::media::MediaEngine;
 use crate::words::clauses;
 
@@ -53,8 +53,8 @@ pub fn reply(message: &str, history: &History, tools: Tools<'_>) -> Reply {
     if read.iter().all(|(recognised, _)| recognised.is_none()) {
         return Reply::text(instructions::capabilities());
     }
-    let only_undo = read.iter().all(|(r, _)| r.as_ref().is_none_or(|(i, _)| i.about().tool == undo::ABOUT.tool));
-    if edit::video_end(history.current()) == 0 && !only_undo {
+    let needs_video = read.iter().any(|(r, _)| r.as_ref().is_some_and(|(i, _)| i.about().needs_video));
+    if edit::video_end(history.current()) == 0 && needs_video {
         return Reply::text(UPLOAD_FIRST);
     }
     let alone = read.len() == 1;

@@ -24,6 +24,9 @@ pub struct About {
     pub name: &'static str,
     /// Examples, each a message the editor understands as this instruction alone.
     pub examples: &'static [&'static str],
+    /// Whether it needs a video (or photos) in the project: without one, the editor asks
+    /// for an upload instead.
+    pub needs_video: bool,
 }
 
 /// One instruction the editor understands. Each lives in its own module of `instructions`

@@ -8,7 +8,7 @@ use nemo_core::model::{Asset, Canvas};
 use serde_json::Value;
 
 use crate::agent::{self, Reply, Tools};
-use crate::draft::edit;
+use crate::draft::{PHOTO_MS, canvas_of, edit};
 use crate::history::History;
 use crate::media::{MediaEngine, Probe};
 
@@ -26,7 +26,8 @@ pub struct Session {
 impl Session {
     /// Adds an uploaded file: `asset` to the assets; a video at `src` to the end of the video
     /// track (one step of the history), its `probe` (when the file was probed) setting the
-    /// canvas if the draft has none yet; an audio file with sound becomes the music "add
+    /// canvas if the draft has none yet; a probed photo as a still of 3 s (the canvas, if
+    /// unset, the usual one of its shape); an audio file with sound becomes the music "add
     /// music" uses.
     pub fn ingest(&mut self, asset: Asset, src: &str, probe: Option<&Probe>) {
         let name = &asset.filename;
@@ -41,6 +42,26 @@ impl Session {
                         edit::set_canvas_if_unset(draft, width, height);
                     }
                     edit::append_video(draft, src, &stem, duration_ms);
+                });
+            }
+            Some(MediaKind::Image) if probe.is_some() => {
+                let size = probe.and_then(|probe| probe.width.zip(probe.height));
+                self.drafts.commit(|draft| {
+                    if let Some((width, height)) = size {
+                        // A photo's canvas is the usual one of its shape, never its own pixels.
+                        let ratio = if width * 5 > height * 6 {
+                            "16:9"
+                        } else if height * 5 > width * 6 {
+                            "9:16"
+                        } else {
+                            "1:1"
+                        };
+                        if draft.pointer("/m/width").is_none() {
+                            let (w, h) = canvas_of(ratio);
+                            edit::set_canvas(draft, ratio, w, h);
+                        }
+                    }
+                    edit::append_still(draft, src, &stem, PHOTO_MS);
                 });
             }
             Some(MediaKind::Audio) if probe.is_some_and(|probe| probe.has_audio) => {

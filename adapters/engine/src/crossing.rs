@@ -8,10 +8,14 @@
 //!
 //! Every clip is its own input here, seeked to its handle's start; every piece is brought to
 //! the canvas's size and rate (xfade needs both sides alike), its sound to 48 kHz stereo.
+//! Stills go this way too, with or without transitions: a photo is one picture zoomed in
+//! slowly over its time (`zoompan`, from a copy twice the canvas's size so the motion is
+//! smooth), a title card's background a plain dark picture (`color`); a still can be shown
+//! for any length, so its handles are never short.
 
 use std::fmt::Write;
 
-use nemo_editor::draft::Clip;
+use nemo_editor::draft::{CARD_SRC, Clip};
 
 use crate::graph::{Canvas, SLACK_MS, Source, atempo, audible, fades, fit_filter, num, secs, volume};
 
@@ -29,10 +33,55 @@ pub struct Piece {
     pub length: i64,
 }
 
-/// Whether any clip asks for a transition centred on its cut.
+/// Whether the clips are joined here: a transition centred on a cut, or a still.
 #[must_use]
 pub fn applies(clips: &[Clip]) -> bool {
-    clips.iter().skip(1).any(|clip| clip.cross.is_some())
+    clips.iter().skip(1).any(|clip| clip.cross.is_some()) || clips.iter().any(|clip| clip.still)
+}
+
+/// The background of a title card.
+const CARD_COLOUR: &str = "0x141c24";
+
+/// The input arguments of one piece: a clip seeked to its handle, a photo as one picture, a
+/// card made by `lavfi`.
+#[must_use]
+pub fn input(piece: &Piece, clip: &Clip, canvas: &Canvas) -> Vec<String> {
+    if clip.src == CARD_SRC {
+        let colour = format!(
+            "color=c={CARD_COLOUR}:s={}x{}:r={}:d={}",
+            canvas.width,
+            canvas.height,
+            num(canvas.fps),
+            secs(piece.read_ms)
+        );
+        return vec!["-f".into(), "lavfi".into(), "-i".into(), colour];
+    }
+    if clip.still {
+        return vec!["-i".into(), piece.src.clone()];
+    }
+    vec!["-ss".into(), secs(piece.from_ms), "-t".into(), secs(piece.read_ms), "-i".into(), piece.src.clone()]
+}
+
+/// The picture filters of a piece up to its common tail: a clip sped and fitted, a photo
+/// zoomed, a card as it is.
+fn picture(clip: &Clip, source: &Source, piece: &Piece, canvas: &Canvas) -> String {
+    let fps = num(canvas.fps);
+    if clip.src == CARD_SRC {
+        return String::new();
+    }
+    if clip.still {
+        let (w, h) = (canvas.width, canvas.height);
+        let frames = (piece.length as f64 * canvas.fps / 1000.0).ceil() as i64 + 1;
+        return format!(
+            "scale={}:{}:force_original_aspect_ratio=increase,crop={}:{},\
+             zoompan=z='1+0.08*on/{frames}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d={frames}:s={w}x{h}:fps={fps},",
+            2 * w,
+            2 * h,
+            2 * w,
+            2 * h
+        );
+    }
+    format!("setpts=(PTS-STARTPTS)/{sp},fps={fps},{fit}", sp = num(clip.sp), fit = fit_filter(source, canvas))
 }
 
 /// The transition at each cut (`cuts[i]` between clip `i` and `i + 1`), ms, as long as the
@@ -40,8 +89,11 @@ pub fn applies(clips: &[Clip]) -> bool {
 #[must_use]
 pub fn lengths(clips: &[Clip], sources: &[&Source], fps: f64) -> Vec<i64> {
     let frame = (1000.0 / fps.max(1.0)).ceil() as i64;
-    let before = |i: usize| (clips[i].in_ms as f64 / clips[i].sp) as i64;
+    let before = |i: usize| if clips[i].still { i64::MAX / 4 } else { (clips[i].in_ms as f64 / clips[i].sp) as i64 };
     let after = |i: usize| {
+        if clips[i].still {
+            return i64::MAX / 4;
+        }
         let used = clips[i].in_ms + (clips[i].d as f64 * clips[i].sp).round() as i64;
         ((sources[i].duration_ms - used).max(0) as f64 / clips[i].sp) as i64
     };
@@ -96,11 +148,9 @@ pub fn join(
         let d = secs(piece.length);
         let _ = write!(
             graph,
-            "[{input}:v]setpts=(PTS-STARTPTS)/{sp},fps={fps},{fit}setsar=1,format=yuv420p,\
+            "[{input}:v]{picture}setsar=1,format=yuv420p,\
              tpad=stop_mode=clone:stop_duration=1,trim=duration={d},setpts=PTS-STARTPTS,settb=AVTB{fades}[p{i}];",
-            sp = num(clip.sp),
-            fps = num(canvas.fps),
-            fit = fit_filter(source, canvas),
+            picture = picture(clip, source, piece, canvas),
             fades = fades("fade", fade_in, fade_out, piece.length),
         );
         if sound {
@@ -156,7 +206,7 @@ mod tests {
 
     fn clip(in_ms: i64, d: i64, cross: Option<i64>) -> Clip {
         let cross = cross.map(|ms| Cross { ms, black: false });
-        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0, cross }
+        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0, cross, still: false }
     }
 
     #[test]

@@ -87,12 +87,13 @@ pub fn build(
         .collect::<Result<Vec<&Source>, String>>()?;
     let first_source = clip_sources[0];
     // Clips are joined at the first clip's size, then the whole is reframed to the canvas.
-    let work = (even(first_source.width), even(first_source.height));
+    let work =
+        if first.still { timeline.still_canvas() } else { (even(first_source.width), even(first_source.height)) };
     let (width, height) = timeline.canvas.unwrap_or(work);
     if work.0 == 0 || work.1 == 0 || width == 0 || height == 0 {
         return Err(format!("{} has no picture", first.src));
     }
-    let fps = if first_source.fps > 0.0 { first_source.fps.min(60.0) } else { 30.0 };
+    let fps = if first_source.fps > 0.0 && !first.still { first_source.fps.min(60.0) } else { 30.0 };
     let heard: Vec<bool> =
         timeline.clips.iter().zip(&clip_sources).map(|(clip, source)| audible(clip, source)).collect();
     let any_audible = heard.contains(&true);
@@ -114,9 +115,8 @@ pub fn build(
     if crossing::applies(&timeline.clips) {
         let cuts = crossing::lengths(&timeline.clips, &clip_sources, fps);
         let pieces = crossing::pieces(&timeline.clips, &cuts);
-        for piece in &pieces {
-            args.extend(["-ss".into(), secs(piece.from_ms), "-t".into(), secs(piece.read_ms), "-i".into()]);
-            args.push(piece.src.clone());
+        for (piece, clip) in pieces.iter().zip(&timeline.clips) {
+            args.extend(crossing::input(piece, clip, &canvas));
         }
         crossing::join(&mut graph, &timeline.clips, &clip_sources, &pieces, &cuts, 0, &canvas, any_audible);
     } else {
@@ -730,6 +730,7 @@ mod tests {
             vol: 100.0,
             fade_ms: 0,
             cross: None,
+            still: false,
         };
         let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
         let (inputs, uses) = inputs(&paused);

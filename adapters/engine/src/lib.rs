@@ -52,7 +52,7 @@ use crate::graph::Source;
 use crate::render::Renders;
 use crate::speech::Speech;
 pub use crate::tools::Tools;
-use nemo_editor::draft::Timeline;
+use nemo_editor::draft::{CARD_SRC, Timeline};
 
 /// The font for titles when installed (Debian's `fonts-dejavu-core`); else fontconfig picks.
 const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -131,6 +131,11 @@ impl FfmpegEngine {
         let music = timeline.music.iter().map(|music| (music.src.as_str(), false));
         for (src, required) in clips.chain(music) {
             if sources.contains_key(src) || (!required && !Path::new(src).is_file()) {
+                continue;
+            }
+            if src == CARD_SRC {
+                sources
+                    .insert(src.to_owned(), Source { has_audio: false, width: 0, height: 0, fps: 0.0, duration_ms: 0 });
                 continue;
             }
             let probe = self.probe(src).map_err(|e| match e {

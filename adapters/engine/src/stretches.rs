@@ -80,7 +80,7 @@ mod tests {
     use super::*;
 
     fn clip(in_ms: i64, d: i64) -> Clip {
-        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0, cross: None }
+        Clip { src: "/a.mp4".into(), st: 0, in_ms, d, sp: 1.0, vol: 100.0, fade_ms: 0, cross: None, still: false }
     }
 
     #[test]

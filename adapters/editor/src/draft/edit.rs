@@ -62,6 +62,53 @@ pub fn append_video(draft: &mut Value, src: &str, name: &str, duration_ms: i64) 
     update_duration(draft);
 }
 
+/// Appends a still (a photo at `src`, or [`super::CARD_SRC`]) of `ms` to the video track.
+pub fn append_still(draft: &mut Value, src: &str, name: &str, ms: i64) {
+    append_video(draft, src, name, ms);
+    if let Some(last) = tracks_mut(draft)
+        .iter_mut()
+        .find(|track| track_type(track) == Some(VIDEO))
+        .and_then(|track| track.get_mut("sg"))
+        .and_then(Value::as_array_mut)
+        .and_then(|segments| segments.last_mut())
+    {
+        last["still"] = json!(true);
+    }
+}
+
+/// Puts a still of `ms` at the start of the video track (made if there is none) and moves
+/// everything on every track `ms` later.
+pub fn prepend_still(draft: &mut Value, src: &str, name: &str, ms: i64) {
+    for track in tracks_mut(draft) {
+        for segment in segments_mut(track) {
+            segment["st"] = json!(start(segment) + ms);
+        }
+    }
+    let still = json!({"src": src, "nm": name, "st": 0, "d": ms, "in": 0, "still": true});
+    let video = tracks_mut(draft).iter_mut().find(|track| track_type(track) == Some(VIDEO));
+    match video.and_then(|track| track.get_mut("sg")).and_then(Value::as_array_mut) {
+        Some(segments) => segments.insert(0, still),
+        None => push_track(draft, VIDEO, json!({}), still),
+    }
+    update_duration(draft);
+}
+
+/// Lays the stills of the video track end to end, `ms` each, from where the first one starts.
+pub fn time_stills(draft: &mut Value, ms: i64) {
+    for track in tracks_mut(draft).iter_mut().filter(|track| track_type(track) == Some(VIDEO)) {
+        let mut at = None;
+        for segment in segments_mut(track) {
+            let st = at.unwrap_or_else(|| start(segment));
+            if segment.get("still").and_then(Value::as_bool) == Some(true) {
+                segment["d"] = json!(ms);
+            }
+            segment["st"] = json!(st);
+            at = Some(st + duration(segment));
+        }
+    }
+    update_duration(draft);
+}
+
 /// Sets the canvas (`m.width`, `m.height`, `m.ratio` reduced: 320×180 → `"16:9"`) unless the
 /// draft has one.
 pub fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {

@@ -66,6 +66,10 @@ pub const FIT_CROP: &str = "crop";
 pub const FIT_PAD: &str = "pad";
 /// A text track's `m.role` for captions (subtitles).
 pub const CAPTIONS_ROLE: &str = "subtitle";
+/// The `src` of a title card's background: not a file, a plain dark picture the engine makes.
+pub const CARD_SRC: &str = "card";
+/// How long a photo shows unless told otherwise, ms.
+pub const PHOTO_MS: i64 = 3000;
 /// Where a title sits unless told otherwise.
 pub const TITLE_POSITION: &str = "center";
 

@@ -31,6 +31,9 @@ pub struct Clip {
     /// "ms": N}`): the clips overlap for N ms around the cut, each lengthened by half of it
     /// from its source, so the timeline keeps its length.
     pub cross: Option<Cross>,
+    /// A still picture (`"still": true`: a photo, or a title card's background), shown for
+    /// `d` with a gentle zoom; it has no sound and any length of it can be shown.
+    pub still: bool,
 }
 
 /// A transition centred on a cut.
@@ -138,6 +141,13 @@ impl Timeline {
         timeline
     }
 
+    /// The canvas when a render starts from a still (a photo or a card): `m.width` ×
+    /// `m.height`, else 1920×1080.
+    #[must_use]
+    pub fn still_canvas(&self) -> (u32, u32) {
+        self.canvas.unwrap_or((1920, 1080))
+    }
+
     /// The video's length, ms.
     #[must_use]
     pub fn duration_ms(&self) -> i64 {
@@ -172,6 +182,7 @@ fn clip(segment: &Value) -> Option<Clip> {
             Some(BLACK) if fx_ms > 0 => Some(Cross { ms: fx_ms, black: true }),
             _ => None,
         },
+        still: segment.get("still").and_then(Value::as_bool) == Some(true),
     };
     (d > 0).then_some(clip)
 }

@@ -19,6 +19,7 @@ pub static ABOUT: About = About {
     can: "make it vertical 9:16 or format it for Reels, TikTok or Shorts, square or 16:9 (crop to fill or not)",
     name: "aspect",
     examples: &["make it vertical", "format for Reels", "9:16", "square", "16:9", "竖屏"],
+    needs_video: true,
 };
 
 /// The platforms whose format is a vertical 1080×1920 video.

@@ -23,6 +23,7 @@ pub static ABOUT: About = About {
     can: "add captions (add captions from talk.srt, or from the speech)",
     name: "captions",
     examples: &["add captions from talk.srt", "generate captions", "字幕"],
+    needs_video: true,
 };
 
 /// A subtitle file larger than this is not read.

@@ -16,6 +16,7 @@ pub static ABOUT: About = About {
     can: "cut a part (cut from 2 to 4 seconds)",
     name: "cut A–B",
     examples: &["cut from 2 to 3.5 seconds", "剪掉2到3秒"],
+    needs_video: true,
 };
 
 impl Instruction for Cut {

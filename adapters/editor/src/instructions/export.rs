@@ -16,6 +16,7 @@ pub static ABOUT: About = About {
     can: "export it when it is ready (export a clean final cut)",
     name: "export",
     examples: &["export a clean final cut", "send me the video", "导出成片"],
+    needs_video: true,
 };
 
 impl Instruction for Export {

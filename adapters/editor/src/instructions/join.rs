@@ -16,6 +16,7 @@ pub static ABOUT: About = About {
     can: "join the clips with a fade",
     name: "join",
     examples: &["join the clips with a fade", "淡入淡出"],
+    needs_video: true,
 };
 
 impl Instruction for Join {

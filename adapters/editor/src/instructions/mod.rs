@@ -1,12 +1,14 @@
 //! The instruction set: one module per instruction and [`TABLE`], the one ordered list of
 //! them. A clause is asked of each in order and the first that recognises it wins, so an
 //! instruction that reads more specific words comes before one that reads fewer (a cut from
-//! A to B before a trim to N; "undo the mute" is an undo, so undo comes before mute). Adding an instruction is its module, its line in [`TABLE`] and
+//! A to B before a trim to N; "undo the mute" is an undo, so undo comes before mute; a title
+//! card or a video from photos may hold a quoted title, so both come before the title). Adding an instruction is its module, its line in [`TABLE`] and
 //! its test: the list of what the editor can do ([`capabilities`]), the crate docs and the
 //! README's table ([`markdown_table`], checked by a test) follow from the table.
 
 pub mod aspect;
 pub mod captions;
+pub mod card;
 pub mod cut;
 pub mod export;
 pub mod join;
@@ -14,6 +16,7 @@ pub mod music;
 pub mod mute;
 pub mod pauses;
 pub mod resolution;
+pub mod slideshow;
 pub mod speed;
 pub mod title;
 pub mod transitions;
@@ -28,6 +31,8 @@ use crate::words::Clause;
 
 /// Every instruction, in the order clauses are matched against them.
 pub static TABLE: &[&dyn Instruction] = &[
+    &card::Card,
+    &slideshow::Slideshow,
     &title::Title,
     &undo::Undo,
     &volume::Volume,
@@ -185,7 +190,7 @@ mod tests {
     #[test]
     fn the_capabilities_name_every_instruction_once() {
         let text = capabilities();
-        assert!(text.starts_with("I can add a title"), "{text}");
+        assert!(text.starts_with("I can make a title card"), "{text}");
         let text = text.split("Several at once").next().unwrap_or_default();
         for instruction in TABLE {
             assert_eq!(text.matches(instruction.about().can).count(), 1, "{}", instruction.about().can);

@@ -23,6 +23,7 @@ pub static ABOUT: About = About {
     can: "add background music (add music song.mp3 at 30%, add upbeat music)",
     name: "music",
     examples: &["add background music song.mp3 at 30%", "add trending music", "cinematic music", "添加背景音乐"],
+    needs_video: true,
 };
 
 /// The library's beds: the words that name each (English, then Chinese), its display name

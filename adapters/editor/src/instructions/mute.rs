@@ -10,8 +10,13 @@ use crate::words::Clause;
 pub struct Mute;
 
 /// How it presents itself.
-pub static ABOUT: About =
-    About { tool: "mute_video", can: "mute it", name: "mute", examples: &["mute the original audio", "静音"] };
+pub static ABOUT: About = About {
+    tool: "mute_video",
+    can: "mute it",
+    name: "mute",
+    examples: &["mute the original audio", "静音"],
+    needs_video: true,
+};
 
 impl Instruction for Mute {
     fn about(&self) -> &'static About {

@@ -17,6 +17,7 @@ pub static ABOUT: About = About {
     can: "remove the pauses",
     name: "remove pauses",
     examples: &["remove the pauses", "去掉停顿"],
+    needs_video: true,
 };
 
 impl Instruction for Pauses {
@@ -115,8 +116,17 @@ mod tests {
 
     #[test]
     fn silences_map_onto_the_timeline_through_in_points_and_speed() {
-        let clip =
-            Clip { src: "a".into(), st: 1000, d: 2000, in_ms: 4000, sp: 2.0, vol: 100.0, fade_ms: 0, cross: None };
+        let clip = Clip {
+            src: "a".into(),
+            st: 1000,
+            d: 2000,
+            in_ms: 4000,
+            sp: 2.0,
+            vol: 100.0,
+            fade_ms: 0,
+            cross: None,
+            still: false,
+        };
         assert_eq!(
             on_timeline(&clip, &[(0, 500), (3000, 5000), (6000, 7000), (7500, 9000)]),
             [(1000, 1500), (2000, 2500), (2750, 3000)]

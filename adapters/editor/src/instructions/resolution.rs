@@ -15,6 +15,7 @@ pub static ABOUT: About = About {
     can: "set the resolution (export 1080p, 720p or 4K)",
     name: "resolution",
     examples: &["export 1080p", "make it 720p", "4K", "导出1080p"],
+    needs_video: true,
 };
 
 /// The short side of each named resolution.

@@ -16,6 +16,7 @@ pub static ABOUT: About = About {
     can: "change the speed (speed ×2)",
     name: "speed",
     examples: &["speed ×2", "slow down", "2倍速"],
+    needs_video: true,
 };
 
 impl Instruction for Speed {

@@ -16,6 +16,7 @@ pub static ABOUT: About = About {
     can: "add a title (add a title \"My Trip\" for 3 seconds at the top)",
     name: "title",
     examples: &["add a title 'X' for 4 seconds at the top", "添加标题「X」"],
+    needs_video: true,
 };
 
 impl Instruction for Title {

@@ -17,6 +17,7 @@ pub static ABOUT: About = About {
     can: "add transitions at every cut (add transitions, fade to black)",
     name: "transitions",
     examples: &["add transitions", "smooth the cuts", "fade to black", "转场"],
+    needs_video: true,
 };
 
 impl Instruction for Transitions {

@@ -15,6 +15,7 @@ pub static ABOUT: About = About {
     can: "trim the video (trim to 8 seconds)",
     name: "trim to N s",
     examples: &["trim to 8 seconds", "剪到5秒"],
+    needs_video: true,
 };
 
 impl Instruction for Trim {

@@ -11,7 +11,9 @@ pub struct Undo;
 
 /// How it presents itself.
 pub static ABOUT: About =
-    About { tool: "undo", can: "undo the last change", name: "undo", examples: &["undo", "撤销"] };
+    About {
+        tool: "undo", can: "undo the last change", name: "undo", examples: &["undo", "撤销"], needs_video: false
+    };
 
 impl Instruction for Undo {
     fn about(&self) -> &'static About {

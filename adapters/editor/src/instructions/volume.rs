@@ -15,6 +15,7 @@ pub static ABOUT: About = About {
     can: "set the music volume (set the music volume to 50%)",
     name: "music volume",
     examples: &["set the music volume to 50%", "音量 30%"],
+    needs_video: true,
 };
 
 /// Whether a clause speaks of volume (music must not take it for "add music").

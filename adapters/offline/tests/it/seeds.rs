@@ -191,3 +191,51 @@ fn library_music_has_rhythm_and_harmony_and_ducks_under_speech() {
     assert!(pause > -60.0, "the music is heard outside the voice's band: {pause:.1} dB");
     assert!(speaking < pause - 3.0, "quieter under speech ({speaking:.1} dB) than between phrases ({pause:.1} dB)");
 }
+
+/// How many near-white pixels the middle third (rows) of the frame at `seconds` holds.
+fn white_in_middle(path: &std::path::Path, seconds: f64, width: usize) -> usize {
+    let frame = frame_at(path, seconds);
+    let rows = frame.len() / 3 / width;
+    frame.chunks_exact(3).skip(width * rows / 3).take(width * rows / 3).filter(|p| p.iter().all(|v| *v > 200)).count()
+}
+
+#[test]
+fn a_video_from_photos_shows_every_photo_with_the_title() {
+    let world = World::new();
+    let dir = temp();
+    let colours = ["red", "green", "blue", "yellow"];
+    for colour in colours {
+        let photo = dir.path().join(format!("{colour}.png")).to_string_lossy().into_owned();
+        ffmpeg(&["-f", "lavfi", "-i", &format!("color=c={colour}:s=800x600"), "-frames:v", "1", &photo]);
+        world.upload(&photo).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let answer = world.say("make a 12 second video from these photos with the title 'Our Trip'");
+    assert_eq!(
+        answer,
+        "Made a 12 second video of the 4 photos (3 s each, with a gentle zoom and dissolves). Added the title \"Our Trip\" (0-3 s)."
+    );
+    let out = world.export(dir.path());
+    check_mp4(&out, 12.0, 0.1, false);
+    assert_eq!(picture(&out), (1920, 1080), "a photo's canvas is the usual one of its shape");
+    let expected: [[f64; 3]; 4] = [[255.0, 0.0, 0.0], [0.0, 128.0, 0.0], [0.0, 0.0, 255.0], [255.0, 255.0, 0.0]];
+    for (n, colour) in expected.iter().enumerate() {
+        let shown = mean_rgb(&frame_at(&out, 1.5 + 3.0 * n as f64));
+        let far = shown.iter().zip(colour).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(far < 40.0, "photo {n} is on screen: {shown:?} vs {colour:?}");
+    }
+    assert!(white_in_middle(&out, 1.0, 1920) > 500, "the title is drawn");
+    assert_eq!(white_in_middle(&out, 7.5, 1920), 0, "and gone after 3 s");
+}
+
+#[test]
+fn with_no_media_a_title_card_is_the_video() {
+    let world = World::new();
+    let dir = temp();
+    assert_eq!(
+        world.say("make a 5 second intro that says 'Welcome'"),
+        "Added a 5 second title card \"Welcome\" at the start."
+    );
+    let out = world.export(dir.path());
+    check_mp4(&out, 5.0, 0.1, false);
+    assert!(white_in_middle(&out, 2.0, 1920) > 500, "the words are drawn");
+}
