@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 mod config_file;
+mod document;
 mod files;
 mod scoped;
 pub mod settings;
@@ -41,6 +42,7 @@ mod store;
 pub mod wire;
 
 pub use config_file::ConfigFile;
+pub use document::Document;
 pub use scoped::ScopedStore;
 pub use store::FileStore;
 
