@@ -36,6 +36,7 @@
 mod config_file;
 mod document;
 mod files;
+mod local;
 mod scoped;
 pub mod settings;
 mod store;
@@ -43,6 +44,7 @@ pub mod wire;
 
 pub use config_file::ConfigFile;
 pub use document::Document;
+pub use local::find_file;
 pub use scoped::ScopedStore;
 pub use store::FileStore;
 

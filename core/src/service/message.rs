@@ -55,7 +55,7 @@ where
     pub async fn message(
         &self,
         text: &str,
-        find: &dyn Fn(&str) -> Option<FoundFile>,
+        find: &(dyn Fn(&str) -> Option<FoundFile> + Sync),
         progress: &dyn Progress,
     ) -> Result<Outcome, Error> {
         Ok(match route(text, &|token| find(token).is_some()) {

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 pub use account::TracksReport;
-pub use chat::TurnReport;
+pub use chat::{TurnReport, silent_edit_notice};
 pub use connect::Account;
 pub use export::{ExportReport, PollPolicy};
 pub use message::{FoundFile, NEW_PROJECT, Outcome};

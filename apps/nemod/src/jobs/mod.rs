@@ -1,5 +1,6 @@
-//! [`Supervisor`]: the daemon's exports, each driven to the end by a task of its own under a
-//! concurrency limit (a semaphore of `--max-jobs` permits).
+//! [`Supervisor`]: the daemon's jobs — exports, and quick edits (`edit`) that end in one —
+//! each driven to the end by a task of its own under a concurrency limit (a semaphore of
+//! `--max-jobs` permits).
 //!
 //! A job is always saved before the daemon acts on it (the core saves each step first), so a
 //! task can be dropped at any await — by a cancel, a shutdown or a crash — and picked up again
@@ -14,19 +15,24 @@
 //! Transient failures (network, 5xx, rate limits, a render past the poll deadline) are retried
 //! after a growing wait; anything else ends the job as failed.
 
+mod edit;
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use nemo_core::error::Error;
-use nemo_core::model::{JobState, RenderJob};
+use nemo_core::model::{JobState, Project, RenderJob};
 use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
 use nemo_core::service::Nemo;
+use nemo_daemon_client::wire::JobView;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::edits::{EditBook, EditEnd};
+use crate::ports::Ports;
 use crate::store::DaemonStore;
 
 /// The core's service as the daemon uses it.
@@ -42,10 +48,14 @@ struct Running {
     handle: JoinHandle<()>,
 }
 
-/// Owns the daemon's export jobs.
+/// Owns the daemon's jobs.
 pub struct Supervisor {
+    /// The one long-lived service: every export is queued and driven on it (one render-id
+    /// sequence, one cached token).
     service: Arc<Service>,
+    ports: Arc<Ports>,
     store: Arc<DaemonStore>,
+    edits: EditBook,
     permits: Arc<Semaphore>,
     tasks: TaskTracker,
     stop: CancellationToken,
@@ -53,12 +63,14 @@ pub struct Supervisor {
 }
 
 impl Supervisor {
-    /// A supervisor running at most `max_jobs` exports at once.
+    /// A supervisor running at most `max_jobs` jobs at once, its quick edits kept in `edits`.
     #[must_use]
-    pub fn new(service: Arc<Service>, store: Arc<DaemonStore>, max_jobs: usize) -> Arc<Self> {
+    pub fn new(ports: Arc<Ports>, edits: EditBook, max_jobs: usize) -> Arc<Self> {
         Arc::new(Self {
-            service,
-            store,
+            service: Arc::new(ports.service()),
+            store: Arc::clone(&ports.store),
+            ports,
+            edits,
             permits: Arc::new(Semaphore::new(max_jobs)),
             tasks: TaskTracker::new(),
             stop: CancellationToken::new(),
@@ -86,10 +98,15 @@ impl Supervisor {
     /// Jobs queued or running.
     #[must_use]
     pub fn active(&self) -> usize {
-        self.running.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.lock_running().len()
     }
 
-    /// Picks up every unfinished job in the store (at start-up). Returns how many.
+    fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Picks up every unfinished job in the store (at start-up): exports, then the quick edits
+    /// that have not reached their render. Returns how many.
     ///
     /// # Errors
     /// [`Error::Store`] when the jobs cannot be read.
@@ -100,7 +117,28 @@ impl Supervisor {
             tracing::info!(job = %job.id, state = ?job.state, "resuming");
             self.spawn(job.clone(), false);
         }
-        Ok(unfinished.len())
+        let mut edits = 0;
+        for edit in self.edits.all()? {
+            if edit.end.is_none() && self.render_of(&edit).await?.is_none() {
+                tracing::info!(job = %edit.id, "resuming the quick edit");
+                self.spawn_edit(edit, false);
+                edits += 1;
+            }
+        }
+        Ok(unfinished.len() + edits)
+    }
+
+    /// Queues an export of `project` to `output` — saved in `Submitting` before this returns,
+    /// nothing sent yet — and drives it on a task of its own.
+    ///
+    /// # Errors
+    /// [`Error::NothingToExport`], connection and refusal errors of the draft's read,
+    /// [`Error::Store`].
+    pub async fn queue_export(self: &Arc<Self>, project: Project, output: &str) -> Result<RenderJob, Error> {
+        let job = self.service.queue_export(project, output, &LogProgress).await?;
+        tracing::info!(job = %job.id, output = %job.output, "export queued");
+        self.spawn(job.clone(), true);
+        Ok(job)
     }
 
     /// Drives `job` to the end on a task of its own. `fresh`: queued by this process, so a job
@@ -108,36 +146,83 @@ impl Supervisor {
     pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool) {
         let token = self.stop.child_token();
         let key = job.id.to_string();
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut running = self.lock_running();
         let handle = self.tasks.spawn(Arc::clone(self).drive(job, fresh, token.clone()));
         running.insert(key, Running { token, handle });
     }
 
-    /// Stops a job's task and cancels the render on the service. Returns the job as saved.
+    /// Stops a job's task and cancels its render on the service (a quick edit's render too).
+    /// Returns the job as the API shows it now.
     ///
     /// # Errors
     /// `Ok(None)` when no job has this id; [`Error::Store`].
-    pub async fn cancel(&self, id: &str) -> Result<Option<RenderJob>, Error> {
-        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+    pub async fn cancel(&self, id: &str) -> Result<Option<JobView>, Error> {
+        let running = self.lock_running().remove(id);
         if let Some(running) = running {
             running.token.cancel();
             // The task ends at its next await; a panic in it is already logged.
             let _ = running.handle.await;
         }
+        if let Some(mut edit) = self.edits.find(id)? {
+            match self.render_of(&edit).await? {
+                Some(render) => {
+                    Box::pin(self.cancel(render.id.as_str())).await?;
+                }
+                None if edit.end.is_none() => {
+                    edit.finish(EditEnd::Cancelled, self.ports.now());
+                    self.edits.save(&edit)?;
+                }
+                None => {}
+            }
+            return self.view(id).await;
+        }
         let Some(job) = self.find(id).await? else { return Ok(None) };
         if job.state.is_final() {
-            return Ok(Some(job));
+            return Ok(Some(JobView::of(&job)));
         }
-        match self.service.cancel_export(job.clone(), &LogProgress).await {
-            Ok(job) => Ok(Some(job)),
+        let job = match self.service.cancel_export(job.clone(), &LogProgress).await {
+            Ok(job) => job,
             Err(error) => {
                 // Cancelled here all the same: the daemon will not poll or download it again.
                 tracing::warn!(job = %job.id, %error, "the service did not confirm the cancel");
                 let job = RenderJob { state: JobState::Cancelled, ..job };
                 self.store.save_render_job(&job).await.map_err(|e| Error::Store(e.0))?;
-                Ok(Some(job))
+                job
             }
+        };
+        Ok(Some(JobView::of(&job)))
+    }
+
+    /// Every job as the API lists them, oldest first: the quick edits (each showing its
+    /// render as its own) and the exports that are no edit's.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn views(&self) -> Result<Vec<JobView>, Error> {
+        let renders = self.jobs().await?;
+        let edits = self.edits.all()?;
+        let of_edit =
+            |r: &RenderJob| edits.iter().any(|e| e.session_id() == Some(r.session_id.as_str()) && e.output == r.output);
+        let mut listed: Vec<(u64, JobView)> =
+            renders.iter().filter(|r| !of_edit(r)).map(|r| (r.created.unix_ms(), JobView::of(r))).collect();
+        for edit in &edits {
+            let render = self.render_of(edit).await?;
+            listed.push((edit.created().unix_ms(), edit.view(render.as_ref())));
         }
+        listed.sort_by_key(|(created, _)| *created);
+        Ok(listed.into_iter().map(|(_, view)| view).collect())
+    }
+
+    /// The job with this id as the API shows it: a quick edit, or an export.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn view(&self, id: &str) -> Result<Option<JobView>, Error> {
+        if let Some(edit) = self.edits.find(id)? {
+            let render = self.render_of(&edit).await?;
+            return Ok(Some(edit.view(render.as_ref())));
+        }
+        Ok(self.find(id).await?.as_ref().map(JobView::of))
     }
 
     /// Every job, oldest first.
@@ -179,7 +264,7 @@ impl Supervisor {
             end = self.run(job, fresh, &key) => end,
         };
         tracing::info!(job = %end.0, state = ?end.1, "job ended");
-        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&end.0);
+        self.lock_running().remove(&end.0);
     }
 
     /// Steps `job` until it is final; returns its last id and state.
@@ -236,7 +321,7 @@ impl Supervisor {
     }
 
     fn rekey(&self, old: &str, new: &str) {
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut running = self.lock_running();
         if let Some(entry) = running.remove(old) {
             running.insert(new.to_owned(), entry);
         }

@@ -1,0 +1,118 @@
+//! Quick-edit jobs driven to the end: each step of the core's quick edit
+//! ([`nemo_core::service::Nemo::quick_edit_step`]) runs on the edit's own project, and the stage
+//! it reaches is saved before the next step acts. Once the instruction changed the timeline,
+//! the export is queued as an export job of its own (saved in `Submitting`) and the
+//! supervisor's export rules take over: polled after a crash, never submitted twice.
+//!
+//! After a restart a saved stage is taken up again by the core's rule
+//! ([`nemo_core::service::EditStage::after_restart`]): the project and the upload are redone
+//! if they were under way (an orphan session or a second copy of a file at worst), but an edit
+//! found while its instruction was being sent fails, saying so — the instruction may have
+//! reached the editor and is never sent again.
+
+use std::sync::Arc;
+
+use nemo_core::error::Error;
+use nemo_core::ids::SessionId;
+use nemo_core::model::{Project, RenderJob};
+use nemo_core::service::EditStage;
+use tokio_util::sync::CancellationToken;
+
+use super::{LogProgress, Running, Supervisor};
+use crate::edits::{EditEnd, EditJob, NewEdit};
+
+impl Supervisor {
+    /// Saves a new quick edit (before anything is done) and drives it on a task of its own.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when it cannot be saved (then nothing was done).
+    pub fn start_edit(self: &Arc<Self>, edit: NewEdit) -> Result<EditJob, Error> {
+        let job = self.edits.create(edit, self.ports.now())?;
+        tracing::info!(job = %job.id, output = %job.output, "quick edit queued");
+        self.spawn_edit(job.clone(), true);
+        Ok(job)
+    }
+
+    /// Drives `job` on a task of its own. `fresh`: made by this process, so no step of it
+    /// was ever under way.
+    pub(super) fn spawn_edit(self: &Arc<Self>, job: EditJob, fresh: bool) {
+        let token = self.stop.child_token();
+        let key = job.id.clone();
+        let mut running = self.lock_running();
+        let handle = self.tasks.spawn(Arc::clone(self).drive_edit(job, fresh, token.clone()));
+        running.insert(key, Running { token, handle });
+    }
+
+    /// The render job that carries an edit's export, once queued: the export of the edit's
+    /// session to its output (the edit's session is its own, so there is at most one).
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn render_of(&self, job: &EditJob) -> Result<Option<RenderJob>, Error> {
+        let Some(session) = job.session_id() else { return Ok(None) };
+        let renders = self.jobs().await?;
+        Ok(renders.into_iter().rev().find(|r| r.session_id.as_str() == session && r.output == job.output))
+    }
+
+    async fn drive_edit(self: Arc<Self>, job: EditJob, fresh: bool, token: CancellationToken) {
+        let id = job.id.clone();
+        let permit = tokio::select! {
+            () = token.cancelled() => return,
+            permit = Arc::clone(&self.permits).acquire_owned() => permit,
+        };
+        let Ok(permit) = permit else { return };
+        let result = tokio::select! {
+            () = token.cancelled() => return,
+            result = self.edit(job.clone(), fresh) => result,
+        };
+        // The render waits for a slot of its own.
+        drop(permit);
+        self.lock_running().remove(&id);
+        match result {
+            Ok(Some(render)) => self.spawn(render, true),
+            Ok(None) => {}
+            Err(error) => self.fail_edit(&id, &error),
+        }
+    }
+
+    /// Runs the steps from the saved stage; returns the render to drive when it queued one.
+    async fn edit(&self, mut job: EditJob, fresh: bool) -> Result<Option<RenderJob>, Error> {
+        let mut stage = job.stage()?;
+        if !fresh {
+            stage = stage.after_restart()?;
+        }
+        let plan = job.plan()?;
+        let service = self.ports.scoped(stage.session_id().cloned());
+        while !matches!(stage, EditStage::Edited { .. }) {
+            stage = service.quick_edit_step(&plan, stage, &LogProgress).await?;
+            job.set_stage(&stage, self.ports.now());
+            self.edits.save(&job)?;
+        }
+        if self.render_of(&job).await?.is_some() {
+            return Ok(None);
+        }
+        let session = stage.session_id().cloned();
+        let project = self.project(session.as_ref()).await?;
+        let render = self.service.queue_export(project, &job.output, &LogProgress).await?;
+        tracing::info!(job = %job.id, render = %render.id, "quick edit exporting");
+        Ok(Some(render))
+    }
+
+    async fn project(&self, session: Option<&SessionId>) -> Result<Project, Error> {
+        let projects = self.service.projects().await?;
+        projects.into_iter().rev().find(|p| Some(&p.session_id) == session).ok_or(Error::NoProject)
+    }
+
+    /// Ends an edit as failed (logged when even that cannot be saved).
+    fn fail_edit(&self, id: &str, error: &Error) {
+        tracing::warn!(job = %id, %error, "quick edit failed");
+        let saved = self.edits.find(id).and_then(|job| {
+            let Some(mut job) = job else { return Ok(()) };
+            job.finish(EditEnd::failed(error), self.ports.now());
+            self.edits.save(&job)
+        });
+        if let Err(e) = saved {
+            tracing::error!(job = %id, error = %e, "could not save the failure");
+        }
+    }
+}
