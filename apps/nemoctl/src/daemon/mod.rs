@@ -111,11 +111,12 @@ pub async fn run(command: Command, config: &Config, reporter: &Reporter) -> Resu
             };
             let request = ExportRequest { project, output: absolute(&output).to_string_lossy().into_owned() };
             let accepted: JobReply = client.post("/v1/exports", &request).await?;
-            finish(client, config, accepted.job, detach, reporter).await?;
+            finish(client, config, accepted.job, detach, &output, reporter).await?;
         }
         Command::Edit { files, prompt, output, detach, .. } => {
-            let accepted: JobReply = client.post("/v1/edits", &edit_request(&files, &prompt, output)).await?;
-            finish(client, config, accepted.job, detach, reporter).await?;
+            let (request, output) = edit_request(&files, &prompt, output);
+            let accepted: JobReply = client.post("/v1/edits", &request).await?;
+            finish(client, config, accepted.job, detach, &output, reporter).await?;
         }
         Command::Batch { spec, detach, .. } => batch(client, config, &spec, detach, reporter).await?,
         Command::Chat { message } => {
@@ -181,32 +182,47 @@ async fn default_output(config: &Config) -> PathBuf {
     config.output_dir.join(file)
 }
 
-/// The quick edit `edit FILE... -p TEXT [-o FILE]` asks nemod for, every path absolute.
-fn edit_request(files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> EditRequest {
+/// The quick edit `edit FILE... -p TEXT [-o FILE]` asks nemod for, every path absolute, and
+/// its output as the user named it.
+fn edit_request(files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> (EditRequest, PathBuf) {
     let (name, output) = media::edit_target(files, output);
-    EditRequest {
+    let request = EditRequest {
         name,
         sources: files.iter().map(|f| absolute_source(&f.to_string_lossy())).collect(),
         instruction: prompt.to_owned(),
         output: absolute(&output).to_string_lossy().into_owned(),
-    }
+    };
+    (request, output)
 }
 
 /// A job nemod accepted: `--detach` prints it and returns; otherwise it is followed to its
-/// file, printed as the in-process command prints it.
+/// file, printed as the in-process command prints it (the file named as the user named it).
 async fn finish(
     client: &DaemonClient,
     config: &Config,
     job: JobView,
     detach: bool,
+    output: &Path,
     reporter: &Reporter,
 ) -> Result<(), CliError> {
     if detach {
         report::queued(reporter, &job);
     } else {
-        follow::to_file(client, config, job, reporter).await?.show(reporter, None);
+        follow_to(client, config, job, output, reporter).await?.show(reporter, None);
     }
     Ok(())
+}
+
+/// Follows a job to its file, named as the user named it (nemod knows it by its absolute path).
+async fn follow_to(
+    client: &DaemonClient,
+    config: &Config,
+    job: JobView,
+    output: &Path,
+    reporter: &Reporter,
+) -> Result<Exported, CliError> {
+    let exported = follow::to_file(client, config, job, reporter).await?;
+    Ok(Exported { output: output.to_string_lossy().into_owned(), ..exported })
 }
 
 /// `batch SPEC` through nemod: every edit is handed to nemod at once (it runs `--max-jobs` of
@@ -221,20 +237,21 @@ async fn batch(
 ) -> Result<(), CliError> {
     let entries = batch::read_spec(spec)?;
     let total = entries.len();
-    let hand_over = async |entry: &Entry| -> Result<JobView, CliError> {
-        let request = edit_request(&entry.files, &entry.prompt, entry.output.clone());
-        Ok(client.post::<_, JobReply>("/v1/edits", &request).await?.job)
+    let hand_over = async |entry: &Entry| -> Result<(JobView, PathBuf), CliError> {
+        let (request, output) = edit_request(&entry.files, &entry.prompt, entry.output.clone());
+        Ok((client.post::<_, JobReply>("/v1/edits", &request).await?.job, output))
     };
     if !detach {
         return batch::run_batch(reporter, entries, total, async |entry: &Entry, reporter: &Reporter| {
-            follow::to_file(client, config, hand_over(entry).await?, reporter).await
+            let (job, output) = hand_over(entry).await?;
+            follow_to(client, config, job, &output, reporter).await
         })
         .await;
     }
     let mut accepted = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         match hand_over(entry).await {
-            Ok(job) => accepted.push(job),
+            Ok((job, _)) => accepted.push(job),
             Err(error) => reporter.for_item(index + 1).error(&error),
         }
     }
@@ -273,8 +290,9 @@ async fn message_through(
     match end {
         ChatEnd::Error { error } => return Err(refused(error)),
         ChatEnd::Done(ChatAnswer::Export(accepted)) => {
-            let exported: Exported = follow::to_file(client, config, accepted.job, reporter).await?;
-            exported.show(reporter, Some("export"));
+            let file = Path::new(&accepted.job.output).file_name().map(PathBuf::from).unwrap_or_default();
+            let output = config.output_dir.join(file);
+            follow_to(client, config, accepted.job, &output, reporter).await?.show(reporter, Some("export"));
         }
         ChatEnd::Done(answer) => chat::show(reporter, &answer),
     }

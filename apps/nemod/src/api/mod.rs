@@ -296,12 +296,12 @@ fn health(daemon: &Daemon) -> Reply {
 }
 
 async fn login(daemon: &Daemon) -> Handled {
-    let account = daemon.supervisor().service().login(&NoisyProgress).await.map_err(|e| failed(&e))?;
+    let account = daemon.supervisor().login().await.map_err(|e| failed(&e))?;
     Ok(json_reply(StatusCode::OK, &AccountView::of(&account)))
 }
 
 async fn logout(daemon: &Daemon) -> Handled {
-    daemon.supervisor().service().logout().await.map_err(|e| failed(&e))?;
+    daemon.supervisor().logout().await.map_err(|e| failed(&e))?;
     Ok(json_reply(StatusCode::OK, &LogoutReply { logged_out: true }))
 }
 

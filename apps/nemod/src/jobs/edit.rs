@@ -82,6 +82,8 @@ impl Supervisor {
             stage = stage.after_restart()?;
         }
         let plan = job.plan()?;
+        // One token for every edit, stored before any of them asks the service for anything.
+        self.login().await?;
         let service = self.ports.scoped(stage.session_id().cloned());
         while !matches!(stage, EditStage::Edited { .. }) {
             stage = service.quick_edit_step(&plan, stage, &LogProgress).await?;

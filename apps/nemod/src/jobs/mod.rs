@@ -24,7 +24,7 @@ use std::time::Duration;
 use nemo_core::error::Error;
 use nemo_core::model::{JobState, Project, RenderJob};
 use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
-use nemo_core::service::Nemo;
+use nemo_core::service::{Account, Nemo};
 use nemo_daemon_client::wire::JobView;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
@@ -60,6 +60,9 @@ pub struct Supervisor {
     tasks: TaskTracker,
     stop: CancellationToken,
     running: Mutex<HashMap<String, Running>>,
+    /// Held while a token is made sure of, so that jobs starting side by side do not each get
+    /// an anonymous token of their own (each service reads the stored one once it exists).
+    token_gate: tokio::sync::Mutex<()>,
 }
 
 impl Supervisor {
@@ -75,13 +78,27 @@ impl Supervisor {
             tasks: TaskTracker::new(),
             stop: CancellationToken::new(),
             running: Mutex::new(HashMap::new()),
+            token_gate: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// The service every job runs on.
-    #[must_use]
-    pub fn service(&self) -> &Arc<Service> {
-        &self.service
+    /// `login`: makes sure a token is stored — one at a time, so that there is one token — and
+    /// says who is connected, read afresh from the store as nemoctl reads it.
+    ///
+    /// # Errors
+    /// As [`Nemo::login`].
+    pub async fn login(&self) -> Result<Account, Error> {
+        let _gate = self.token_gate.lock().await;
+        self.ports.service().login(&LogProgress).await
+    }
+
+    /// `logout`: forgets the stored token and the one the jobs use.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn logout(&self) -> Result<(), Error> {
+        let _gate = self.token_gate.lock().await;
+        self.service.logout().await
     }
 
     /// Runs `work` as tracked work that shutdown waits for (and cancels).
