@@ -18,7 +18,7 @@ use nemo_core::model::{Project, RenderJob};
 use nemo_core::service::EditStage;
 use tokio_util::sync::CancellationToken;
 
-use super::{LogProgress, Running, Supervisor};
+use super::{LogProgress, Supervisor};
 use crate::edits::{EditEnd, EditJob, NewEdit};
 
 impl Supervisor {
@@ -36,11 +36,7 @@ impl Supervisor {
     /// Drives `job` on a task of its own. `fresh`: made by this process, so no step of it
     /// was ever under way.
     pub(super) fn spawn_edit(self: &Arc<Self>, job: EditJob, fresh: bool) {
-        let token = self.stop.child_token();
-        let key = job.id.clone();
-        let mut running = self.lock_running();
-        let handle = self.tasks.spawn(Arc::clone(self).drive_edit(job, fresh, token.clone()));
-        running.insert(key, Running { token, handle });
+        self.track(job.id.clone(), |token| Arc::clone(self).drive_edit(job, fresh, token));
     }
 
     /// The render job that carries an edit's export, once queued: the export of the edit's

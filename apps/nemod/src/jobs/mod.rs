@@ -161,10 +161,18 @@ impl Supervisor {
     /// Drives `job` to the end on a task of its own. `fresh`: queued by this process, so a job
     /// in `Submitting` was certainly never sent.
     pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool) {
+        self.track(job.id.to_string(), |token| Arc::clone(self).drive(job, fresh, token));
+    }
+
+    /// Runs the task `start` makes (given its cancel token) as job `key`'s, tracked for cancel
+    /// and shutdown.
+    fn track<F>(&self, key: String, start: impl FnOnce(CancellationToken) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
         let token = self.stop.child_token();
-        let key = job.id.to_string();
         let mut running = self.lock_running();
-        let handle = self.tasks.spawn(Arc::clone(self).drive(job, fresh, token.clone()));
+        let handle = self.tasks.spawn(start(token.clone()));
         running.insert(key, Running { token, handle });
     }
 
