@@ -140,6 +140,14 @@ impl EditJob {
         Timestamp::from_unix_ms(self.updated_ms)
     }
 
+    /// The render among `renders` that carries this edit's export, once queued: the export of
+    /// the edit's session to its output (the session is the edit's own, so there is one).
+    #[must_use]
+    pub fn render_in<'a>(&self, renders: &'a [RenderJob]) -> Option<&'a RenderJob> {
+        let session = self.session_id.as_deref()?;
+        renders.iter().rev().find(|r| r.session_id.as_str() == session && r.output == self.output)
+    }
+
     /// The job as the API shows it; once its render is queued, the render's state is its own.
     #[must_use]
     pub fn view(&self, render: Option<&RenderJob>) -> JobView {

@@ -1,6 +1,6 @@
-//! `nemod`, the NemoVideo daemon: a local process that owns long work — chat turns, uploads,
-//! exports and batches — so that nothing is orphaned when a terminal closes, the daemon is
-//! restarted or it crashes.
+//! `nemod`, the NemoVideo daemon: a local process that owns long work — chat messages, uploads,
+//! exports, batches and quick edits — so that nothing is orphaned when a terminal closes, the
+//! daemon is restarted or it crashes.
 //!
 //! - `daemon`: the daemon's life ([`run`]`(config, shutdown)`) and what handlers share;
 //! - `server`: the accept loop on the Unix socket (and TCP when asked);

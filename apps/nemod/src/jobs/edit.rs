@@ -39,15 +39,12 @@ impl Supervisor {
         self.track(job.id.clone(), |token| Arc::clone(self).drive_edit(job, fresh, token));
     }
 
-    /// The render job that carries an edit's export, once queued: the export of the edit's
-    /// session to its output (the edit's session is its own, so there is at most one).
+    /// The render job that carries an edit's export, once queued.
     ///
     /// # Errors
     /// [`Error::Store`].
     pub async fn render_of(&self, job: &EditJob) -> Result<Option<RenderJob>, Error> {
-        let Some(session) = job.session_id() else { return Ok(None) };
-        let renders = self.jobs().await?;
-        Ok(renders.into_iter().rev().find(|r| r.session_id.as_str() == session && r.output == job.output))
+        Ok(job.render_in(&self.jobs().await?).cloned())
     }
 
     async fn drive_edit(self: Arc<Self>, job: EditJob, fresh: bool, token: CancellationToken) {

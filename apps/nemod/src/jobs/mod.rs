@@ -129,14 +129,14 @@ impl Supervisor {
     /// [`Error::Store`] when the jobs cannot be read.
     pub async fn resume_all(self: &Arc<Self>) -> Result<usize, Error> {
         let jobs = self.store.render_jobs().await.map_err(|e| Error::Store(e.0))?;
-        let unfinished: Vec<RenderJob> = jobs.into_iter().filter(|job| !job.state.is_final()).collect();
+        let unfinished: Vec<&RenderJob> = jobs.iter().filter(|job| !job.state.is_final()).collect();
         for job in &unfinished {
             tracing::info!(job = %job.id, state = ?job.state, "resuming");
-            self.spawn(job.clone(), false);
+            self.spawn((*job).clone(), false);
         }
         let mut edits = 0;
         for edit in self.edits.all()? {
-            if edit.end.is_none() && self.render_of(&edit).await?.is_none() {
+            if edit.end.is_none() && edit.render_in(&jobs).is_none() {
                 tracing::info!(job = %edit.id, "resuming the quick edit");
                 self.spawn_edit(edit, false);
                 edits += 1;
@@ -226,14 +226,13 @@ impl Supervisor {
     pub async fn views(&self) -> Result<Vec<JobView>, Error> {
         let renders = self.jobs().await?;
         let edits = self.edits.all()?;
-        let of_edit =
-            |r: &RenderJob| edits.iter().any(|e| e.session_id() == Some(r.session_id.as_str()) && e.output == r.output);
-        let mut listed: Vec<(u64, JobView)> =
-            renders.iter().filter(|r| !of_edit(r)).map(|r| (r.created.unix_ms(), JobView::of(r))).collect();
-        for edit in &edits {
-            let render = self.render_of(edit).await?;
-            listed.push((edit.created().unix_ms(), edit.view(render.as_ref())));
-        }
+        let owned: Vec<&RenderJob> = edits.iter().filter_map(|e| e.render_in(&renders)).collect();
+        let mut listed: Vec<(u64, JobView)> = renders
+            .iter()
+            .filter(|r| !owned.iter().any(|o| o.id == r.id))
+            .map(|r| (r.created.unix_ms(), JobView::of(r)))
+            .collect();
+        listed.extend(edits.iter().map(|e| (e.created().unix_ms(), e.view(e.render_in(&renders)))));
         listed.sort_by_key(|(created, _)| *created);
         Ok(listed.into_iter().map(|(_, view)| view).collect())
     }
