@@ -122,12 +122,6 @@ impl EditJob {
         self.updated_ms = now.unix_ms();
     }
 
-    /// The project's session, once made.
-    #[must_use]
-    pub fn session_id(&self) -> Option<&str> {
-        self.session_id.as_deref()
-    }
-
     /// When it was asked for.
     #[must_use]
     pub fn created(&self) -> Timestamp {
@@ -339,7 +333,7 @@ mod tests {
 
         let saved = book.find("edit_1000").unwrap().unwrap();
         assert_eq!(saved.stage().unwrap(), edited);
-        assert_eq!((saved.session_id(), saved.updated().unix_ms()), (Some("s1"), 2000));
+        assert_eq!(saved.updated().unix_ms(), 2000);
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
         assert!(text.contains(r#""schema": 1"#), "{text}");
     }
