@@ -58,6 +58,9 @@ fn login_use_projects_and_logout_go_through_nemod_on_the_state_nemoctl_shares() 
     assert_eq!(through.stdout, local.stdout, "the same projects and the same current one");
     assert!(through.stdout.lines().any(|line| line.starts_with("* trip ")), "{}", through.stdout);
     assert_eq!(daemon(&h, &["--json", "projects"]).done()["projects"].as_array().unwrap().len(), 2);
+    let link = daemon(&h, &["open"]);
+    link.check_exit(0);
+    assert!(link.stdout.starts_with("https://nemovideo.com/workspace/claim?ct=clm_"), "{}", link.stdout);
 
     daemon(&h, &["logout"]).check_stdout("Forgot the stored token (the client id stays).");
     assert!(!credentials.exists());
@@ -185,4 +188,19 @@ fn the_editors_answer_through_nemod_is_printed_once_as_without_it() {
     assert_eq!(through.stdout, local.stdout);
     let answer = "I've added background music";
     assert_eq!(through.stdout.matches(answer).count(), 1, "{}", through.stdout);
+}
+
+#[test]
+fn chat_upload_through_nemod_finds_a_relative_file_where_nemoctl_runs() {
+    let h = Harness::cloud();
+    let _nemod = Nemod::start(&h);
+    daemon(&h, &["new", "trip"]).check_exit(0);
+    h.media("clip.mp4");
+
+    let out = daemon(&h, &["chat", "upload clip.mp4"]);
+
+    out.check_exit(0);
+    assert!(out.stdout.starts_with("Uploaded clip.mp4"), "{}", out.stdout);
+    assert_eq!(h.fake().calls_to(Endpoint::UploadFile).len(), 1);
+    assert!(h.fake().calls_to(Endpoint::SendMessage).is_empty());
 }
