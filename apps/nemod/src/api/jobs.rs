@@ -8,7 +8,7 @@ use std::sync::Arc;
 use http_body_util::BodyExt;
 use hyper::StatusCode;
 use nemo_daemon_client::wire::{
-    BatchError, BatchReply, BatchRequest, EditRequest, ErrorBody, ExportRequest, JobList, JobReply, JobView,
+    BatchError, BatchReply, BatchRequest, EditRequest, ErrorBody, ErrorKind, ExportRequest, JobList, JobReply, JobView,
 };
 
 use super::{
@@ -90,7 +90,7 @@ pub async fn list(daemon: &Daemon) -> Handled {
 fn unknown_job(id: &str) -> Reply {
     error(
         StatusCode::NOT_FOUND,
-        nemo_daemon_client::wire::ErrorKind::NotFound,
+        ErrorKind::NotFound,
         &format!("no job {id}"),
         "GET /v1/jobs lists them (an export resubmitted under a new id has a new id).",
     )

@@ -243,15 +243,11 @@ fn json_reply(status: StatusCode, value: &impl serde::Serialize) -> Reply {
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).boxed_unsync()))
 }
 
-/// A JSON error answer.
+/// A JSON error answer: exit 6 for a client error, else 1.
 pub fn error(status: StatusCode, kind: ErrorKind, message: &str, hint: &str) -> Reply {
-    json_reply(status, &ErrorBody { error: detail(status, kind, message, hint) })
-}
-
-/// What a refusal says: exit 6 for a client error, else 1.
-fn detail(status: StatusCode, kind: ErrorKind, message: &str, hint: &str) -> ErrorDetail {
     let exit = if status.is_client_error() { Exit::InputRefused } else { Exit::Failure };
-    ErrorDetail { kind, message: message.into(), hint: hint.into(), exit: exit.code() }
+    let detail = ErrorDetail { kind, message: message.into(), hint: hint.into(), exit: exit.code() };
+    json_reply(status, &ErrorBody { error: detail })
 }
 
 /// A 400.
