@@ -1,7 +1,7 @@
 //! Quick edits owned by nemod, SIGKILLed mid-way and started again: killed while its
 //! instruction was being sent, the edit fails saying so and the instruction is never sent
 //! again; killed during its upload, the upload is done again and the edit finishes — one
-//! instruction, one render, a whole file.
+//! instruction, one render, a whole file; cancelled, it stays cancelled across a restart.
 
 use std::time::Duration;
 
@@ -91,4 +91,31 @@ async fn an_edit_killed_during_its_upload_uploads_again_and_finishes_with_one_in
     let listed = world.jobs().await;
     assert_eq!(listed.len(), 1, "the edit's render is listed as the edit: {listed:?}");
     assert_eq!(listed[0].id, job.id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_edit_stops_before_its_instruction_and_stays_cancelled_after_a_restart() {
+    let mut world = World::new(Duration::from_secs(1), 2).await;
+    world.start().await;
+    world.cloud.set_reply_delay(Endpoint::UploadFile, Duration::from_secs(60));
+    let job = start_edit(&world, 2).await;
+    world
+        .wait_for("the upload to reach the service", Duration::from_secs(30), async |w| {
+            w.fake.calls_to(Endpoint::UploadFile).len() == 1
+        })
+        .await;
+
+    let cancelled: JobReply = world.client.post(&format!("/v1/jobs/{}/cancel", job.id), &()).await.unwrap();
+
+    assert_eq!(cancelled.job.state, JobStatus::Cancelled);
+    world.kill();
+    world.cloud.set_reply_delay(Endpoint::UploadFile, Duration::ZERO);
+    world.start().await;
+    let listed = world.jobs().await;
+    assert_eq!(
+        listed.iter().map(|j| (j.id.as_str(), j.state)).collect::<Vec<_>>(),
+        [(job.id.as_str(), JobStatus::Cancelled)]
+    );
+    assert!(world.fake.calls_to(Endpoint::SendMessage).is_empty(), "the instruction was never sent");
+    assert_eq!(world.fake.calls_to(Endpoint::UploadFile).len(), 1, "not resumed");
 }
