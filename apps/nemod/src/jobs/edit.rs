@@ -49,11 +49,7 @@ impl Supervisor {
 
     async fn drive_edit(self: Arc<Self>, job: EditJob, fresh: bool, token: CancellationToken) {
         let id = job.id.clone();
-        let permit = tokio::select! {
-            () = token.cancelled() => return,
-            permit = Arc::clone(&self.permits).acquire_owned() => permit,
-        };
-        let Ok(permit) = permit else { return };
+        let Some(permit) = self.slot(&token).await else { return };
         let result = tokio::select! {
             () = token.cancelled() => return,
             result = self.edit(job.clone(), fresh) => result,

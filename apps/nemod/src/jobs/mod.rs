@@ -26,7 +26,7 @@ use nemo_core::model::{JobState, Project, RenderJob};
 use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
 use nemo_core::service::{Account, Nemo};
 use nemo_daemon_client::wire::JobView;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -276,13 +276,18 @@ impl Supervisor {
         }
     }
 
+    /// One of the `--max-jobs` slots; `None` when the job is cancelled (or the daemon stops)
+    /// first.
+    async fn slot(&self, token: &CancellationToken) -> Option<OwnedSemaphorePermit> {
+        tokio::select! {
+            () = token.cancelled() => None,
+            permit = Arc::clone(&self.permits).acquire_owned() => permit.ok(),
+        }
+    }
+
     async fn drive(self: Arc<Self>, job: RenderJob, fresh: bool, token: CancellationToken) {
         let key = job.id.to_string();
-        let permit = tokio::select! {
-            () = token.cancelled() => return,
-            permit = Arc::clone(&self.permits).acquire_owned() => permit,
-        };
-        let Ok(_permit) = permit else { return };
+        let Some(_permit) = self.slot(&token).await else { return };
         let end = tokio::select! {
             () = token.cancelled() => return,
             end = self.run(job, fresh, &key) => end,

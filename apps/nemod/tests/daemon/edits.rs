@@ -25,6 +25,19 @@ async fn start_edit(world: &World, n: usize) -> JobView {
     accepted.job
 }
 
+/// A world whose nemod runs a quick edit (to output `n`) until its call to `held` reached the
+/// service, the answer held back.
+async fn edit_held_at(held: Endpoint, n: usize) -> (World, JobView) {
+    let mut world = World::new(Duration::from_secs(1), 2).await;
+    world.start().await;
+    world.cloud.set_reply_delay(held, Duration::from_secs(60));
+    let job = start_edit(&world, n).await;
+    world
+        .wait_for("the call to reach the service", Duration::from_secs(30), async |w| w.fake.calls_to(held).len() == 1)
+        .await;
+    (world, job)
+}
+
 /// Waits until the job has ended, then returns it.
 async fn ended(world: &World, id: &str) -> JobView {
     let path = format!("/v1/jobs/{id}");
@@ -38,15 +51,7 @@ async fn ended(world: &World, id: &str) -> JobView {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_killed_while_its_instruction_was_sent_fails_saying_so_and_never_sends_it_again() {
-    let mut world = World::new(Duration::from_secs(1), 2).await;
-    world.start().await;
-    world.cloud.set_reply_delay(Endpoint::SendMessage, Duration::from_secs(60));
-    let job = start_edit(&world, 0).await;
-    world
-        .wait_for("the instruction to reach the editor", Duration::from_secs(30), async |w| {
-            w.fake.calls_to(Endpoint::SendMessage).len() == 1
-        })
-        .await;
+    let (mut world, job) = edit_held_at(Endpoint::SendMessage, 0).await;
     world.kill();
     assert_eq!(world.edits_on_disk()[0]["step"], "instructing", "saved before it was sent");
     world.cloud.set_reply_delay(Endpoint::SendMessage, Duration::ZERO);
@@ -65,15 +70,7 @@ async fn an_edit_killed_while_its_instruction_was_sent_fails_saying_so_and_never
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_killed_during_its_upload_uploads_again_and_finishes_with_one_instruction_and_one_render() {
-    let mut world = World::new(Duration::from_secs(1), 2).await;
-    world.start().await;
-    world.cloud.set_reply_delay(Endpoint::UploadFile, Duration::from_secs(60));
-    let job = start_edit(&world, 1).await;
-    world
-        .wait_for("the upload to reach the service", Duration::from_secs(30), async |w| {
-            w.fake.calls_to(Endpoint::UploadFile).len() == 1
-        })
-        .await;
+    let (mut world, job) = edit_held_at(Endpoint::UploadFile, 1).await;
     world.kill();
     assert_eq!(world.edits_on_disk()[0]["step"], "created", "the upload was under way");
     world.cloud.set_reply_delay(Endpoint::UploadFile, Duration::ZERO);
@@ -95,15 +92,7 @@ async fn an_edit_killed_during_its_upload_uploads_again_and_finishes_with_one_in
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_edit_stops_before_its_instruction_and_stays_cancelled_after_a_restart() {
-    let mut world = World::new(Duration::from_secs(1), 2).await;
-    world.start().await;
-    world.cloud.set_reply_delay(Endpoint::UploadFile, Duration::from_secs(60));
-    let job = start_edit(&world, 2).await;
-    world
-        .wait_for("the upload to reach the service", Duration::from_secs(30), async |w| {
-            w.fake.calls_to(Endpoint::UploadFile).len() == 1
-        })
-        .await;
+    let (mut world, job) = edit_held_at(Endpoint::UploadFile, 2).await;
 
     let cancelled: JobReply = world.client.post(&format!("/v1/jobs/{}/cancel", job.id), &()).await.unwrap();
 
