@@ -137,7 +137,8 @@ pub struct JobView {
     /// A quick edit's render, once queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_id: Option<String>,
-    /// A quick edit's answer from the editor, once it came (empty for a silent edit).
+    /// A quick edit's answer from the editor, once it came (empty for a silent edit; kept too
+    /// when the edit failed after the editor spoke).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// A quick edit's changes, once the instruction changed the timeline.

@@ -122,6 +122,15 @@ impl EditJob {
         self.updated_ms = now.unix_ms();
     }
 
+    /// Ends the edit as failed at `now`, keeping what the editor said before it failed (it
+    /// may explain why, as when the instruction changed nothing).
+    pub fn fail(&mut self, error: &Error, answer: &str, now: Timestamp) {
+        if self.step != Step::Edited {
+            answer.clone_into(&mut self.text);
+        }
+        self.finish(EditEnd::failed(error), now);
+    }
+
     /// When it was asked for.
     #[must_use]
     pub fn created(&self) -> Timestamp {
@@ -176,7 +185,7 @@ impl EditJob {
             exit,
             step: (state == JobStatus::Editing).then(|| step.to_owned()),
             render_id: render.as_ref().map(|r| r.id.clone()),
-            text: edited.then(|| self.text.clone()),
+            text: (edited || !self.text.is_empty()).then(|| self.text.clone()),
             changes: if edited { self.changes.clone() } else { Vec::new() },
             created: self.created().to_rfc3339(),
             updated: render_updated.map_or(self.updated(), |r| r.max(self.updated())).to_rfc3339(),

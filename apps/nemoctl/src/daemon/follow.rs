@@ -104,12 +104,11 @@ impl Shown {
     fn report(&mut self, job: &JobView, reporter: &Reporter) {
         if let (Some(text), false) = (&job.text, self.answer) {
             // The editor's answer to a quick edit, as the in-process edit shows it.
-            let event = if text.trim().is_empty() {
-                ProgressEvent::Notice(silent_edit_notice(&job.changes))
-            } else {
-                ProgressEvent::AgentText(text.clone())
-            };
-            reporter.report(event);
+            match (text.trim().is_empty(), job.changes.is_empty()) {
+                (false, _) => reporter.report(ProgressEvent::AgentText(text.clone())),
+                (true, false) => reporter.report(ProgressEvent::Notice(silent_edit_notice(&job.changes))),
+                (true, true) => {}
+            }
             self.answer = true;
         }
         let stage = (job.state, job.progress, job.step.clone());

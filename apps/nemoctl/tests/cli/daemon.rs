@@ -204,3 +204,21 @@ fn chat_upload_through_nemod_finds_a_relative_file_where_nemoctl_runs() {
     assert_eq!(h.fake().calls_to(Endpoint::UploadFile).len(), 1);
     assert!(h.fake().calls_to(Endpoint::SendMessage).is_empty());
 }
+
+#[test]
+fn an_edit_through_nemod_whose_instruction_changes_nothing_shows_the_answer_exits_6_and_renders_nothing() {
+    let h = Harness::cloud();
+    let _nemod = Nemod::start(&h);
+    let clip = h.media("clip.mp4");
+    let local = h.run(&["edit", &clip, "-p", "make it sparkle", "-o", "local.mp4"]);
+    local.check_exit(6);
+
+    let through = daemon(&h, &["edit", &clip, "-p", "make it sparkle", "-o", "daemon.mp4"]);
+
+    through.check_exit(6);
+    assert!(!local.stdout.trim().is_empty(), "the editor answered");
+    assert_eq!(through.stdout, local.stdout, "the editor's answer, as without nemod");
+    assert!(through.stderr.contains("the instruction changed nothing"), "{}", through.stderr);
+    assert!(h.fake().calls_to(Endpoint::SubmitRender).is_empty());
+    assert!(!h.path("daemon.mp4").exists());
+}

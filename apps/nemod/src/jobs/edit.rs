@@ -10,16 +10,17 @@
 //! found while its instruction was being sent fails, saying so — the instruction may have
 //! reached the editor and is never sent again.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::error::Error;
 use nemo_core::ids::SessionId;
 use nemo_core::model::{Project, RenderJob};
+use nemo_core::ports::{Progress, ProgressEvent};
 use nemo_core::service::EditStage;
 use tokio_util::sync::CancellationToken;
 
 use super::{LogProgress, Supervisor};
-use crate::edits::{EditEnd, EditJob, NewEdit};
+use crate::edits::{EditJob, NewEdit};
 
 impl Supervisor {
     /// Saves a new quick edit (before anything is done) and drives it on a task of its own.
@@ -50,9 +51,10 @@ impl Supervisor {
     async fn drive_edit(self: Arc<Self>, job: EditJob, fresh: bool, token: CancellationToken) {
         let id = job.id.clone();
         let Some(permit) = self.slot(&token).await else { return };
+        let answer = Answer::default();
         let result = tokio::select! {
             () = token.cancelled() => return,
-            result = self.edit(job.clone(), fresh) => result,
+            result = self.edit(job.clone(), fresh, &answer) => result,
         };
         // The render waits for a slot of its own.
         drop(permit);
@@ -60,12 +62,12 @@ impl Supervisor {
         match result {
             Ok(Some(render)) => self.spawn(render, true),
             Ok(None) => {}
-            Err(error) => self.fail_edit(&id, &error),
+            Err(error) => self.fail_edit(&id, &error, &answer.text()),
         }
     }
 
     /// Runs the steps from the saved stage; returns the render to drive when it queued one.
-    async fn edit(&self, mut job: EditJob, fresh: bool) -> Result<Option<RenderJob>, Error> {
+    async fn edit(&self, mut job: EditJob, fresh: bool, answer: &Answer) -> Result<Option<RenderJob>, Error> {
         let mut stage = job.stage()?;
         if !fresh {
             stage = stage.after_restart()?;
@@ -75,7 +77,7 @@ impl Supervisor {
         self.login().await?;
         let service = self.ports.scoped(stage.session_id().cloned());
         while !matches!(stage, EditStage::Edited { .. }) {
-            stage = service.quick_edit_step(&plan, stage, &LogProgress).await?;
+            stage = service.quick_edit_step(&plan, stage, answer).await?;
             job.set_stage(&stage, self.ports.now());
             self.edits.save(&job)?;
         }
@@ -94,16 +96,36 @@ impl Supervisor {
         projects.into_iter().rev().find(|p| Some(&p.session_id) == session).ok_or(Error::NoProject)
     }
 
-    /// Ends an edit as failed (logged when even that cannot be saved).
-    fn fail_edit(&self, id: &str, error: &Error) {
+    /// Ends an edit as failed with what the editor said (logged when even that cannot be saved).
+    fn fail_edit(&self, id: &str, error: &Error, answer: &str) {
         tracing::warn!(job = %id, %error, "quick edit failed");
         let saved = self.edits.find(id).and_then(|job| {
             let Some(mut job) = job else { return Ok(()) };
-            job.finish(EditEnd::failed(error), self.ports.now());
+            job.fail(error, answer, self.ports.now());
             self.edits.save(&job)
         });
         if let Err(e) = saved {
             tracing::error!(job = %id, error = %e, "could not save the failure");
         }
+    }
+}
+
+/// A quick edit's progress: to the log, and the editor's text kept, so that the job shows the
+/// answer even when the instruction changed nothing (as the in-process edit streams it).
+#[derive(Default)]
+struct Answer(Mutex<String>);
+
+impl Answer {
+    fn text(&self) -> String {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+impl Progress for Answer {
+    fn report(&self, event: ProgressEvent) {
+        if let ProgressEvent::AgentText(text) = &event {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).push_str(text);
+        }
+        LogProgress.report(event);
     }
 }
