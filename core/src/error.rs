@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::ids::RenderId;
+use crate::ids::{RenderId, SessionId};
 use crate::media::{MediaRefusal, supported_formats_line};
 
 /// The API refused the request: a non-2xx status, or a `code != 0` / `success: false` body.
@@ -301,6 +301,13 @@ pub enum Error {
     /// A quick edit's instruction left the timeline as it was, so nothing was exported.
     #[error("the instruction changed nothing in the timeline, so nothing was exported")]
     InstructionChangedNothing,
+    /// A quick edit was stopped (its driver restarted) while its instruction was being sent:
+    /// the instruction may have reached the editor, and it is never sent twice.
+    #[error("the quick edit stopped while its instruction was being sent; it was not sent again")]
+    EditInterrupted {
+        /// The edit's project.
+        session_id: SessionId,
+    },
     /// There is no current project for a command that needs one.
     #[error("no project is selected")]
     NoProject,
@@ -377,6 +384,7 @@ impl Error {
             Self::NoProject
             | Self::UnknownProject(_)
             | Self::SessionReplaced { .. }
+            | Self::EditInterrupted { .. }
             | Self::AgentFailed(_)
             | Self::Store(_) => Exit::Failure,
         }
@@ -406,6 +414,10 @@ impl Error {
             Self::InstructionChangedNothing => {
                 "Read the editor's answer above and rephrase the instruction (`nemoctl guide` shows examples).".into()
             }
+            Self::EditInterrupted { session_id } => format!(
+                "Check `nemoctl --project {session_id} tracks`: if the edit is there, run `nemoctl --project \
+                 {session_id} export`; otherwise run the edit again."
+            ),
             Self::NoProject => "Create one with `nemoctl new NAME` or pick one with `nemoctl use NAME`.".into(),
             Self::UnknownProject(_) => "List projects with `nemoctl projects`.".into(),
             Self::RateLimited { .. } => "Wait a few minutes and try again.".into(),

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_daemon_client::wire::{JobList, JobView, progress_json};
+use nemo_daemon_client::wire::{JobKind, JobList, JobStatus, JobView, progress_json};
 use serde_json::{Value, json};
 
 use crate::failure::CliError;
@@ -182,23 +182,46 @@ fn percent(done: u64, total: Option<u64>) -> u64 {
     }
 }
 
+/// A wire value as the JSON `--json` prints (every wire type serializes; `null` cannot
+/// happen).
+pub fn value_of(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Prints a job nemod accepted and will see through on its own (`--detach`, or an export a
+/// chat message asked for): its id and where the file goes.
+pub fn queued(reporter: &Reporter, job: &JobView) {
+    let what = match job.kind {
+        JobKind::Export => "Export",
+        JobKind::Edit => "Quick edit",
+    };
+    let text = format!(
+        "{what} queued as {} → {}\nnemod sees it through; follow it with `nemoctl --backend daemon jobs`.",
+        job.id, job.output
+    );
+    reporter.done(
+        &text,
+        json!({"id": job.id, "render_id": job.render(), "output": job.output, "state": job.state, "detached": true}),
+    );
+}
+
 /// Prints a list of render jobs — local or nemod's, the same shape: a table for people (or
 /// `empty` when there is none) and [`JobList`] for scripts.
 pub fn jobs(reporter: &Reporter, jobs: Vec<JobView>, empty: &str) {
     let text = if jobs.is_empty() {
         empty.to_owned()
     } else {
-        let state = |job: &JobView| match (job.state.as_str(), job.progress, job.bytes, &job.reason) {
-            ("rendering", Some(progress), ..) => format!("rendering {progress}%"),
-            ("done", _, Some(bytes), _) => format!("done ({})", human_bytes(bytes)),
-            ("failed", _, _, Some(reason)) => format!("failed: {reason}"),
-            (state, ..) => state.to_owned(),
+        let state = |job: &JobView| match (job.state, job.progress, job.bytes, &job.reason, &job.step) {
+            (JobStatus::Rendering, Some(progress), ..) => format!("rendering {progress}%"),
+            (JobStatus::Done, _, Some(bytes), ..) => format!("done ({})", human_bytes(bytes)),
+            (JobStatus::Failed, _, _, Some(reason), _) => format!("failed: {reason}"),
+            (JobStatus::Editing, .., Some(step)) => format!("editing: {step}"),
+            (state, ..) => state.as_str().to_owned(),
         };
         let rows = jobs.iter().map(|job| [job.id.clone(), job.project.clone(), state(job), job.output.clone()]);
-        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
+        table(["JOB", "PROJECT", "STATE", "OUTPUT"], rows)
     };
-    let value = serde_json::to_value(JobList { jobs }).unwrap_or(serde_json::Value::Null);
-    reporter.done(&text, value);
+    reporter.done(&text, value_of(&JobList { jobs }));
 }
 
 /// `4096` → `4.0 KB`.

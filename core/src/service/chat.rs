@@ -131,7 +131,7 @@ where
             let notice = if report.changes.is_empty() {
                 "The editor finished without a reply and the timeline did not change.".to_owned()
             } else {
-                format!("Done. {}", report.changes.join("; "))
+                silent_edit_notice(&report.changes)
             };
             progress.report(ProgressEvent::Notice(notice));
         }
@@ -171,6 +171,12 @@ where
         }
         Err(Error::TurnLost { reads: RECOVERY_READS })
     }
+}
+
+/// What is said for an edit the editor made without a word: `Done. <the changes>`.
+#[must_use]
+pub fn silent_edit_notice(changes: &[String]) -> String {
+    format!("Done. {}", changes.join("; "))
 }
 
 /// Shows turn outputs: text translated from GUI language, activity as progress.
