@@ -14,6 +14,7 @@ use nemo_core::model::{
 };
 use nemo_core::ports::{Backend, Clock, EventStream, Progress};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::redirect::Policy;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -21,11 +22,14 @@ use crate::config::HttpConfig;
 use crate::envelope::{Accepted, open};
 use crate::retry::retrying;
 use crate::transport::{self, bearer, map_error};
-use crate::{SetupError, convert, download, stream, upload, wire};
+use crate::{SetupError, convert, download, origin, stream, upload, wire};
 
 /// The NemoVideo service over HTTP.
 pub struct HttpBackend {
+    /// Carries the token: follows redirects within the API's origin only.
     client: reqwest::Client,
+    /// Never carries the token (result URLs on a CDN): follows redirects anywhere.
+    public: reqwest::Client,
     base: String,
     config: HttpConfig,
     clock: Arc<dyn Clock>,
@@ -53,8 +57,9 @@ impl HttpBackend {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid("a base URL takes no query or fragment"));
         }
-        let client = transport::client(&config)?;
-        Ok(Self { client, base, config, clock })
+        let client = transport::client(&config, origin::api_only(parsed))?;
+        let public = transport::client(&config, Policy::default())?;
+        Ok(Self { client, public, base, config, clock })
     }
 
     fn url(&self, path: &str) -> String {
@@ -239,7 +244,7 @@ impl Backend for HttpBackend {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ApiError::NotSent("the download URL is not http(s)".into()));
         }
-        self.download(|| Ok(self.client.get(parsed.clone())), dest, progress).await
+        self.download(|| Ok(self.public.get(parsed.clone())), dest, progress).await
     }
 
     async fn download_render(

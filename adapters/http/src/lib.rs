@@ -11,6 +11,7 @@ mod convert;
 mod download;
 mod envelope;
 pub mod events;
+mod origin;
 mod retry;
 pub mod sse;
 mod stream;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use nemo_core::error::ApiError;
 use nemo_core::ids::Token;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::redirect::Policy;
 
 use crate::SetupError;
 use crate::config::HttpConfig;
@@ -15,9 +16,9 @@ use crate::envelope::Reply;
 /// The largest JSON reply read into memory (downloads and event streams are streamed).
 pub const MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
-/// The one client: attribution headers on every request, connect and idle timeouts, no
-/// total timeout.
-pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
+/// A client: attribution headers on every request, connect and idle timeouts, no total
+/// timeout (each call sets its own deadline, or none for a stream), and `redirects`.
+pub fn client(config: &HttpConfig, redirects: Policy) -> Result<reqwest::Client, SetupError> {
     let mut headers = HeaderMap::new();
     for (name, value) in config.attribution.headers() {
         let value = HeaderValue::from_str(&value).map_err(|e| SetupError::Client(format!("{name}: {e}")))?;
@@ -29,6 +30,7 @@ pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
         .user_agent(concat!("nemo-http/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(config.connect_timeout)
         .read_timeout(config.idle_timeout)
+        .redirect(redirects)
         .build()
         .map_err(|e| SetupError::Client(describe(&e)))
 }
@@ -82,10 +84,18 @@ pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
     read(response).await
 }
 
-/// Reads a whole reply (at most [`MAX_REPLY_BYTES`]; a longer body is a `BadReply`).
+/// Reads a whole reply (at most [`MAX_REPLY_BYTES`]; a longer body is a `BadReply`). A
+/// redirect that reaches here is one the client would not follow (see [`crate::origin`]).
 pub async fn read(mut response: reqwest::Response) -> Result<Reply, ApiError> {
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
+    if response.status().is_redirection() {
+        let reply = Reply { status, retry_after, body: Vec::new() };
+        return Err(crate::envelope::bad_reply(
+            &reply,
+            "a redirect to another origin was not followed: credentials go to the API's origin only",
+        ));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| cut(map_error(e)))? {
         if body.len() + chunk.len() > MAX_REPLY_BYTES {

@@ -4,6 +4,7 @@
 mod chat;
 mod errors;
 mod files;
+mod redirects;
 mod requests;
 mod retries;
 mod server;

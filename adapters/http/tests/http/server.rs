@@ -50,8 +50,14 @@ pub struct Server {
 
 impl Server {
     pub async fn start(answers: Vec<Answer>) -> Self {
+        Self::start_with(|_| answers).await
+    }
+
+    /// A server whose answers are made knowing its own URL (for redirects to itself).
+    pub async fn start_with(answers: impl FnOnce(&str) -> Vec<Answer>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let answers = answers(&url);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let answers = Arc::new(Mutex::new(VecDeque::from(answers)));
         let recorded = requests.clone();
