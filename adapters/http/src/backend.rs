@@ -86,7 +86,7 @@ impl HttpBackend {
         request: reqwest::RequestBuilder,
         convert: impl FnOnce(&Accepted<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let reply = transport::send(request).await?;
+        let reply = transport::send(request, self.config.request_deadline).await?;
         convert(&open(&reply)?)
     }
 
@@ -99,7 +99,7 @@ impl HttpBackend {
     ) -> Result<T, ApiError> {
         let convert = &convert;
         retrying(&self.config.retry, self.clock.as_ref(), || async move {
-            let reply = transport::send(self.get(token, path)?).await?;
+            let reply = transport::send(self.get(token, path)?, self.config.request_deadline).await?;
             convert(&open(&reply)?)
         })
         .await
@@ -172,7 +172,7 @@ impl Backend for HttpBackend {
         if response.status().is_success() && is_stream {
             return Ok(stream::chat_events(response));
         }
-        let reply = transport::read(response).await?;
+        let reply = transport::within(self.config.request_deadline, transport::read(response)).await?;
         let accepted = open(&reply)?;
         Err(accepted.bad("expected an event stream"))
     }

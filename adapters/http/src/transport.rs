@@ -1,5 +1,5 @@
 //! The seam with reqwest: building the one client, mapping its errors to [`ApiError`] by how
-//! far the request got, reading a bounded body. No reqwest type leaves this crate.
+//! far the request got, reading a bounded body within a deadline. No reqwest type leaves this crate.
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -78,8 +78,22 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]).
-pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
+/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]), all within
+/// `deadline`; past it the exchange is dropped (which closes the connection) as `MaybeSent`.
+pub async fn send(request: reqwest::RequestBuilder, deadline: Duration) -> Result<Reply, ApiError> {
+    within(deadline, exchange(request)).await
+}
+
+/// `work` if it ends within `deadline`; else it is dropped and the result is `MaybeSent`.
+pub async fn within<T>(deadline: Duration, work: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+    tokio::time::timeout(deadline, work).await.unwrap_or_else(|_| {
+        Err(ApiError::MaybeSent(format!("no complete reply within the {} s deadline", deadline.as_secs_f64())))
+    })
+}
+
+/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]), with no deadline
+/// but the idle timeout (an upload takes as long as its file).
+pub async fn exchange(request: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
     let response = request.send().await.map_err(map_error)?;
     read(response).await
 }

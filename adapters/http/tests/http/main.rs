@@ -2,6 +2,7 @@
 //! binary; no internet, no fake-server crate).
 
 mod chat;
+mod deadlines;
 mod errors;
 mod files;
 mod redirects;
