@@ -105,16 +105,18 @@ impl HttpBackend {
         .await
     }
 
-    /// A download, retried per the policy (each attempt resumes from the `.part`).
+    /// A download of `source` (what its `.part` is a part of), retried per the policy (each
+    /// attempt resumes from the `.part` of that same source).
     async fn download(
         &self,
         request: impl Fn() -> Result<reqwest::RequestBuilder, ApiError>,
         dest: &str,
+        source: &str,
         progress: &dyn Progress,
     ) -> Result<u64, ApiError> {
         let request = &request;
         retrying(&self.config.retry, self.clock.as_ref(), || async move {
-            download::download(request()?, dest, progress).await
+            download::download(request()?, dest, source, progress).await
         })
         .await
     }
@@ -244,7 +246,13 @@ impl Backend for HttpBackend {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ApiError::NotSent("the download URL is not http(s)".into()));
         }
-        self.download(|| Ok(self.public.get(parsed.clone())), dest, progress).await
+        // The source names the file, not its signature: a query may hold one, and change.
+        let mut source = parsed.clone();
+        source.set_query(None);
+        source.set_fragment(None);
+        let _ = source.set_username("");
+        let _ = source.set_password(None);
+        self.download(|| Ok(self.public.get(parsed.clone())), dest, &format!("url {source}"), progress).await
     }
 
     async fn download_render(
@@ -255,7 +263,7 @@ impl Backend for HttpBackend {
         progress: &dyn Progress,
     ) -> Result<u64, ApiError> {
         let path = format!("/api/render/proxy/{id}/download");
-        self.download(|| self.get(token, &path), dest, progress).await
+        self.download(|| self.get(token, &path), dest, &format!("render {id}"), progress).await
     }
 }
 

@@ -12,6 +12,7 @@ mod download;
 mod envelope;
 pub mod events;
 mod origin;
+mod partial;
 mod retry;
 pub mod sse;
 mod stream;
