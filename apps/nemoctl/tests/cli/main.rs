@@ -10,6 +10,7 @@ mod exit_codes;
 mod offline_engine;
 mod state_files;
 mod support;
+mod terminal;
 mod token;
 
 use std::fs;
