@@ -192,6 +192,10 @@ fn present(outputs: Vec<TurnOutput>, report: &mut TurnReport, failure: &mut Opti
             TurnOutput::Activity(label) => progress.report(ProgressEvent::Activity(label)),
             TurnOutput::StillWorking { elapsed } => progress.report(ProgressEvent::StillWorking { elapsed }),
             TurnOutput::TimedOut => {}
+            TurnOutput::Truncated { limit } => progress.report(ProgressEvent::Notice(format!(
+                "The editor's reply passed {} MiB; the rest of it is not shown.",
+                limit / (1024 * 1024)
+            ))),
             TurnOutput::Failed(message) => *failure = Some(message),
         }
     }
