@@ -7,7 +7,8 @@
 //! - Tool calls are progress ([`TurnOutput::Activity`]), never chat text.
 //! - Heartbeats only: "still working" every two minutes, timed out after ten.
 //! - A trailing "I encountered a temporary issue" after normal text is never shown.
-//! - Model and run errors fail the turn, after what was held is shown.
+//! - Model and run errors fail the turn, after what was held is shown; a run error (the run
+//!   raised) is told apart, since it fails the turn whatever text came before.
 //! - Bounded and linear: a turn keeps and shows at most [`Turn::MAX_TEXT`] of text (the rest
 //!   is dropped, said once by [`TurnOutput::Truncated`]); a tail without a sentence end is
 //!   held at most [`Turn::MAX_HELD`], so a reply without punctuation still streams; each byte
@@ -36,8 +37,10 @@ pub enum TurnOutput {
     },
     /// Ten minutes of heartbeats only: the caller abandons the stream and goes to recovery.
     TimedOut,
-    /// A model error (`code: message`) or a run error (its message).
+    /// A model error (`code: message`).
     Failed(String),
+    /// A run error (its message): the agent's run raised, so the turn failed.
+    RunFailed(String),
     /// The reply reached [`Turn::MAX_TEXT`]: what follows is not shown. Said once.
     Truncated {
         /// The cap, in bytes.
@@ -160,7 +163,7 @@ impl Turn {
             }
             ChatEvent::RunError { message } => {
                 self.finish(&mut out);
-                out.push(TurnOutput::Failed(message.clone()));
+                out.push(TurnOutput::RunFailed(message.clone()));
             }
             ChatEvent::Heartbeat => self.on_heartbeat(now, &mut out),
             ChatEvent::ToolResult { .. } | ChatEvent::TurnComplete | ChatEvent::Opaque(_) => {}
@@ -660,7 +663,7 @@ mod tests {
             &[
                 text("Adding the ti"),
                 TurnOutput::Failed("SAFETY: blocked".into()),
-                TurnOutput::Failed("RuntimeError: boom".into()),
+                TurnOutput::RunFailed("RuntimeError: boom".into()),
             ],
         );
         check(
