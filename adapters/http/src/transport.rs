@@ -1,5 +1,6 @@
-//! The seam with reqwest: building the one client, mapping its errors to [`ApiError`] by how
-//! far the request got, reading a bounded body within a deadline. No reqwest type leaves this crate.
+//! The seam with reqwest: building the clients, mapping their errors to [`ApiError`] by how
+//! far the request got, reading a bounded body within a deadline. No reqwest type leaves this
+//! crate.
 
 use std::error::Error as _;
 use std::time::Duration;
