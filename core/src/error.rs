@@ -356,12 +356,30 @@ pub enum Error {
     /// The model or agent reported a failure for this turn.
     #[error("the editor reported an error: {0}")]
     AgentFailed(String),
+    /// The agent's run raised (a run error ended the stream): the turn failed, whatever text
+    /// came before. The state was read again to say what changed; the message was not re-sent.
+    #[error("the editor's run failed: {message}; {}", run_outcome(.changes.as_deref()))]
+    RunFailed {
+        /// The run error's message.
+        message: String,
+        /// The timeline's changes since before the message; `None` when it could not be read.
+        changes: Option<Vec<String>>,
+    },
     /// Any other refusal or unreadable reply.
     #[error("{0}")]
     Api(ApiError),
     /// Local state could not be read or written.
     #[error("local state: {0}")]
     Store(String),
+}
+
+/// What a failed run left behind, for [`Error::RunFailed`].
+fn run_outcome(changes: Option<&[String]>) -> String {
+    match changes {
+        None => "the timeline could not be read to see what changed".into(),
+        Some([]) => "the timeline did not change".into(),
+        Some(changes) => format!("the timeline changed meanwhile: {}", changes.join("; ")),
+    }
 }
 
 impl Error {
@@ -386,6 +404,8 @@ impl Error {
             | Self::SessionReplaced { .. }
             | Self::EditInterrupted { .. }
             | Self::AgentFailed(_)
+            // Not 9: that is a render that failed, which a script may just export again.
+            | Self::RunFailed { .. }
             | Self::Store(_) => Exit::Failure,
         }
     }
@@ -435,6 +455,12 @@ impl Error {
                     .into()
             }
             Self::AgentFailed(_) => "Rephrase the instruction and try again.".into(),
+            Self::RunFailed { changes: Some(changes), .. } if changes.is_empty() => {
+                "Nothing changed: rephrase the instruction and try again.".into()
+            }
+            Self::RunFailed { .. } => {
+                "Part of the edit may have gone through: check `nemoctl tracks` before sending it again.".into()
+            }
             Self::Api(error) => match error.error_code() {
                 Some(ErrorCode::UnsupportedFile) => format!("Supported formats: {}.", supported_formats_line()),
                 Some(ErrorCode::FileTooLarge) => "Compress or trim the file to under 500 MB, then upload again.".into(),
@@ -519,6 +545,25 @@ mod tests {
         check(Error::Unreachable("x".into()), 10);
         check(Error::Api(ApiError::status(402, "")), 5);
         check(Error::Store("x".into()), 1);
+        check(Error::RunFailed { message: "RuntimeError: boom".into(), changes: Some(Vec::new()) }, 1);
+    }
+
+    #[test]
+    fn a_failed_run_says_what_it_left_behind() {
+        let failed = |changes: Option<&[&str]>| Error::RunFailed {
+            message: "RuntimeError: boom".into(),
+            changes: changes.map(|c| c.iter().map(|s| (*s).to_owned()).collect()),
+        };
+        let told = failed(Some(&["Title added: \"A\" (0-3s)"]));
+        assert_eq!(
+            told.to_string(),
+            "the editor's run failed: RuntimeError: boom; the timeline changed meanwhile: Title added: \"A\" (0-3s)"
+        );
+        assert!(told.hint().contains("nemoctl tracks"));
+        assert!(failed(Some(&[])).to_string().ends_with("; the timeline did not change"));
+        assert!(failed(Some(&[])).hint().starts_with("Nothing changed"));
+        assert!(failed(None).to_string().ends_with("could not be read to see what changed"));
+        assert!(failed(None).hint().contains("nemoctl tracks"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod offline_engine;
 mod offline_projects;
 mod state_files;
 mod support;
+mod terminal;
 mod token;
 
 use std::fs;
