@@ -293,7 +293,7 @@ fn health(daemon: &Daemon) -> Reply {
 
 async fn login(daemon: &Daemon) -> Handled {
     let account = daemon.supervisor().login().await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &AccountView::of(&account)))
+    Ok(json_reply(StatusCode::OK, &AccountView::of(&account).offline_if(daemon.is_offline())))
 }
 
 async fn logout(daemon: &Daemon) -> Handled {
@@ -348,7 +348,7 @@ async fn link(daemon: &Daemon, project: Option<String>) -> Handled {
 
 async fn credits(daemon: &Daemon) -> Handled {
     let credits = daemon.service().credits(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &CreditsView::of(&credits)))
+    Ok(json_reply(StatusCode::OK, &CreditsView::of(&credits).offline_if(daemon.is_offline())))
 }
 
 async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {
