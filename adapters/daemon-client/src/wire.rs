@@ -585,8 +585,8 @@ pub struct UseRequest {
 /// `GET /v1/link`: a project's browser link (it carries a claim token, never the token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
-    /// `<web>/workspace/claim?ct=...`.
-    pub link: String,
+    /// `<web>/workspace/claim?ct=...`; `None` offline, where projects have no web page.
+    pub link: Option<String>,
 }
 
 /// Where the token in use came from.

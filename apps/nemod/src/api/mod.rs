@@ -342,8 +342,11 @@ async fn tracks(daemon: &Daemon, project: Option<String>) -> Handled {
 
 async fn link(daemon: &Daemon, project: Option<String>) -> Handled {
     let (service, _) = scoped(daemon, project.as_deref()).await?;
+    if daemon.is_offline() {
+        return Ok(json_reply(StatusCode::OK, &LinkView { link: None }));
+    }
     let link = service.claim_link(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &LinkView { link }))
+    Ok(json_reply(StatusCode::OK, &LinkView { link: Some(link) }))
 }
 
 async fn credits(daemon: &Daemon) -> Handled {
