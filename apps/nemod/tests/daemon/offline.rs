@@ -3,10 +3,12 @@
 //! mid-way is rendered again after the restart and the project is still there.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use nemo_daemon_client::{DaemonClient, socket_path};
+
+use crate::support::nemod_in;
 use serde_json::{Value, json};
 
 /// A state dir and at most one offline nemod.
@@ -24,18 +26,7 @@ impl Offline {
     }
 
     async fn start(&mut self) {
-        let stderr =
-            std::fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("nemod.stderr")).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_nemod"))
-            .args(["--backend", "offline"])
-            .env("NEMO_STATE_DIR", self.dir.path().join("state"))
-            .env("NEMO_CONFIG_DIR", self.dir.path().join("config"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        self.daemon = Some(child);
+        self.daemon = Some(nemod_in(self.dir.path(), &["--backend", "offline"]).spawn().unwrap());
         self.wait_for("nemod to answer", Duration::from_secs(20), async |o| {
             o.client.get::<Value>("/v1/health").await.is_ok()
         })

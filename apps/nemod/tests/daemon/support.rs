@@ -54,19 +54,8 @@ impl World {
     /// Starts nemod and waits until it answers.
     pub async fn start(&mut self) {
         assert!(self.daemon.is_none(), "one daemon at a time");
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(self.stderr_path()).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_nemod"))
-            .args(["--max-jobs", &self.max_jobs.to_string()])
-            .env("NEMO_STATE_DIR", self.state_dir())
-            .env("NEMO_CONFIG_DIR", self.dir.path().join("config"))
-            .env("NEMO_API_URL", self.server.base_url())
-            .env_remove("NEMO_TOKEN")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        self.daemon = Some(child);
+        let mut command = nemod_in(self.dir.path(), &["--max-jobs", &self.max_jobs.to_string()]);
+        self.daemon = Some(command.env("NEMO_API_URL", self.server.base_url()).spawn().unwrap());
         self.wait_for("nemod to answer", Duration::from_secs(20), async |w| {
             w.client.get::<Value>("/v1/health").await.is_ok()
         })
@@ -180,6 +169,22 @@ impl Drop for World {
             let _ = child.wait();
         }
     }
+}
+
+/// nemod with `args` on the state (`DIR/state`) and config (`DIR/config`) of `dir`, its
+/// stderr appended to `DIR/nemod.stderr`, no token from the environment, ready to spawn.
+pub fn nemod_in(dir: &Path, args: &[&str]) -> Command {
+    let stderr = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("nemod.stderr")).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nemod"));
+    command
+        .args(args)
+        .env("NEMO_STATE_DIR", dir.join("state"))
+        .env("NEMO_CONFIG_DIR", dir.join("config"))
+        .env_remove("NEMO_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr);
+    command
 }
 
 /// Checks a downloaded file: whole (4096 bytes), naming its render, no `.part` left beside it.
