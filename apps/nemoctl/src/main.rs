@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod daemon;
 mod failure;
+mod mcp;
 mod report;
 mod wiring;
 
@@ -74,5 +75,8 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         return runtime.block_on(daemon::run(cli.command, &config, reporter));
     };
     let wiring = wiring::wire(&config, backend)?;
+    if matches!(cli.command, Command::Mcp) {
+        return runtime.block_on(mcp::serve(&config, wiring));
+    }
     runtime.block_on(commands::run(cli.command, &config, &wiring, reporter))
 }

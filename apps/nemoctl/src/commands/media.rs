@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
 use nemo_core::model::Asset;
+use nemo_core::ports::Progress;
 use nemo_core::service::{ExportReport, TurnReport, UploadSource, check_file};
 use nemo_daemon_client::wire::asset_json;
 use serde_json::{Value, json};
 
 use super::{Ctx, interruptible};
 use crate::failure::CliError;
-use crate::report::Reporter;
 use crate::wiring::Service;
 
 /// Checks every file or URL before anything is sent (format, size, existence).
@@ -114,13 +114,13 @@ pub async fn quick_edit(
     files: &[PathBuf],
     prompt: &str,
     output: Option<PathBuf>,
-    reporter: &Reporter,
+    progress: &dyn Progress,
 ) -> Result<(TurnReport, ExportReport), Error> {
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     let sources = check_sources(&names)?;
     let stem = files.first().and_then(|f| f.file_stem()).map_or("project".into(), |s| s.to_string_lossy().into_owned());
     let output = output.unwrap_or_else(|| Path::new(".").join(format!("{stem}-edited.mp4")));
-    nemo.quick_edit(&stem, &sources, prompt, &output.to_string_lossy(), reporter).await
+    nemo.quick_edit(&stem, &sources, prompt, &output.to_string_lossy(), progress).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,59 @@
+//! Domain values as the tools' structured content: projects, tracks, durations. Only what
+//! the CLI's JSON does not already shape (that is reused from `commands` and the daemon's wire).
+
+use nemo_core::draft::{Timeline, Track, TrackKind};
+use nemo_core::model::Project;
+use serde_json::{Value, json};
+
+/// A project.
+pub fn project(project: &Project) -> Value {
+    json!({
+        "name": project.name,
+        "session_id": project.session_id.as_str(),
+        "task_id": project.task_id.as_str(),
+        "created": project.created.to_rfc3339(),
+    })
+}
+
+/// The timeline's length in seconds, when the draft says.
+pub fn duration_s(timeline: &Timeline) -> Option<f64> {
+    seconds(timeline.duration_ms)
+}
+
+/// Milliseconds as seconds.
+fn seconds(ms: Option<u64>) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    ms.map(|ms| ms as f64 / 1000.0)
+}
+
+/// One track: its kind, role, name, length and segments.
+pub fn track(track: &Track) -> Value {
+    let kind = match track.kind {
+        TrackKind::Video => "video".to_owned(),
+        TrackKind::Audio => "audio".to_owned(),
+        TrackKind::Text => "text".to_owned(),
+        TrackKind::Other(n) => format!("type {n}"),
+        TrackKind::Unknown => "unknown".to_owned(),
+    };
+    let segments: Vec<Value> = track
+        .segments
+        .iter()
+        .map(|s| {
+            json!({
+                "start_s": seconds(s.start_ms),
+                "duration_s": seconds(s.duration_ms),
+                "source": s.source,
+                "text": s.text,
+                "volume": s.volume,
+                "speed": s.speed,
+            })
+        })
+        .collect();
+    json!({
+        "kind": kind,
+        "role": track.role,
+        "name": track.name,
+        "duration_s": seconds(track.duration_ms),
+        "segments": segments,
+    })
+}
