@@ -1,11 +1,15 @@
 //! `nemoctl mcp` driven by a client that is not ours: the official MCP Python SDK runs
 //! `tests/mcp/client.py` (`pip install mcp`), which checks the tools, a real offline edit
-//! with progress, a refused input, malformed arguments and a cancelled export. Here: its
-//! exit, the wire in both directions (JSON-RPC only on stdout) and, against the fake cloud,
-//! that the token is in no message.
+//! with progress, a refused input, malformed arguments, a cancelled export, edits side by
+//! side; against the fake cloud, a chat cancelled after the service got it (sent once) and a
+//! stalled render cancelled (submitted once, no file). Here: its exit, the wire in both
+//! directions (JSON-RPC only on stdout) and that the token is in no message. And raw lines no client would send: the server answers
+//! what it can, never panics and writes nothing but JSON-RPC on stdout.
 
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use serde_json::Value;
 
@@ -81,7 +85,7 @@ fn the_python_sdk_edits_offline_with_progress_errors_and_a_cancelled_export() {
 }
 
 #[test]
-fn the_token_is_in_no_message_of_an_mcp_session_against_the_cloud() {
+fn against_the_cloud_no_message_holds_the_token_and_cancelled_calls_are_not_sent_again() {
     let h = Harness::cloud_recorded();
     // A token the service knows: granted to another client, then forgotten locally.
     h.run(&["login"]).check_exit(0);
@@ -99,4 +103,65 @@ fn the_token_is_in_no_message_of_an_mcp_session_against_the_cloud() {
     }
     let bearers = h.fake().request_heads().iter().filter(|head| head.iter().any(|l| l.contains(&token))).count();
     assert!(bearers > 5, "NEMO_TOKEN was used ({bearers} requests)");
+}
+
+/// Lines a careless or hostile client might send, after a proper handshake.
+const RAW: &[&str] = &[
+    r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}"#,
+    r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+    "not json at all",
+    "[]",
+    r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"edit","arguments":{"files":[1e400],"prompt":null}}}"#,
+    r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nope"}}"#,
+    r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":42}}"#,
+    r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"chat","arguments":{"message":"\u0000\ud800"}}}"#,
+    r#"{"jsonrpc":"2.0","id":6,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}"#,
+    r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"export","arguments":{"output":"/nonexistent/x.mp4"}}}"#,
+    r#"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"upload","arguments":{"paths":[]}}}"#,
+    r#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"tracks","arguments":[]}}"#,
+    r#"{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"edit","arguments":{"files":["../../../etc/passwd"],"prompt":"x"}}}"#,
+    r#"{"jsonrpc":"2.0","id":99,"method":"tools/list"}"#,
+];
+
+#[test]
+fn raw_garbage_gets_answers_or_nothing_never_a_panic_and_stdout_stays_json_rpc() {
+    let h = Harness::new();
+    let mut child = h
+        .cmd(&["--offline", "mcp"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in RAW {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    // Read until the answer to the last request, then hang up.
+    let mut answers = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let value: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"));
+        assert_eq!(value["jsonrpc"], "2.0", "{line}");
+        let last = value["id"] == 99;
+        answers.push(value);
+        if last {
+            break;
+        }
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(status.success(), "{status:?}: {stderr}");
+    let answer =
+        |id: u64| answers.iter().find(|a| a["id"] == id).unwrap_or_else(|| panic!("no answer to {id}: {answers:?}"));
+    assert_eq!(answer(3)["error"]["code"], -32602, "an unknown tool");
+    assert_eq!(answer(6)["error"]["code"], -32002, "an unknown resource");
+    assert_eq!(answer(7)["result"]["isError"], true, "no project: a tool error");
+    assert!(answer(8)["error"]["message"].as_str().unwrap().contains("paths or urls"), "{}", answer(8));
+    assert_eq!(answer(10)["result"]["structuredContent"]["code"], 6, "{}", answer(10));
+    assert_eq!(answer(99)["result"]["tools"].as_array().unwrap().len(), 10);
 }

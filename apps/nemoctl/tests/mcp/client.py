@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 try:
     import anyio
@@ -47,7 +48,7 @@ class Progress:
 
     async def __call__(self, progress, total, message):
         self.seen.append((progress, total, message))
-        if self.on_render and message and message.startswith("rendering"):
+        if self.on_render and message and message.startswith("rendering") and progress < 100:
             self.on_render()
 
 
@@ -131,6 +132,21 @@ async def offline(session):
     check(jobs["jobs"], "the render is known")
     check(not os.path.exists("cancelled.mp4") and not os.path.exists("cancelled.mp4.part"), "no output")
 
+    # Two quick edits side by side: each in a project of its own, the current one untouched.
+    edits = {}
+
+    async def edit_as(title):
+        arguments = {"files": ["clip.mp4"], "prompt": f"add a title '{title}'", "output": f"{title}.mp4"}
+        edits[title] = await call(session, "edit", arguments)
+
+    async with anyio.create_task_group() as group:
+        for title in ["One", "Two"]:
+            group.start_soon(edit_as, title)
+    for title in ["One", "Two"]:
+        done = ok(edits[title], f"edit {title}")
+        check(any(f'"{title}"' in change for change in done["changes"]), f"{title}: {done['changes']}")
+        check(os.path.getsize(f"{title}.mp4") == done["bytes"], f"{title}.mp4")
+
     # Calls side by side, the resources, the offline account.
     results = {}
 
@@ -164,6 +180,42 @@ async def cloud(session):
     ok(await call(session, "jobs"), "jobs")
     ok(await call(session, "projects"), "projects")
     await session.read_resource("nemoctl://project/timeline")
+
+    # A chat cancelled after the service got it (its answer held back): never sent again.
+    fake("/_fake/reply-delay", {"endpoint": "send_message", "ms": 20000})
+    sent = len(fake_calls("send_message"))
+    async with anyio.create_task_group() as group:
+        group.start_soon(call, session, "chat", {"message": "add a title 'Held'"})
+        for _ in range(2000):
+            if len(fake_calls("send_message")) > sent:
+                break
+            await anyio.sleep(0.01)
+        group.cancel_scope.cancel()
+    fake("/_fake/reply-delay", {"endpoint": "send_message", "ms": 0})
+    tracks = ok(await call(session, "tracks"), "tracks")
+    check("Held" in tracks["summary"], f"the edit landed: {tracks['summary']}")
+    check(len(fake_calls("send_message")) == sent + 1, "the cancelled message was sent once")
+
+    # An export cancelled while the render stalls: no file, submitted once.
+    fake("/_fake/faults", {"endpoint": "submit_render", "fault": {"kind": "render_stalls"}})
+    submitted = len(fake_calls("submit_render"))
+    async with anyio.create_task_group() as group:
+        progress = Progress(on_render=group.cancel_scope.cancel)
+        group.start_soon(call, session, "export", {"output": "stalled.mp4"}, progress)
+    check(not os.path.exists("stalled.mp4") and not os.path.exists("stalled.mp4.part"), "no output")
+    check(len(fake_calls("submit_render")) == submitted + 1, "submitted once")
+
+
+def fake(path, body=None):
+    """A switch or read of the fake cloud (`docs/fake-cloud.md`)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(os.environ["NEMO_API_URL"] + path, data=data, method="POST" if data else "GET")
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+
+def fake_calls(endpoint):
+    return [c for c in fake("/_fake/calls")["data"]["calls"] if c["endpoint"] == endpoint]
 
 
 async def main():
