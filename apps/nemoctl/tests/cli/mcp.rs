@@ -78,6 +78,17 @@ fn the_python_sdk_edits_offline_with_progress_errors_and_a_cancelled_export() {
     let messages = run.server_messages();
     let progress = messages.iter().filter(|m| m["method"] == "notifications/progress").count();
     assert!(progress > 3, "progress notifications: {progress}");
+    // The quick edit is ONE tool call (the seeds need 8 or more HTTP calls by hand): before
+    // the first `tools/call` (the edit) the client only said hello and listed the tools.
+    let requests: Vec<Value> =
+        run.log("to-server.jsonl").lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let methods: Vec<&str> =
+        requests.iter().filter(|r| r.get("id").is_some()).filter_map(|r| r["method"].as_str()).collect();
+    assert_eq!(methods[..3], ["initialize", "tools/list", "tools/call"], "{methods:?}");
+    let edit = requests.iter().find(|r| r["method"] == "tools/call").unwrap();
+    assert_eq!(edit["params"]["name"], "edit");
+    let answer = messages.iter().find(|m| m["id"] == edit["id"] && m.get("result").is_some()).unwrap();
+    assert_eq!(answer["result"]["structuredContent"]["bytes"], fs::metadata(h.path("out.mp4")).unwrap().len());
     assert!(h.path("out.mp4").is_file());
     assert!(!h.path("cancelled.mp4").exists() && !h.path("bad.mp4").exists());
     let leftovers: Vec<PathBuf> = fs::read_dir(h.path("")).unwrap().flatten().map(|e| e.path()).collect();
