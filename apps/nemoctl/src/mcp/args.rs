@@ -16,7 +16,7 @@ pub struct Edit {
     pub files: Vec<String>,
     /// The instruction, in plain words: "remove the pauses, add a title 'Hello'".
     pub prompt: String,
-    /// Where to write the MP4 [default: <first file's name>-edited.mp4].
+    /// Where to write the MP4 (by default `<first file name>-edited.mp4`).
     #[serde(default)]
     pub output: Option<String>,
 }
@@ -54,7 +54,7 @@ pub struct Chat {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Export {
-    /// Where to write the MP4 [default: <project>.mp4 in the output folder].
+    /// Where to write the MP4 (by default `<project>.mp4` in the output folder).
     #[serde(default)]
     pub output: Option<String>,
     /// Hand the job to a running nemod and return at once with its render id.
