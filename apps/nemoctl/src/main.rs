@@ -22,7 +22,9 @@ use crate::wiring::InProcess;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let reporter = Reporter::new(cli.global.json, cli.global.quiet);
+    // `mcp`'s stdout is the protocol's: even its start-up errors go to stderr.
+    let json = cli.global.json && !matches!(cli.command, Command::Mcp);
+    let reporter = Reporter::new(json, cli.global.quiet);
     let result = run(cli, &reporter);
     reporter.close_text();
     match result {

@@ -176,3 +176,12 @@ fn raw_garbage_gets_answers_or_nothing_never_a_panic_and_stdout_stays_json_rpc()
     assert_eq!(answer(10)["result"]["structuredContent"]["code"], 6, "{}", answer(10));
     assert_eq!(answer(99)["result"]["tools"].as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn a_start_up_failure_is_told_on_stderr_even_with_json() {
+    let h = Harness::new();
+    let out = h.run(&["--json", "--offline", "--project", "nope", "mcp"]);
+    out.check_exit(1);
+    assert!(out.stdout.is_empty(), "stdout is the protocol's: {}", out.stdout);
+    assert!(out.stderr.contains("no project named \"nope\""), "{}", out.stderr);
+}
