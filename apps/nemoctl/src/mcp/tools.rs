@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use nemo_core::ports::Progress;
 use rmcp::ErrorData;
 use rmcp::handler::server::common::schema_for_input;
 use rmcp::model::{CallToolRequestParams, JsonObject, Tool, ToolAnnotations};
@@ -13,7 +14,6 @@ use super::calls::Calls;
 use super::outcome::Done;
 use super::paths::resolved;
 use crate::failure::CliError;
-use nemo_core::ports::Progress;
 
 /// One tool: name, description, the arguments' type, whether it only reads.
 struct Entry {
@@ -86,7 +86,8 @@ pub fn list() -> Result<Vec<Tool>, ErrorData> {
 /// error naming the argument; everything else is the tool's result.
 ///
 /// # Errors
-/// [`ErrorData::invalid_params`] for arguments, `method_not_found`-like for an unknown tool.
+/// [`ErrorData::invalid_params`] for wrong arguments and for an unknown tool (as the MCP
+/// specification asks).
 pub async fn call(
     calls: &Calls,
     request: CallToolRequestParams,
