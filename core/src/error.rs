@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::ids::RenderId;
+use crate::ids::{RenderId, SessionId};
 use crate::media::{MediaRefusal, supported_formats_line};
 
 /// The API refused the request: a non-2xx status, or a `code != 0` / `success: false` body.
@@ -301,6 +301,13 @@ pub enum Error {
     /// A quick edit's instruction left the timeline as it was, so nothing was exported.
     #[error("the instruction changed nothing in the timeline, so nothing was exported")]
     InstructionChangedNothing,
+    /// A quick edit was stopped (its driver restarted) while its instruction was being sent:
+    /// the instruction may have reached the editor, and it is never sent twice.
+    #[error("the quick edit stopped while its instruction was being sent; it was not sent again")]
+    EditInterrupted {
+        /// The edit's project.
+        session_id: SessionId,
+    },
     /// There is no current project for a command that needs one.
     #[error("no project is selected")]
     NoProject,
@@ -349,12 +356,30 @@ pub enum Error {
     /// The model or agent reported a failure for this turn.
     #[error("the editor reported an error: {0}")]
     AgentFailed(String),
+    /// The agent's run raised (a run error ended the stream): the turn failed, whatever text
+    /// came before. The state was read again to say what changed; the message was not re-sent.
+    #[error("the editor's run failed: {message}; {}", run_outcome(.changes.as_deref()))]
+    RunFailed {
+        /// The run error's message.
+        message: String,
+        /// The timeline's changes since before the message; `None` when it could not be read.
+        changes: Option<Vec<String>>,
+    },
     /// Any other refusal or unreadable reply.
     #[error("{0}")]
     Api(ApiError),
     /// Local state could not be read or written.
     #[error("local state: {0}")]
     Store(String),
+}
+
+/// What a failed run left behind, for [`Error::RunFailed`].
+fn run_outcome(changes: Option<&[String]>) -> String {
+    match changes {
+        None => "the timeline could not be read to see what changed".into(),
+        Some([]) => "the timeline did not change".into(),
+        Some(changes) => format!("the timeline changed meanwhile: {}", changes.join("; ")),
+    }
 }
 
 impl Error {
@@ -377,7 +402,10 @@ impl Error {
             Self::NoProject
             | Self::UnknownProject(_)
             | Self::SessionReplaced { .. }
+            | Self::EditInterrupted { .. }
             | Self::AgentFailed(_)
+            // Not 9: that is a render that failed, which a script may just export again.
+            | Self::RunFailed { .. }
             | Self::Store(_) => Exit::Failure,
         }
     }
@@ -406,6 +434,10 @@ impl Error {
             Self::InstructionChangedNothing => {
                 "Read the editor's answer above and rephrase the instruction (`nemoctl guide` shows examples).".into()
             }
+            Self::EditInterrupted { session_id } => format!(
+                "Check `nemoctl --project {session_id} tracks`: if the edit is there, run `nemoctl --project \
+                 {session_id} export`; otherwise run the edit again."
+            ),
             Self::NoProject => "Create one with `nemoctl new NAME` or pick one with `nemoctl use NAME`.".into(),
             Self::UnknownProject(_) => "List projects with `nemoctl projects`.".into(),
             Self::RateLimited { .. } => "Wait a few minutes and try again.".into(),
@@ -423,6 +455,12 @@ impl Error {
                     .into()
             }
             Self::AgentFailed(_) => "Rephrase the instruction and try again.".into(),
+            Self::RunFailed { changes: Some(changes), .. } if changes.is_empty() => {
+                "Nothing changed: rephrase the instruction and try again.".into()
+            }
+            Self::RunFailed { .. } => {
+                "Part of the edit may have gone through: check `nemoctl tracks` before sending it again.".into()
+            }
             Self::Api(error) => match error.error_code() {
                 Some(ErrorCode::UnsupportedFile) => format!("Supported formats: {}.", supported_formats_line()),
                 Some(ErrorCode::FileTooLarge) => "Compress or trim the file to under 500 MB, then upload again.".into(),
@@ -507,6 +545,25 @@ mod tests {
         check(Error::Unreachable("x".into()), 10);
         check(Error::Api(ApiError::status(402, "")), 5);
         check(Error::Store("x".into()), 1);
+        check(Error::RunFailed { message: "RuntimeError: boom".into(), changes: Some(Vec::new()) }, 1);
+    }
+
+    #[test]
+    fn a_failed_run_says_what_it_left_behind() {
+        let failed = |changes: Option<&[&str]>| Error::RunFailed {
+            message: "RuntimeError: boom".into(),
+            changes: changes.map(|c| c.iter().map(|s| (*s).to_owned()).collect()),
+        };
+        let told = failed(Some(&["Title added: \"A\" (0-3s)"]));
+        assert_eq!(
+            told.to_string(),
+            "the editor's run failed: RuntimeError: boom; the timeline changed meanwhile: Title added: \"A\" (0-3s)"
+        );
+        assert!(told.hint().contains("nemoctl tracks"));
+        assert!(failed(Some(&[])).to_string().ends_with("; the timeline did not change"));
+        assert!(failed(Some(&[])).hint().starts_with("Nothing changed"));
+        assert!(failed(None).to_string().ends_with("could not be read to see what changed"));
+        assert!(failed(None).hint().contains("nemoctl tracks"));
     }
 
     #[test]

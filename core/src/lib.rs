@@ -17,4 +17,5 @@ pub mod media;
 pub mod model;
 pub mod ports;
 pub mod service;
+pub mod text;
 pub mod time;

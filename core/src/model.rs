@@ -226,6 +226,16 @@ impl Project {
             .find(|p| p.session_id.as_str() == name_or_id)
             .or_else(|| projects.iter().rev().find(|p| p.name == name_or_id))
     }
+
+    /// The file an export of this project is written to by default: `<name>.mp4`, with path
+    /// separators, `:` and control characters as `_` and no leading dot.
+    #[must_use]
+    pub fn video_file_name(&self) -> String {
+        let safe: String =
+            self.name.chars().map(|c| if matches!(c, '/' | '\\' | ':') || c.is_control() { '_' } else { c }).collect();
+        let safe = safe.trim().trim_start_matches('.');
+        format!("{}.mp4", if safe.is_empty() { "project" } else { safe })
+    }
 }
 
 /// Where a render job of this client stands. Saved before every step, so that work survives
@@ -322,6 +332,16 @@ mod tests {
             created: Timestamp::from_unix_ms(0),
             last_draft: None,
         }
+    }
+
+    #[test]
+    fn a_project_name_becomes_a_safe_file_name() {
+        let file = |name| project(name, "s").video_file_name();
+        assert_eq!(file("trip"), "trip.mp4");
+        assert_eq!(file("../a/b"), "_a_b.mp4");
+        assert_eq!(file("a:b"), "a_b.mp4");
+        assert_eq!(file(""), "project.mp4");
+        assert_eq!(file("..."), "project.mp4");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use nemo_core::error::{ApiError, Error};
 use nemo_core::model::JobState;
-use nemo_core::service::{PollPolicy, Settings, check_file};
+use nemo_core::service::{EditPlan, EditStage, PollPolicy, Settings, UploadSource, check_file};
 use nemo_fake::{Endpoint, Fault};
 
 use crate::support::{START, World, secs};
@@ -196,10 +196,10 @@ async fn a_quick_edit_sends_the_instruction_once_and_exports_the_change() {
     let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
     let output = world.output("quick.mp4");
 
-    let (turn, export) =
-        world.nemo.quick_edit("clip", &[clip], "add a title 'Hi'", &output, &world.progress).await.unwrap();
+    let (changes, export) =
+        world.nemo.quick_edit(&plan(clip, "add a title 'Hi'", &output), &world.progress).await.unwrap();
 
-    assert_eq!(turn.changes, [r#"Title added: "Hi" (0-3s)"#]);
+    assert_eq!(changes, [r#"Title added: "Hi" (0-3s)"#]);
     assert_eq!(std::fs::metadata(&output).unwrap().len(), export.bytes);
     assert_eq!(world.calls_to(Endpoint::SendMessage).len(), 1);
     assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
@@ -211,11 +211,35 @@ async fn a_quick_edit_whose_instruction_changes_nothing_renders_nothing() {
     let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
     let output = world.output("unchanged.mp4");
 
-    let error = world.nemo.quick_edit("clip", &[clip], "make it sparkle", &output, &world.progress).await.unwrap_err();
+    let error = world.nemo.quick_edit(&plan(clip, "make it sparkle", &output), &world.progress).await.unwrap_err();
 
     assert_eq!(error, Error::InstructionChangedNothing);
     assert_eq!(error.exit().code(), 6);
     assert_eq!(world.calls_to(Endpoint::SendMessage).len(), 1, "the instruction was sent once");
     assert!(world.calls_to(Endpoint::SubmitRender).is_empty());
     assert!(!std::path::Path::new(&output).exists());
+}
+
+fn plan(clip: UploadSource, instruction: &str, output: &str) -> EditPlan {
+    EditPlan { name: "clip".into(), sources: vec![clip], instruction: instruction.into(), output: output.into() }
+}
+
+#[tokio::test]
+async fn a_quick_edit_found_after_a_restart_while_instructing_is_not_sent_again() {
+    let world = World::new();
+    let clip = check_file("clip.mp4", Some(64 * 1024)).unwrap();
+    let plan = plan(clip, "add a title 'Hi'", &world.output("resumed.mp4"));
+    let mut stage = EditStage::Start;
+    while !matches!(stage, EditStage::Instructing { .. }) {
+        assert_eq!(stage.clone().after_restart().as_ref(), Ok(&stage), "steps before the instruction are redone");
+        stage = world.nemo.quick_edit_step(&plan, stage, &world.progress).await.unwrap();
+    }
+    world.mark();
+
+    let session_id = stage.session_id().cloned().unwrap();
+    let error = stage.after_restart().unwrap_err();
+
+    assert_eq!(error, Error::EditInterrupted { session_id: session_id.clone() });
+    assert!(error.hint().contains(session_id.as_str()), "{}", error.hint());
+    assert!(world.calls_to(Endpoint::SendMessage).is_empty());
 }

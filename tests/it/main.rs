@@ -6,6 +6,8 @@ mod curl_recipes;
 mod error_table;
 mod export_flow;
 mod fuzz_corpora;
+mod message;
+mod run_errors;
 mod store_failures;
 mod support;
 mod turn_rules;

@@ -1,12 +1,16 @@
-//! The daemon API's JSON, both directions. A type here is a compatibility promise between
-//! nemod and its clients: fields are only ever added (with defaults), never renamed.
+//! The daemon API's JSON, both directions, every shape typed: requests, answers, job states
+//! (an enum, never a string compared by hand), the chat stream's last line. A type here is a
+//! compatibility promise between nemod and its clients: fields are only ever added (with
+//! defaults), never renamed. `nemoctl --json` prints these same shapes, through nemod or not.
 
 use std::time::Duration;
 
 use nemo_core::error::Error;
-use nemo_core::ids::RenderId;
-use nemo_core::model::{Asset, Credits, JobState, RenderJob};
+use nemo_core::gui::GuiAction;
+use nemo_core::ids::{RenderId, SessionId};
+use nemo_core::model::{Asset, Credits, JobState, Project, RenderJob, TokenOrigin};
 use nemo_core::ports::ProgressEvent;
+use nemo_core::service::{Account, Outcome, TracksReport, TurnReport};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -27,20 +31,91 @@ pub struct Health {
     pub active_jobs: usize,
 }
 
-/// A render job as the API shows it.
+/// What a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Render a project and download it.
+    #[default]
+    Export,
+    /// A quick edit: new project, upload, one instruction, then the export.
+    Edit,
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// A quick edit before its export: making the project, uploading, instructing.
+    Editing,
+    /// About to be submitted to the render service.
+    Submitting,
+    /// Rendering (see `progress`).
+    Rendering,
+    /// Being downloaded.
+    Downloading,
+    /// The file is whole at `output`.
+    Done,
+    /// Failed for good (see `reason`).
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl JobStatus {
+    /// The status of a render job's state.
+    #[must_use]
+    pub fn of(state: &JobState) -> Self {
+        match state {
+            JobState::Submitting => Self::Submitting,
+            JobState::Rendering { .. } => Self::Rendering,
+            JobState::Downloading { .. } => Self::Downloading,
+            JobState::Done { .. } => Self::Done,
+            JobState::Failed { .. } => Self::Failed,
+            JobState::Cancelled => Self::Cancelled,
+        }
+    }
+
+    /// Whether nothing more will happen to the job.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Done | Self::Failed | Self::Cancelled)
+    }
+
+    /// The word the API uses (`rendering`, `done`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Editing => "editing",
+            Self::Submitting => "submitting",
+            Self::Rendering => "rendering",
+            Self::Downloading => "downloading",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A job as the API shows it: an export, or a quick edit (whose render, once submitted, it
+/// shows as its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobView {
-    /// The render id (`render_<ms>`). It changes only when a submit had to be repeated under
-    /// a new id; the old id then answers 404.
+    /// An export's id is its render id (`render_<ms>`; it changes only when a submit had to be
+    /// repeated under a new id, and the old id then answers 404); a quick edit's is
+    /// `edit_<ms>` and never changes.
     pub id: String,
+    /// Export or quick edit.
+    #[serde(default)]
+    pub kind: JobKind,
     /// The project's name.
     pub project: String,
-    /// The project's session.
+    /// The project's session (empty while a quick edit has not made its project yet).
     pub session_id: String,
     /// Where the file goes (absolute).
     pub output: String,
-    /// `submitting`, `rendering`, `downloading`, `done`, `failed` or `cancelled`.
-    pub state: String,
+    /// Where it stands.
+    pub state: JobStatus,
     /// Render progress, 0 to 100, while rendering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<u8>,
@@ -50,6 +125,25 @@ pub struct JobView {
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What to do about a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The exit code a failure means (the product's table), when it is not a failed render.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<u8>,
+    /// A quick edit's step while editing (`creating the project`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// A quick edit's render, once queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render_id: Option<String>,
+    /// A quick edit's answer from the editor, once it came (empty for a silent edit; kept too
+    /// when the edit failed after the editor spoke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A quick edit's changes, once the instruction changed the timeline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
     /// RFC 3339.
     pub created: String,
     /// RFC 3339.
@@ -57,26 +151,32 @@ pub struct JobView {
 }
 
 impl JobView {
-    /// The view of a job.
+    /// The view of an export job.
     #[must_use]
     pub fn of(job: &RenderJob) -> Self {
-        let (state, progress, bytes, reason) = match &job.state {
-            JobState::Submitting => ("submitting", None, None, None),
-            JobState::Rendering { progress } => ("rendering", Some(*progress), None, None),
-            JobState::Downloading { .. } => ("downloading", Some(100), None, None),
-            JobState::Done { bytes } => ("done", None, Some(*bytes), None),
-            JobState::Failed { reason } => ("failed", None, None, Some(reason.clone())),
-            JobState::Cancelled => ("cancelled", None, None, None),
+        let (progress, bytes, reason) = match &job.state {
+            JobState::Rendering { progress } => (Some(*progress), None, None),
+            JobState::Downloading { .. } => (Some(100), None, None),
+            JobState::Done { bytes } => (None, Some(*bytes), None),
+            JobState::Failed { reason } => (None, None, Some(reason.clone())),
+            JobState::Submitting | JobState::Cancelled => (None, None, None),
         };
         Self {
             id: job.id.to_string(),
+            kind: JobKind::Export,
             project: job.project.clone(),
             session_id: job.session_id.to_string(),
             output: job.output.clone(),
-            state: state.to_owned(),
+            state: JobStatus::of(&job.state),
             progress,
             bytes,
             reason,
+            hint: None,
+            exit: None,
+            step: None,
+            render_id: None,
+            text: None,
+            changes: Vec::new(),
             created: job.created.to_rfc3339(),
             updated: job.updated.to_rfc3339(),
         }
@@ -85,7 +185,16 @@ impl JobView {
     /// Whether nothing more will happen to the job.
     #[must_use]
     pub fn is_final(&self) -> bool {
-        matches!(self.state.as_str(), "done" | "failed" | "cancelled")
+        self.state.is_final()
+    }
+
+    /// The render id that carries the file: an export's own id, a quick edit's render.
+    #[must_use]
+    pub fn render(&self) -> Option<&str> {
+        match self.kind {
+            JobKind::Export => Some(&self.id),
+            JobKind::Edit => self.render_id.as_deref(),
+        }
     }
 }
 
@@ -94,6 +203,13 @@ impl JobView {
 pub struct JobList {
     /// Oldest first.
     pub jobs: Vec<JobView>,
+}
+
+/// One job: `GET /v1/jobs/ID`, `POST /v1/exports`, `POST /v1/edits`, cancel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobReply {
+    /// The job.
+    pub job: JobView,
 }
 
 /// `POST /v1/exports`: render a project and download it to `output`.
@@ -113,7 +229,41 @@ pub struct BatchRequest {
     pub exports: Vec<ExportRequest>,
 }
 
-/// `POST /v1/chat`: one chat turn, streamed back.
+/// The answer to `POST /v1/batches`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReply {
+    /// The exports queued.
+    pub jobs: Vec<JobView>,
+    /// The entries refused, by index.
+    pub errors: Vec<BatchError>,
+}
+
+/// A batch entry refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchError {
+    /// Its index in the request.
+    pub index: usize,
+    /// The HTTP status it would have had alone.
+    pub status: u16,
+    /// Why.
+    pub error: ErrorDetail,
+}
+
+/// `POST /v1/edits`: one quick edit owned by the daemon — a new project, the files uploaded,
+/// the one instruction, the export to `output`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditRequest {
+    /// The new project's name.
+    pub name: String,
+    /// Absolute paths or http(s) URLs of the media.
+    pub sources: Vec<String>,
+    /// The instruction (sent once, never again).
+    pub instruction: String,
+    /// Where the video goes: an absolute path.
+    pub output: String,
+}
+
+/// `POST /v1/chat`: one message, routed as nemoctl's `chat` routes it, the answer streamed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// A project name or session id; the current project when absent.
@@ -121,6 +271,142 @@ pub struct ChatRequest {
     pub project: Option<String>,
     /// The message (sent once, never again).
     pub message: String,
+    /// The sender's working directory (absolute), against which relative file names in the
+    /// message are found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    /// Where an export the message asks for is written (absolute): `<output_dir>/<project>.mp4`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<String>,
+}
+
+/// What a chat turn came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnView {
+    /// The editor's text as shown (already streamed as `text` progress events).
+    pub text: String,
+    /// The changes to the timeline, in sentences.
+    pub changes: Vec<String>,
+    /// What the editor's GUI-style phrases asked for.
+    #[serde(default)]
+    pub actions: Vec<ActionView>,
+    /// Whether the stream dropped and the outcome was read from the state.
+    pub recovered: bool,
+    /// A failure the editor reported after some text.
+    pub warning: Option<String>,
+}
+
+impl TurnView {
+    /// The view of a turn.
+    #[must_use]
+    pub fn of(turn: &TurnReport) -> Self {
+        Self {
+            text: turn.text.clone(),
+            changes: turn.changes.clone(),
+            actions: turn.actions.iter().map(ActionView::of).collect(),
+            recovered: turn.recovered,
+            warning: turn.warning.clone(),
+        }
+    }
+}
+
+/// A GUI action ([`GuiAction`]) on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionView {
+    /// Click a button.
+    Click {
+        /// Its label.
+        target: String,
+    },
+    /// Show the state.
+    ShowState,
+    /// Send the gesture as an edit.
+    SendAsEdit,
+    /// Show the tracks.
+    ShowTracks,
+    /// Export.
+    Export,
+    /// Show the credits.
+    ShowCredits,
+}
+
+impl ActionView {
+    /// The view of an action.
+    #[must_use]
+    pub fn of(action: &GuiAction) -> Self {
+        match action {
+            GuiAction::Click { target } => Self::Click { target: target.clone() },
+            GuiAction::ShowState => Self::ShowState,
+            GuiAction::SendAsEdit => Self::SendAsEdit,
+            GuiAction::ShowTracks => Self::ShowTracks,
+            GuiAction::Export => Self::Export,
+            GuiAction::ShowCredits => Self::ShowCredits,
+        }
+    }
+
+    /// The action itself.
+    #[must_use]
+    pub fn to_action(&self) -> GuiAction {
+        match self {
+            Self::Click { target } => GuiAction::Click { target: target.clone() },
+            Self::ShowState => GuiAction::ShowState,
+            Self::SendAsEdit => GuiAction::SendAsEdit,
+            Self::ShowTracks => GuiAction::ShowTracks,
+            Self::Export => GuiAction::Export,
+            Self::ShowCredits => GuiAction::ShowCredits,
+        }
+    }
+}
+
+/// What a chat message came to, by the intent it was routed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "intent", rename_all = "snake_case")]
+pub enum ChatAnswer {
+    /// A chat turn with the editor.
+    Chat(TurnView),
+    /// An export, queued as a job of the daemon (follow it with `GET /v1/jobs/ID`).
+    Export(Box<JobReply>),
+    /// The balance.
+    Credits(CreditsView),
+    /// The timeline summary.
+    Tracks(TracksView),
+    /// The files uploaded (none: the message said "upload" without naming anything).
+    Upload(UploadReply),
+}
+
+impl ChatAnswer {
+    /// The answer a message's outcome makes, or — for an export — the project to export: it
+    /// is answered by whoever runs it (nemod with its job, nemoctl with the file).
+    ///
+    /// # Errors
+    /// The project of [`Outcome::Export`].
+    pub fn of(outcome: Outcome) -> Result<Self, Project> {
+        Ok(match outcome {
+            Outcome::Turn(turn) => Self::Chat(TurnView::of(&turn)),
+            Outcome::Credits(credits) => Self::Credits(CreditsView::of(&credits)),
+            Outcome::Tracks(report) => Self::Tracks(TracksView::of(&report)),
+            Outcome::Uploaded(assets) => {
+                Self::Upload(UploadReply { files: assets.iter().map(AssetView::of).collect() })
+            }
+            Outcome::NothingToUpload => Self::Upload(UploadReply { files: Vec::new() }),
+            Outcome::Export(project) => return Err(project),
+        })
+    }
+}
+
+/// The last line of a chat stream: `{"event": "done", "intent": ..., ...}` or
+/// `{"event": "error", "error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ChatEnd {
+    /// The answer.
+    Done(ChatAnswer),
+    /// The failure.
+    Error {
+        /// What went wrong.
+        error: ErrorDetail,
+    },
 }
 
 /// `POST /v1/uploads`: files (paths on the daemon's machine) or URLs.
@@ -133,11 +419,199 @@ pub struct UploadRequest {
     pub sources: Vec<String>,
 }
 
+/// The answer to an upload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadReply {
+    /// One per file or URL.
+    pub files: Vec<AssetView>,
+}
+
+/// An uploaded asset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetView {
+    /// The file name.
+    pub filename: String,
+    /// `video`, `image` or `audio`, when known.
+    pub kind: Option<String>,
+    /// Seconds.
+    pub duration_s: Option<f64>,
+    /// Pixels.
+    pub width: Option<u32>,
+    /// Pixels.
+    pub height: Option<u32>,
+}
+
+impl AssetView {
+    /// The view of an asset.
+    #[must_use]
+    pub fn of(asset: &Asset) -> Self {
+        Self {
+            filename: asset.filename.clone(),
+            kind: asset.kind.map(|k| k.as_str().to_owned()),
+            duration_s: asset.duration_s,
+            width: asset.width,
+            height: asset.height,
+        }
+    }
+}
+
+/// `GET /v1/credits`: the balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditsView {
+    /// Spendable now.
+    pub available: i64,
+    /// Reserved by running work.
+    pub frozen: i64,
+    /// available + frozen.
+    pub total: i64,
+}
+
+impl CreditsView {
+    /// The view of a balance.
+    #[must_use]
+    pub fn of(credits: &Credits) -> Self {
+        Self { available: credits.available, frozen: credits.frozen, total: credits.total }
+    }
+}
+
+/// `GET /v1/tracks`: the timeline summary of a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TracksView {
+    /// The project's name.
+    pub project: String,
+    /// Its session.
+    pub session_id: String,
+    /// `Timeline (N tracks): ...`.
+    pub summary: String,
+    /// The draft, when the service has one.
+    #[serde(default)]
+    pub draft: Option<Value>,
+}
+
+impl TracksView {
+    /// The view of a summary.
+    #[must_use]
+    pub fn of(report: &TracksReport) -> Self {
+        Self {
+            project: report.project.name.clone(),
+            session_id: report.project.session_id.to_string(),
+            summary: report.summary.clone(),
+            draft: report.draft.as_ref().map(nemo_core::draft::Draft::to_value),
+        }
+    }
+}
+
+/// A saved project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectView {
+    /// Its name.
+    pub name: String,
+    /// Its session (its identity).
+    pub session_id: String,
+    /// Its task.
+    pub task_id: String,
+    /// RFC 3339.
+    pub created: String,
+    /// Whether it is the current project.
+    pub current: bool,
+}
+
+impl ProjectView {
+    /// The view of a project, given the current one.
+    #[must_use]
+    pub fn of(project: &Project, current: Option<&SessionId>) -> Self {
+        Self {
+            name: project.name.clone(),
+            session_id: project.session_id.to_string(),
+            task_id: project.task_id.to_string(),
+            created: project.created.to_rfc3339(),
+            current: current == Some(&project.session_id),
+        }
+    }
+}
+
+/// `GET /v1/projects`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectList {
+    /// Oldest first.
+    pub projects: Vec<ProjectView>,
+}
+
+/// One project: `POST /v1/projects`, `POST /v1/projects/current`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectReply {
+    /// The project.
+    pub project: ProjectView,
+}
+
 /// `POST /v1/projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewProjectRequest {
     /// Its name.
     pub name: String,
+}
+
+/// `POST /v1/projects/current`: select the current project, as `nemoctl use` does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseRequest {
+    /// A project name (the newest of that name) or a session id.
+    pub project: String,
+}
+
+/// `GET /v1/link`: a project's browser link (it carries a claim token, never the token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// `<web>/workspace/claim?ct=...`.
+    pub link: String,
+}
+
+/// Where the token in use came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    /// `NEMO_TOKEN`.
+    Env,
+    /// The credentials file.
+    Stored,
+    /// A free anonymous token obtained just now.
+    Anonymous,
+}
+
+/// `POST /v1/login`: who is connected (never the token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// The account, when known.
+    pub user_id: Option<String>,
+    /// Where the token came from.
+    pub origin: TokenSource,
+    /// RFC 3339, when known.
+    pub expires_at: Option<String>,
+    /// The balance.
+    pub credits: CreditsView,
+}
+
+impl AccountView {
+    /// The view of an account.
+    #[must_use]
+    pub fn of(account: &Account) -> Self {
+        Self {
+            user_id: account.user_id.as_ref().map(ToString::to_string),
+            origin: match account.origin {
+                TokenOrigin::Environment => TokenSource::Env,
+                TokenOrigin::Stored => TokenSource::Stored,
+                TokenOrigin::Anonymous => TokenSource::Anonymous,
+            },
+            expires_at: account.expires_at.map(nemo_core::time::Timestamp::to_rfc3339),
+            credits: CreditsView::of(&account.credits),
+        }
+    }
+}
+
+/// `POST /v1/logout`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutReply {
+    /// Always `true`: the stored token is forgotten (the client id stays).
+    pub logged_out: bool,
 }
 
 /// Every error answer: `{"error": {...}}` with a 4xx or 5xx status.
@@ -147,12 +621,31 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// What kind of refusal or failure an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// 400, 405: bad JSON, a wrong shape, a relative path, a wrong method.
+    BadRequest,
+    /// 404: an unknown route, job or project.
+    NotFound,
+    /// 413.
+    TooLarge,
+    /// 401: TCP without the token.
+    Unauthorized,
+    /// 403: another user.
+    Forbidden,
+    /// 503.
+    ShuttingDown,
+    /// A use case failed (see `exit`).
+    Failed,
+}
+
 /// What went wrong, in the terms nemoctl shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    /// A stable word: `bad_request`, `not_found`, `too_large`, `unauthorized`, `forbidden`,
-    /// `shutting_down`, or `failed` (a use case failed; see `exit`).
-    pub kind: String,
+    /// What kind of error.
+    pub kind: ErrorKind,
     /// What happened.
     pub message: String,
     /// What to do next.
@@ -166,26 +659,8 @@ impl ErrorDetail {
     /// A use case's failure.
     #[must_use]
     pub fn of(error: &Error) -> Self {
-        Self { kind: "failed".into(), message: error.to_string(), hint: error.hint(), exit: error.exit().code() }
+        Self { kind: ErrorKind::Failed, message: error.to_string(), hint: error.hint(), exit: error.exit().code() }
     }
-}
-
-/// An uploaded asset as nemod's API and `nemoctl --json` show it.
-#[must_use]
-pub fn asset_json(asset: &Asset) -> Value {
-    json!({
-        "filename": asset.filename,
-        "kind": asset.kind.map(|k| k.as_str()),
-        "duration_s": asset.duration_s,
-        "width": asset.width,
-        "height": asset.height,
-    })
-}
-
-/// A credit balance as nemod's API and `nemoctl --json` show it.
-#[must_use]
-pub fn credits_json(credits: &Credits) -> Value {
-    json!({"available": credits.available, "frozen": credits.frozen, "total": credits.total})
 }
 
 /// One progress event as a JSON line (`{"event": "progress", "kind": ...}`), the same shape as
@@ -283,9 +758,62 @@ mod tests {
             updated: Timestamp::from_unix_ms(1000),
         };
         let view = JobView::of(&job);
-        assert_eq!((view.id.as_str(), view.state.as_str(), view.progress), ("render_5", "rendering", Some(40)));
+        assert_eq!((view.id.as_str(), view.state, view.progress), ("render_5", JobStatus::Rendering, Some(40)));
         assert!(!view.is_final());
         let text = serde_json::to_string(&view).unwrap();
+        assert!(text.contains(r#""state":"rendering""#), "{text}");
         assert_eq!(serde_json::from_str::<JobView>(&text).unwrap(), view);
+    }
+
+    #[test]
+    fn a_job_written_before_kinds_existed_reads_as_an_export() {
+        let text = r#"{"id":"render_5","project":"p","session_id":"s","output":"/o.mp4","state":"done","bytes":3,"created":"c","updated":"u"}"#;
+        let view: JobView = serde_json::from_str(text).unwrap();
+        assert_eq!((view.kind, view.state, view.render()), (JobKind::Export, JobStatus::Done, Some("render_5")));
+    }
+
+    #[test]
+    fn the_last_chat_line_names_its_event_and_intent_beside_the_answer() {
+        let turn = TurnView {
+            text: "Hi".into(),
+            changes: vec!["Title added".into()],
+            actions: vec![ActionView::Export, ActionView::Click { target: "Save".into() }],
+            recovered: false,
+            warning: None,
+        };
+        let end = ChatEnd::Done(ChatAnswer::Chat(turn));
+        let value = serde_json::to_value(&end).unwrap();
+        assert_eq!((value["event"].as_str(), value["intent"].as_str()), (Some("done"), Some("chat")));
+        assert_eq!(value["changes"], json!(["Title added"]));
+        assert_eq!(value["actions"][1], json!({"action": "click", "target": "Save"}));
+        assert_eq!(serde_json::from_value::<ChatEnd>(value).unwrap(), end);
+
+        let credits = ChatEnd::Done(ChatAnswer::Credits(CreditsView { available: 1, frozen: 2, total: 3 }));
+        let value = serde_json::to_value(&credits).unwrap();
+        assert_eq!(value, json!({"event": "done", "intent": "credits", "available": 1, "frozen": 2, "total": 3}));
+        assert_eq!(serde_json::from_value::<ChatEnd>(value).unwrap(), credits);
+
+        let detail = ErrorDetail { kind: ErrorKind::Failed, message: "m".into(), hint: "h".into(), exit: 6 };
+        let error = ChatEnd::Error { error: detail };
+        let value = serde_json::to_value(&error).unwrap();
+        assert_eq!(value["error"]["kind"], "failed");
+        assert_eq!(serde_json::from_value::<ChatEnd>(value).unwrap(), error);
+    }
+
+    #[test]
+    fn every_gui_action_goes_over_the_wire_and_back() {
+        let actions = [
+            GuiAction::Click { target: "Export".into() },
+            GuiAction::ShowState,
+            GuiAction::SendAsEdit,
+            GuiAction::ShowTracks,
+            GuiAction::Export,
+            GuiAction::ShowCredits,
+        ];
+        for action in actions {
+            let view: ActionView =
+                serde_json::from_value(serde_json::to_value(ActionView::of(&action)).unwrap()).unwrap();
+            assert_eq!(view.to_action(), action);
+        }
     }
 }

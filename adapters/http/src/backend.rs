@@ -14,6 +14,7 @@ use nemo_core::model::{
 };
 use nemo_core::ports::{Backend, Clock, EventStream, Progress};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::redirect::Policy;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -21,11 +22,14 @@ use crate::config::HttpConfig;
 use crate::envelope::{Accepted, open};
 use crate::retry::retrying;
 use crate::transport::{self, bearer, map_error};
-use crate::{SetupError, convert, download, stream, upload, wire};
+use crate::{SetupError, convert, download, origin, stream, upload, wire};
 
 /// The NemoVideo service over HTTP.
 pub struct HttpBackend {
+    /// Carries the token: follows redirects within the API's origin only.
     client: reqwest::Client,
+    /// Never carries the token (result URLs on a CDN): follows redirects anywhere.
+    public: reqwest::Client,
     base: String,
     config: HttpConfig,
     clock: Arc<dyn Clock>,
@@ -53,8 +57,9 @@ impl HttpBackend {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid("a base URL takes no query or fragment"));
         }
-        let client = transport::client(&config)?;
-        Ok(Self { client, base, config, clock })
+        let client = transport::client(&config, origin::api_only(parsed))?;
+        let public = transport::client(&config, Policy::default())?;
+        Ok(Self { client, public, base, config, clock })
     }
 
     fn url(&self, path: &str) -> String {
@@ -81,7 +86,7 @@ impl HttpBackend {
         request: reqwest::RequestBuilder,
         convert: impl FnOnce(&Accepted<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let reply = transport::send(request).await?;
+        let reply = transport::send(request, self.config.request_deadline).await?;
         convert(&open(&reply)?)
     }
 
@@ -94,22 +99,24 @@ impl HttpBackend {
     ) -> Result<T, ApiError> {
         let convert = &convert;
         retrying(&self.config.retry, self.clock.as_ref(), || async move {
-            let reply = transport::send(self.get(token, path)?).await?;
+            let reply = transport::send(self.get(token, path)?, self.config.request_deadline).await?;
             convert(&open(&reply)?)
         })
         .await
     }
 
-    /// A download, retried per the policy (each attempt resumes from the `.part`).
+    /// A download of `source` (what its `.part` is a part of), retried per the policy (each
+    /// attempt resumes from the `.part` of that same source).
     async fn download(
         &self,
         request: impl Fn() -> Result<reqwest::RequestBuilder, ApiError>,
         dest: &str,
+        source: &str,
         progress: &dyn Progress,
     ) -> Result<u64, ApiError> {
         let request = &request;
         retrying(&self.config.retry, self.clock.as_ref(), || async move {
-            download::download(request()?, dest, progress).await
+            download::download(request()?, dest, source, progress).await
         })
         .await
     }
@@ -167,7 +174,7 @@ impl Backend for HttpBackend {
         if response.status().is_success() && is_stream {
             return Ok(stream::chat_events(response));
         }
-        let reply = transport::read(response).await?;
+        let reply = transport::within(self.config.request_deadline, transport::read(response)).await?;
         let accepted = open(&reply)?;
         Err(accepted.bad("expected an event stream"))
     }
@@ -239,7 +246,13 @@ impl Backend for HttpBackend {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ApiError::NotSent("the download URL is not http(s)".into()));
         }
-        self.download(|| Ok(self.client.get(parsed.clone())), dest, progress).await
+        // The source names the file, not its signature: a query may hold one, and change.
+        let mut source = parsed.clone();
+        source.set_query(None);
+        source.set_fragment(None);
+        let _ = source.set_username("");
+        let _ = source.set_password(None);
+        self.download(|| Ok(self.public.get(parsed.clone())), dest, &format!("url {source}"), progress).await
     }
 
     async fn download_render(
@@ -250,7 +263,7 @@ impl Backend for HttpBackend {
         progress: &dyn Progress,
     ) -> Result<u64, ApiError> {
         let path = format!("/api/render/proxy/{id}/download");
-        self.download(|| self.get(token, &path), dest, progress).await
+        self.download(|| self.get(token, &path), dest, &format!("render {id}"), progress).await
     }
 }
 

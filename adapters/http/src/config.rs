@@ -14,15 +14,21 @@ pub struct HttpConfig {
     pub attribution: Attribution,
     /// Longest wait to establish a connection (default 10 s).
     pub connect_timeout: Duration,
-    /// Longest silence while waiting for a reply or reading any body (default 120 s). There is
-    /// no total timeout: a chat turn may stream for 15 minutes.
+    /// Longest silence while waiting for a reply or reading any body (default 120 s).
     pub idle_timeout: Duration,
+    /// Longest a whole exchange may take, from sending to the last byte of the reply, for
+    /// every call but the streams (default 60 s): a server that drips a byte now and then
+    /// never trips the idle timeout. Not applied to `/run_sse` (a turn may stream for 15
+    /// minutes; heartbeats and the idle timeout rule it) nor to uploads and downloads (large
+    /// files; the idle timeout rules them).
+    pub request_deadline: Duration,
     /// Retries of idempotent calls.
     pub retry: RetryPolicy,
 }
 
 impl HttpConfig {
-    /// The defaults: 10 s to connect, 120 s of silence at most, [`RetryPolicy::default`].
+    /// The defaults: 10 s to connect, 120 s of silence at most, 60 s for a whole exchange,
+    /// [`RetryPolicy::default`].
     #[must_use]
     pub fn new(api_url: impl Into<String>, attribution: Attribution) -> Self {
         Self {
@@ -30,6 +36,7 @@ impl HttpConfig {
             attribution,
             connect_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(120),
+            request_deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
         }
     }

@@ -1,7 +1,8 @@
 //! `nemo-http`: the backend port spoken over HTTP to NemoVideo, exactly per the wire contract.
 //!
-//! [`HttpBackend`] implements [`nemo_core::ports::Backend`] with one `reqwest::Client`
-//! configured by one [`HttpConfig`]. The pure parts are public for tests and benches:
+//! [`HttpBackend`] implements [`nemo_core::ports::Backend`] with two `reqwest::Client`s (the
+//! one that carries the token follows redirects only within the API's origin) configured by
+//! one [`HttpConfig`]. The pure parts are public for tests and benches:
 //! [`sse`] (the incremental event-stream decoder) and [`events`] (payload → chat events).
 #![warn(missing_docs)]
 
@@ -11,6 +12,8 @@ mod convert;
 mod download;
 mod envelope;
 pub mod events;
+mod origin;
+mod partial;
 mod retry;
 pub mod sse;
 mod stream;

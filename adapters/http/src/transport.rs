@@ -1,5 +1,6 @@
-//! The seam with reqwest: building the one client, mapping its errors to [`ApiError`] by how
-//! far the request got, reading a bounded body. No reqwest type leaves this crate.
+//! The seam with reqwest: building the clients, mapping their errors to [`ApiError`] by how
+//! far the request got, reading a bounded body within a deadline. No reqwest type leaves this
+//! crate.
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -7,6 +8,7 @@ use std::time::Duration;
 use nemo_core::error::ApiError;
 use nemo_core::ids::Token;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::redirect::Policy;
 
 use crate::SetupError;
 use crate::config::HttpConfig;
@@ -15,9 +17,9 @@ use crate::envelope::Reply;
 /// The largest JSON reply read into memory (downloads and event streams are streamed).
 pub const MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
-/// The one client: attribution headers on every request, connect and idle timeouts, no
-/// total timeout.
-pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
+/// A client: attribution headers on every request, connect and idle timeouts, no total
+/// timeout (each call sets its own deadline, or none for a stream), and `redirects`.
+pub fn client(config: &HttpConfig, redirects: Policy) -> Result<reqwest::Client, SetupError> {
     let mut headers = HeaderMap::new();
     for (name, value) in config.attribution.headers() {
         let value = HeaderValue::from_str(&value).map_err(|e| SetupError::Client(format!("{name}: {e}")))?;
@@ -29,6 +31,7 @@ pub fn client(config: &HttpConfig) -> Result<reqwest::Client, SetupError> {
         .user_agent(concat!("nemo-http/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(config.connect_timeout)
         .read_timeout(config.idle_timeout)
+        .redirect(redirects)
         .build()
         .map_err(|e| SetupError::Client(describe(&e)))
 }
@@ -76,16 +79,38 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]).
-pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
+/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]), all within
+/// `deadline`; past it the exchange is dropped (which closes the connection) as `MaybeSent`.
+pub async fn send(request: reqwest::RequestBuilder, deadline: Duration) -> Result<Reply, ApiError> {
+    within(deadline, exchange(request)).await
+}
+
+/// `work` if it ends within `deadline`; else it is dropped and the result is `MaybeSent`.
+pub async fn within<T>(deadline: Duration, work: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+    tokio::time::timeout(deadline, work).await.unwrap_or_else(|_| {
+        Err(ApiError::MaybeSent(format!("no complete reply within the {} s deadline", deadline.as_secs_f64())))
+    })
+}
+
+/// Sends a request and reads the whole reply (at most [`MAX_REPLY_BYTES`]), with no deadline
+/// but the idle timeout (an upload takes as long as its file).
+pub async fn exchange(request: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
     let response = request.send().await.map_err(map_error)?;
     read(response).await
 }
 
-/// Reads a whole reply (at most [`MAX_REPLY_BYTES`]; a longer body is a `BadReply`).
+/// Reads a whole reply (at most [`MAX_REPLY_BYTES`]; a longer body is a `BadReply`). A
+/// redirect that reaches here is one the client would not follow (see [`crate::origin`]).
 pub async fn read(mut response: reqwest::Response) -> Result<Reply, ApiError> {
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
+    if response.status().is_redirection() {
+        let reply = Reply { status, retry_after, body: Vec::new() };
+        return Err(crate::envelope::bad_reply(
+            &reply,
+            "a redirect to another origin was not followed: credentials go to the API's origin only",
+        ));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| cut(map_error(e)))? {
         if body.len() + chunk.len() > MAX_REPLY_BYTES {

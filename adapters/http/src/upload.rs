@@ -58,7 +58,7 @@ pub async fn send(
 ) -> Result<Reply, ApiError> {
     let report = |sent: u64| progress.report(ProgressEvent::Upload { name: name.to_owned(), sent, total });
     report(0);
-    let request = transport::send(request);
+    let request = transport::exchange(request);
     tokio::pin!(request);
     let reply = loop {
         tokio::select! {

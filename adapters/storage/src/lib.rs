@@ -35,13 +35,17 @@
 
 mod config_file;
 pub mod delivery;
+mod document;
 pub mod files;
+mod local;
 mod scoped;
 pub mod settings;
 mod store;
 pub mod wire;
 
 pub use config_file::ConfigFile;
+pub use document::Document;
+pub use local::find_file;
 pub use scoped::ScopedStore;
 pub use store::FileStore;
 

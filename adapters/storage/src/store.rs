@@ -3,22 +3,18 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::document::{LOCK, load_json, write_json};
+use crate::files::{self, quarantine, read_optional, write_atomic};
+use crate::wire::{CredentialsFile, JobsFile, ProjectsFile};
 use async_trait::async_trait;
 use nemo_core::ids::{ClientId, RenderId, SessionId};
 use nemo_core::model::{Project, RenderJob};
 use nemo_core::ports::{Store, StoreError, StoredCredentials};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-use crate::SCHEMA;
-use crate::files::{self, quarantine, read_optional, write_atomic};
-use crate::wire::{CredentialsFile, JobsFile, ProjectsFile, SchemaProbe};
 
 const CLIENT_ID: &str = "client_id";
 const CREDENTIALS: &str = "credentials.json";
 const PROJECTS: &str = "projects.json";
 const JOBS: &str = "jobs.json";
-const LOCK: &str = ".lock";
 
 /// The store on files: `config_dir` for the client id and credentials, `state_dir` for
 /// projects and render jobs. Nothing is read or created until a method needs it.
@@ -115,34 +111,6 @@ impl FileStore {
         change(&mut jobs);
         write_json(&self.state_dir.join(JOBS), &JobsFile::from_domain(&jobs), 0o600)
     }
-}
-
-/// Reads a JSON state file: absent → `None`; unreadable → moved aside and an error; written by
-/// a newer schema → an error, file untouched.
-fn load_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, StoreError> {
-    let Some(text) = read_optional(path)? else { return Ok(None) };
-    let probe: SchemaProbe = match serde_json::from_str(&text) {
-        Ok(probe) => probe,
-        Err(e) => return Err(quarantine(path, &format!("not a nemoctl file: {e}"))),
-    };
-    if probe.schema > SCHEMA {
-        return Err(StoreError(format!(
-            "{} was written by a newer nemoctl (schema {}, this one reads {SCHEMA}); upgrade nemoctl, \
-             or move the file aside to start afresh",
-            path.display(),
-            probe.schema
-        )));
-    }
-    if probe.schema < SCHEMA {
-        return Err(quarantine(path, &format!("unknown schema {}", probe.schema)));
-    }
-    serde_json::from_str(&text).map(Some).map_err(|e| quarantine(path, &e.to_string()))
-}
-
-fn write_json<T: Serialize>(path: &Path, value: &T, mode: u32) -> Result<(), StoreError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| StoreError(e.to_string()))?;
-    text.push('\n');
-    write_atomic(path, text.as_bytes(), mode)
 }
 
 fn upsert<T: Clone, K: PartialEq>(items: &mut Vec<T>, item: &T, key: impl Fn(&T) -> &K) {

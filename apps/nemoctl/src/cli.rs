@@ -168,6 +168,9 @@ pub enum Command {
         /// Where to write the result [default: ./<first file's name>-edited.mp4]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Hand the whole edit to nemod and return at once with its job id
+        #[arg(long)]
+        detach: bool,
         /// Stop waiting for the render after SECS (it keeps running on the service)
         /// [default: render_timeout in config.toml, else 600]
         #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -180,9 +183,12 @@ pub enum Command {
     Batch {
         /// The spec file
         spec: PathBuf,
-        /// How many edits run at once
+        /// How many edits run at once (through nemod: its --max-jobs decides)
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
         jobs: u16,
+        /// Hand every edit to nemod and return at once with their job ids
+        #[arg(long)]
+        detach: bool,
         /// Stop waiting for each render after SECS (it keeps running on the service)
         /// [default: render_timeout in config.toml, else 600]
         #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -211,6 +217,14 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether `--detach` hands the command to nemod, whatever the backend.
+    pub fn is_detached(&self) -> bool {
+        matches!(
+            self,
+            Self::Export { detach: true, .. } | Self::Edit { detach: true, .. } | Self::Batch { detach: true, .. }
+        )
+    }
+
     /// `--render-timeout`, on the commands that render.
     pub fn render_timeout(&self) -> Option<u64> {
         match self {

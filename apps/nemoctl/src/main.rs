@@ -71,14 +71,16 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Config(format!("could not start the async runtime: {e}")))?;
-    // nemod does the work: `--backend daemon`, and `export --detach` whatever the backend.
-    let detached = matches!(cli.command, Command::Export { detach: true, .. });
-    let Some(backend) = InProcess::of(config.backend).filter(|_| !detached) else {
+    if matches!(cli.command, Command::Mcp) {
+        let backend = InProcess::of(config.backend).ok_or_else(|| {
+            CliError::Config("`nemoctl mcp` runs on --backend cloud or --offline (nemod shares their projects)".into())
+        })?;
+        return runtime.block_on(mcp::serve(&config, wiring::wire(&config, backend)?));
+    }
+    // nemod does the work: `--backend daemon`, and `--detach` whatever the backend.
+    let Some(backend) = InProcess::of(config.backend).filter(|_| !cli.command.is_detached()) else {
         return runtime.block_on(daemon::run(cli.command, &config, reporter));
     };
     let wiring = wiring::wire(&config, backend)?;
-    if matches!(cli.command, Command::Mcp) {
-        return runtime.block_on(mcp::serve(&config, wiring));
-    }
     runtime.block_on(commands::run(cli.command, &config, &wiring, reporter))
 }

@@ -2,7 +2,9 @@
 //! only when stderr is a terminal, never under `-q`); with `--json`, one JSON object per line
 //! on stdout: `{"event":"progress",...}`, then `{"event":"done",...}` or
 //! `{"event":"error","code":N,"message":...,"hint":...}`. nemoctl uses no colour, so
-//! `NO_COLOR` is honoured trivially.
+//! `NO_COLOR` is honoured trivially. Text for people goes through [`printable`]: a control
+//! sequence in anything the service sent (the editor's text, an error, a clip name) is shown,
+//! never obeyed.
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -10,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_daemon_client::wire::{JobList, JobView, progress_json};
+use nemo_core::text::{json_for_terminal, printable};
+use nemo_daemon_client::wire::{JobKind, JobList, JobStatus, JobView, progress_json};
 use serde_json::{Value, json};
 
 use crate::failure::CliError;
@@ -62,7 +65,7 @@ impl Reporter {
             value["event"] = json!("done");
             self.line(value);
         } else if !text.is_empty() {
-            self.out(text);
+            self.out(&printable(text));
         }
     }
 
@@ -76,8 +79,9 @@ impl Reporter {
     /// The agent's text as it streams: chunks printed as they come, on one line until the
     /// text itself breaks it; the first chunk of a line carries the batch prefix.
     fn agent_text(&self, text: &str) {
+        let text = printable(text);
         let chunk = if self.text_open.load(Ordering::SeqCst) {
-            text.to_owned()
+            text.into_owned()
         } else {
             format!("{}{}", self.prefix(), text.trim_start())
         };
@@ -108,14 +112,14 @@ impl Reporter {
             }));
         }
         self.close_text();
-        eprintln!("{}error: {}\n  {}", self.prefix(), error.message(), error.hint());
+        eprintln!("{}error: {}\n  {}", self.prefix(), printable(&error.message()), printable(&error.hint()));
     }
 
     fn line(&self, mut value: Value) {
         if let (Some(item), Some(object)) = (self.item, value.as_object_mut()) {
             object.insert("item".into(), json!(item));
         }
-        self.out(&value.to_string());
+        self.out(&json_for_terminal(&value.to_string()));
     }
 
     fn prefix(&self) -> String {
@@ -148,18 +152,18 @@ impl Progress for Reporter {
         match event {
             // The editor's reply is a result, not progress.
             ProgressEvent::AgentText(text) => self.agent_text(&text),
-            ProgressEvent::Notice(text) if !self.quiet => eprintln!("{prefix}{text}"),
+            ProgressEvent::Notice(text) if !self.quiet => eprintln!("{prefix}{}", printable(&text)),
             _ if self.quiet || !self.terminal => {}
-            ProgressEvent::Step(text) | ProgressEvent::Activity(text) => eprintln!("{prefix}… {text}"),
+            ProgressEvent::Step(text) | ProgressEvent::Activity(text) => eprintln!("{prefix}… {}", printable(&text)),
             ProgressEvent::StillWorking { elapsed } => {
                 eprintln!("{prefix}⏳ Still working… ({} min)", elapsed.as_secs() / 60);
             }
             ProgressEvent::Waiting { reason, duration } => {
-                eprintln!("{prefix}… {reason}: waiting {} s", duration.as_secs());
+                eprintln!("{prefix}… {}: waiting {} s", printable(&reason), duration.as_secs());
             }
             ProgressEvent::Render { percent, .. } => eprintln!("{prefix}… rendering {percent}%"),
             ProgressEvent::Upload { name, sent, total } => {
-                eprint!("\r{prefix}… {name} {}%", percent(sent, Some(total)));
+                eprint!("\r{prefix}… {} {}%", printable(&name), percent(sent, Some(total)));
                 if sent >= total {
                     eprintln!();
                 }
@@ -182,23 +186,46 @@ fn percent(done: u64, total: Option<u64>) -> u64 {
     }
 }
 
+/// A wire value as the JSON `--json` prints (every wire type serializes; `null` cannot
+/// happen).
+pub fn value_of(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Prints a job nemod accepted and will see through on its own (`--detach`, or an export a
+/// chat message asked for): its id and where the file goes.
+pub fn queued(reporter: &Reporter, job: &JobView) {
+    let what = match job.kind {
+        JobKind::Export => "Export",
+        JobKind::Edit => "Quick edit",
+    };
+    let text = format!(
+        "{what} queued as {} → {}\nnemod sees it through; follow it with `nemoctl --backend daemon jobs`.",
+        job.id, job.output
+    );
+    reporter.done(
+        &text,
+        json!({"id": job.id, "render_id": job.render(), "output": job.output, "state": job.state, "detached": true}),
+    );
+}
+
 /// Prints a list of render jobs — local or nemod's, the same shape: a table for people (or
 /// `empty` when there is none) and [`JobList`] for scripts.
 pub fn jobs(reporter: &Reporter, jobs: Vec<JobView>, empty: &str) {
     let text = if jobs.is_empty() {
         empty.to_owned()
     } else {
-        let state = |job: &JobView| match (job.state.as_str(), job.progress, job.bytes, &job.reason) {
-            ("rendering", Some(progress), ..) => format!("rendering {progress}%"),
-            ("done", _, Some(bytes), _) => format!("done ({})", human_bytes(bytes)),
-            ("failed", _, _, Some(reason)) => format!("failed: {reason}"),
-            (state, ..) => state.to_owned(),
+        let state = |job: &JobView| match (job.state, job.progress, job.bytes, &job.reason, &job.step) {
+            (JobStatus::Rendering, Some(progress), ..) => format!("rendering {progress}%"),
+            (JobStatus::Done, _, Some(bytes), ..) => format!("done ({})", human_bytes(bytes)),
+            (JobStatus::Failed, _, _, Some(reason), _) => format!("failed: {reason}"),
+            (JobStatus::Editing, .., Some(step)) => format!("editing: {step}"),
+            (state, ..) => state.as_str().to_owned(),
         };
         let rows = jobs.iter().map(|job| [job.id.clone(), job.project.clone(), state(job), job.output.clone()]);
-        table(["RENDER", "PROJECT", "STATE", "OUTPUT"], rows)
+        table(["JOB", "PROJECT", "STATE", "OUTPUT"], rows)
     };
-    let value = serde_json::to_value(JobList { jobs }).unwrap_or(serde_json::Value::Null);
-    reporter.done(&text, value);
+    reporter.done(&text, value_of(&JobList { jobs }));
 }
 
 /// `4096` → `4.0 KB`.

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use nemo_daemon_client::wire::{BatchRequest, ExportRequest, JobList};
+use nemo_daemon_client::wire::{BatchRequest, ExportRequest, JobList, JobStatus};
 use nemo_daemon_client::{DaemonClient, socket_path};
 use nemod::{BackendChoice, DaemonConfig};
 use serde_json::{Value, json};
@@ -114,7 +114,7 @@ async fn main() {
     let queued = started.elapsed();
     loop {
         let jobs: JobList = client.get("/v1/jobs").await.expect("the jobs");
-        if jobs.jobs.iter().filter(|j| j.state == "rendering").count() == args.jobs {
+        if jobs.jobs.iter().filter(|j| j.state == JobStatus::Rendering).count() == args.jobs {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -9,17 +9,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use nemo_core::attribution::{self, Attribution};
-use nemo_core::ids::{ClientId, Token};
+use nemo_core::ids::{ClientId, SessionId, Token};
 use nemo_core::ports::{Backend, Clock, Store};
-use nemo_core::service::{Nemo, PollPolicy, Settings};
+use nemo_core::service::{PollPolicy, Settings};
 use nemo_daemon_client::socket_path;
 use nemo_http::{HttpBackend, HttpConfig};
 use nemo_system::SystemClock;
 use tokio::net::TcpListener;
 
+use crate::edits::EditBook;
 use crate::jobs::{Service, Supervisor};
 use crate::lock::StateLock;
 use crate::peer::bind_private;
+use crate::ports::Ports;
 use crate::server::{Listeners, serve};
 use crate::store::DaemonStore;
 use crate::token::BearerToken;
@@ -84,10 +86,7 @@ impl DaemonConfig {
 
 /// What the API handlers share.
 pub struct Daemon {
-    backend: Arc<dyn Backend>,
-    clock: Arc<dyn Clock>,
-    store: Arc<DaemonStore>,
-    settings: Settings,
+    ports: Arc<Ports>,
     supervisor: Arc<Supervisor>,
     backend_name: &'static str,
     max_jobs: usize,
@@ -96,23 +95,22 @@ pub struct Daemon {
 }
 
 impl Daemon {
-    /// The service over the daemon's store (the user's current project).
+    /// A service over the daemon's store (the user's current project).
     #[must_use]
     pub fn service(&self) -> Service {
-        let store: Arc<dyn Store> = self.store.clone();
-        self.service_over(store)
+        self.ports.service()
     }
 
-    /// The service over another store (a scoped one).
+    /// A service whose current project is its own, starting at `current`.
     #[must_use]
-    pub fn service_over(&self, store: Arc<dyn Store>) -> Service {
-        Nemo::new(self.backend.clone(), self.clock.clone(), store, self.settings.clone())
+    pub fn scoped(&self, current: Option<SessionId>) -> Service {
+        self.ports.scoped(current)
     }
 
     /// The daemon's store.
     #[must_use]
     pub fn store(&self) -> Arc<dyn Store> {
-        self.store.clone()
+        self.ports.store.clone()
     }
 
     /// The jobs.
@@ -227,7 +225,6 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         BackendChoice::Cloud { .. } => PollPolicy::default(),
         BackendChoice::Offline => nemo_offline::poll_policy(),
     };
-    let store = Arc::new(store);
     let settings = Settings {
         env_token: config.env_token.clone(),
         env_client_id: config.env_client_id,
@@ -235,14 +232,11 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         language: None,
         poll: PollPolicy { deadline: POLL_DEADLINE, ..poll },
     };
-    let dyn_store: Arc<dyn Store> = store.clone();
-    let service = Arc::new(Nemo::new(backend.clone(), clock.clone(), dyn_store, settings.clone()));
-    let supervisor = Supervisor::new(service, store.clone(), config.max_jobs);
+    let edits = EditBook::new(store.daemon_dir());
+    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings });
+    let supervisor = Supervisor::new(Arc::clone(&ports), edits, config.max_jobs);
     Ok(Daemon {
-        backend,
-        clock,
-        store,
-        settings,
+        ports,
         supervisor,
         backend_name,
         max_jobs: config.max_jobs,

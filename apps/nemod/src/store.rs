@@ -48,6 +48,12 @@ impl DaemonStore {
         }
     }
 
+    /// The daemon's own folder (`STATE/nemod`), where its jobs files are.
+    #[must_use]
+    pub fn daemon_dir(&self) -> &Path {
+        self.jobs.state_dir()
+    }
+
     /// Writes every percentage kept in memory, in one update of the jobs file.
     ///
     /// # Errors

@@ -7,7 +7,12 @@
 //! - Tool calls are progress ([`TurnOutput::Activity`]), never chat text.
 //! - Heartbeats only: "still working" every two minutes, timed out after ten.
 //! - A trailing "I encountered a temporary issue" after normal text is never shown.
-//! - Model and run errors fail the turn, after what was held is shown.
+//! - Model and run errors fail the turn, after what was held is shown; a run error (the run
+//!   raised) is told apart, since it fails the turn whatever text came before.
+//! - Bounded and linear: a turn keeps and shows at most [`Turn::MAX_TEXT`] of text (the rest
+//!   is dropped, said once by [`TurnOutput::Truncated`]); a tail without a sentence end is
+//!   held at most [`Turn::MAX_HELD`], so a reply without punctuation still streams; each byte
+//!   is scanned for sentence ends once.
 
 use std::mem;
 use std::time::Duration;
@@ -32,8 +37,15 @@ pub enum TurnOutput {
     },
     /// Ten minutes of heartbeats only: the caller abandons the stream and goes to recovery.
     TimedOut,
-    /// A model error (`code: message`) or a run error (its message).
+    /// A model error (`code: message`).
     Failed(String),
+    /// A run error (its message): the agent's run raised, so the turn failed.
+    RunFailed(String),
+    /// The reply reached [`Turn::MAX_TEXT`]: what follows is not shown. Said once.
+    Truncated {
+        /// The cap, in bytes.
+        limit: usize,
+    },
 }
 
 /// One chat turn being shown. Feed it every event with [`Turn::on_event`] and the end of the
@@ -62,6 +74,10 @@ pub struct Turn {
     message: String,
     /// How many bytes of `message` have been shown.
     released: usize,
+    /// No sentence ends in `message` between `released` and this offset.
+    scanned: usize,
+    /// The reply reached [`Turn::MAX_TEXT`]; text is no longer kept or shown.
+    truncated: bool,
     /// The previous message when it was made of deltas and ended (at a tool call) before its
     /// full text arrived: that full text may still come, and must not be shown again.
     awaiting_full: String,
@@ -69,9 +85,16 @@ pub struct Turn {
     /// no normal text follows it.
     lone_issue: Option<String>,
     tool_calls: usize,
+    /// Bytes looked at for sentence ends (the linear-work check of the tests).
+    #[cfg(test)]
+    work: usize,
 }
 
 impl Turn {
+    /// The most text one turn keeps and shows: 1 MiB, about 150,000 words.
+    pub const MAX_TEXT: usize = 1024 * 1024;
+    /// The longest tail held back waiting for a sentence end: 16 KiB.
+    pub const MAX_HELD: usize = 16 * 1024;
     /// How often heartbeats only produce [`TurnOutput::StillWorking`].
     pub const STILL_WORKING_EVERY: Duration = Duration::from_secs(2 * 60);
     /// How long heartbeats only may last before [`TurnOutput::TimedOut`].
@@ -89,9 +112,13 @@ impl Turn {
             has_text: false,
             message: String::new(),
             released: 0,
+            scanned: 0,
+            truncated: false,
             awaiting_full: String::new(),
             lone_issue: None,
             tool_calls: 0,
+            #[cfg(test)]
+            work: 0,
         }
     }
 
@@ -107,19 +134,20 @@ impl Turn {
             self.notice_since = now;
         }
         match event {
+            ChatEvent::Text { .. } if self.truncated => {}
             ChatEvent::Text { text, partial: true } => {
                 if self.message.is_empty() {
                     self.awaiting_full.clear();
                 }
-                self.message.push_str(text);
-                if !could_be_temporary_issue(&self.message) {
+                self.append(text, &mut out);
+                if !self.truncated && !could_be_temporary_issue(&self.message) {
                     self.release_sentences(&mut out);
                 }
             }
             ChatEvent::Text { text, partial: false } => {
                 let text = self.unseen_part_of_full_text(text);
                 if let Some(missing) = text.strip_prefix(self.message.as_str()) {
-                    self.message.push_str(missing);
+                    self.append(missing, &mut out);
                 }
                 self.end_message(&mut out);
             }
@@ -135,7 +163,7 @@ impl Turn {
             }
             ChatEvent::RunError { message } => {
                 self.finish(&mut out);
-                out.push(TurnOutput::Failed(message.clone()));
+                out.push(TurnOutput::RunFailed(message.clone()));
             }
             ChatEvent::Heartbeat => self.on_heartbeat(now, &mut out),
             ChatEvent::ToolResult { .. } | ChatEvent::TurnComplete | ChatEvent::Opaque(_) => {}
@@ -204,9 +232,45 @@ impl Turn {
         }
     }
 
+    /// Adds `text` to the current message, within [`Turn::MAX_TEXT`] for the whole turn (one
+    /// byte kept for the newline a message may start with). Past it: what is held is shown,
+    /// then [`TurnOutput::Truncated`], and no text is kept any more.
+    fn append(&mut self, text: &str, out: &mut Vec<TurnOutput>) {
+        let held = self.message.len() - self.released;
+        let room = (Self::MAX_TEXT - 1).saturating_sub(self.shown.len() + held);
+        if text.len() <= room {
+            self.message.push_str(text);
+            return;
+        }
+        let mut cut = room;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.message.push_str(&text[..cut]);
+        self.release(self.message.len(), out);
+        self.truncated = true;
+        out.push(TurnOutput::Truncated { limit: Self::MAX_TEXT });
+    }
+
+    /// Shows the complete sentences of the current message not shown yet, scanning each byte
+    /// once; a tail longer than [`Turn::MAX_HELD`] is shown without waiting for its end.
     fn release_sentences(&mut self, out: &mut Vec<TurnOutput>) {
-        while let Some(len) = sentence_len(&self.message[self.released..]) {
-            self.release(self.released + len, out);
+        loop {
+            let from = self.scanned.max(self.released);
+            #[cfg(test)]
+            {
+                self.work += self.message.len() - from;
+            }
+            match sentence_end(&self.message, from) {
+                Ok(end) => self.release(end, out),
+                Err(resume) => {
+                    self.scanned = resume;
+                    break;
+                }
+            }
+        }
+        if self.message.len() - self.released > Self::MAX_HELD {
+            self.release(self.message.len(), out);
         }
     }
 
@@ -231,6 +295,7 @@ impl Turn {
         self.release(self.message.len(), out);
         self.message.clear();
         self.released = 0;
+        self.scanned = 0;
     }
 
     /// The current message ended: shows what is left of it, or keeps it aside if it is the
@@ -256,12 +321,15 @@ impl Turn {
     }
 }
 
-/// The length of the first complete sentence of `text`, with the whitespace after it: up to a
-/// newline or `。！？`, or up to `.!?;` followed by whitespace (so `1.5` and `v2.0` do not end
-/// one; at the end of `text` the next delta decides).
-fn sentence_len(text: &str) -> Option<usize> {
-    let mut chars = text.char_indices().peekable();
+/// The end of the first complete sentence ending in `text[from..]`, with the whitespace after
+/// it: after a newline or `。！？`, or after `.!?;` followed by whitespace (so `1.5` and `v2.0`
+/// do not end one; at the end of `text` the next delta decides). `Err(resume)` when there is
+/// none yet: no sentence ends before `resume` (the last character, which may need the next).
+fn sentence_end(text: &str, from: usize) -> Result<usize, usize> {
+    let mut chars = text[from..].char_indices().map(|(at, c)| (from + at, c)).peekable();
+    let mut last = from;
     while let Some((at, c)) = chars.next() {
+        last = at;
         let ends = match c {
             '\n' | '。' | '！' | '？' => true,
             '.' | '!' | '?' | ';' => chars.peek().is_some_and(|&(_, next)| next.is_whitespace()),
@@ -272,24 +340,38 @@ fn sentence_len(text: &str) -> Option<usize> {
             while let Some((space_at, space)) = chars.next_if(|&(_, next)| next.is_whitespace()) {
                 end = space_at + space.len_utf8();
             }
-            return Some(end);
+            return Ok(end);
         }
     }
-    None
+    Err(last)
 }
 
 /// Whether `message` (trimmed, any case) starts with the temporary-issue phrase.
 fn is_temporary_issue(message: &str) -> bool {
-    let start = message.trim_start().as_bytes();
-    start.len() >= TEMPORARY_ISSUE.len() && could_be_temporary_issue(message)
+    issue_start(message).is_some_and(|start| start.len() >= TEMPORARY_ISSUE.len()) && could_be_temporary_issue(message)
 }
 
 /// Whether `message` (trimmed, any case) starts with the temporary-issue phrase or could still
 /// become it with more text.
 fn could_be_temporary_issue(message: &str) -> bool {
-    let start = message.trim_start().as_bytes();
-    let len = start.len().min(TEMPORARY_ISSUE.len());
-    start[..len].eq_ignore_ascii_case(&TEMPORARY_ISSUE.as_bytes()[..len])
+    issue_start(message).is_some_and(|start| {
+        let len = start.len().min(TEMPORARY_ISSUE.len());
+        start.as_bytes()[..len].eq_ignore_ascii_case(&TEMPORARY_ISSUE.as_bytes()[..len])
+    })
+}
+
+/// `message` without its leading whitespace, when that is at most 64 characters (a message
+/// that opens with more is not the phrase); looks at a bounded start only.
+fn issue_start(message: &str) -> Option<&str> {
+    for (n, (at, c)) in message.char_indices().enumerate() {
+        if !c.is_whitespace() {
+            return Some(&message[at..]);
+        }
+        if n == 64 {
+            return None;
+        }
+    }
+    Some("")
 }
 
 /// The spinner label for a call of `tool`.
@@ -581,7 +663,7 @@ mod tests {
             &[
                 text("Adding the ti"),
                 TurnOutput::Failed("SAFETY: blocked".into()),
-                TurnOutput::Failed("RuntimeError: boom".into()),
+                TurnOutput::RunFailed("RuntimeError: boom".into()),
             ],
         );
         check(
@@ -596,6 +678,50 @@ mod tests {
             &[delta(0, "Title "), delta(1, "added: \"Paradise Found\" (0-3s)."), close(2)],
             &[text("Title added: \"Paradise Found\" (0-3s).")],
         );
+    }
+
+    #[test]
+    fn a_flood_of_text_keeps_at_most_the_cap_streams_and_says_so_once() {
+        let start = Timestamp::from_unix_ms(0);
+        let mut turn = Turn::new(start);
+        let words = "word, word and more words without an end ".repeat(3);
+        let delta = ChatEvent::Text { text: words.clone(), partial: true };
+        let mut outputs = Vec::new();
+        let mut first_text_at = None;
+        for n in 0..30_000 {
+            outputs.extend(turn.on_event(&delta, start));
+            if first_text_at.is_none() && outputs.iter().any(|o| matches!(o, TurnOutput::Text(_))) {
+                first_text_at = Some(n);
+            }
+        }
+        outputs.extend(turn.on_event(&ChatEvent::Text { text: "x".repeat(1 << 20), partial: false }, start));
+        outputs.extend(turn.on_close(start));
+        // 3.7 MB sent, then a 1 MiB whole text: 1 MiB kept, shown as it came (a chunk at least every 16 KiB or so).
+        assert!(turn.shown_text().len() <= Turn::MAX_TEXT, "{}", turn.shown_text().len());
+        assert!(turn.shown_text().len() > Turn::MAX_TEXT - 200);
+        assert!(turn.message.len() <= Turn::MAX_TEXT && turn.awaiting_full.is_empty());
+        assert_eq!(outputs.iter().filter(|o| matches!(o, TurnOutput::Truncated { .. })).count(), 1);
+        assert!(first_text_at.is_some_and(|n| n * words.len() <= Turn::MAX_HELD), "{first_text_at:?}");
+        let chunks = outputs.iter().filter(|o| matches!(o, TurnOutput::Text(_))).count();
+        assert!(chunks >= Turn::MAX_TEXT / (Turn::MAX_HELD + words.len()), "{chunks}");
+        assert_eq!(turn.shown_text(), texts(&outputs));
+    }
+
+    #[test]
+    fn the_work_is_linear_in_the_text() {
+        // Deltas one byte long, with sentence ends and without: each byte is looked at for a
+        // sentence end a bounded number of times, whatever the split.
+        for pattern in ["a", "a.", " ", "1.5 x. "] {
+            let start = Timestamp::from_unix_ms(0);
+            let mut turn = Turn::new(start);
+            let text = pattern.repeat(200_000 / pattern.len());
+            for c in text.chars() {
+                let _ = turn.on_event(&ChatEvent::Text { text: c.to_string(), partial: true }, start);
+            }
+            let _ = turn.on_close(start);
+            assert!(turn.work <= 3 * text.len(), "{pattern:?}: {} bytes looked at for {} sent", turn.work, text.len());
+            assert_eq!(turn.shown_text(), text);
+        }
     }
 
     /// Texts rich in sentence ends, decimals, CJK and the temporary-issue phrase.

@@ -319,6 +319,20 @@ mod tests {
     }
 
     #[test]
+    fn a_title_under_other_keys_is_told_with_its_text() {
+        for segment in [
+            r#"{"st":0,"d":3000,"text":"Paradise Found"}"#,
+            r#"{"st":0,"d":3000,"content":"Paradise Found"}"#,
+            r##"{"st":0,"d":3000,"font":"Inter","color":"#fff","words":"Paradise Found"}"##,
+        ] {
+            let title = format!(r#"{{"tt":7,"m":{{"role":"title"}},"sg":[{segment}]}}"#);
+            check(&tracks(&[VIDEO]), &tracks(&[VIDEO, &title]), &[r#"Title added: "Paradise Found" (0-3s)"#]);
+        }
+        let unreadable = r#"{"tt":7,"sg":[{"st":0,"d":3000,"anim":"fade_in"}]}"#;
+        check(&tracks(&[VIDEO]), &tracks(&[VIDEO, unreadable]), &["Title added (1 segment, 0-3s)"]);
+    }
+
+    #[test]
     fn names_the_vendor_edits() {
         check(
             &tracks(&[VIDEO, BGM]),

@@ -3,6 +3,7 @@
 
 mod diff;
 mod raw;
+mod segment_text;
 mod summary;
 mod timeline;
 

@@ -4,6 +4,7 @@
 use serde_json::value::RawValue;
 
 use super::raw;
+use super::segment_text::segment_text;
 
 /// The timeline of a draft: its tracks in stacking order and its metadata.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,7 +69,8 @@ pub struct Segment {
     pub source: Option<String>,
     /// Display name (`nm`).
     pub name: Option<String>,
-    /// The text shown (`tx`), on text tracks.
+    /// The text shown (`tx`; on text tracks also `text`, `content` or another string that
+    /// reads as display text, see `docs/draft-keys.md`).
     pub text: Option<String>,
     /// Volume in percent (`vol`); 0 is muted.
     pub volume: Option<f64>,
@@ -128,7 +130,13 @@ impl Track {
                 _ => {}
             }
         }
-        let segments = segments.and_then(raw::objects).unwrap_or_default().into_iter().map(Segment::read).collect();
+        let kind = TrackKind::from_tt(tt);
+        let segments = segments
+            .and_then(raw::objects)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|segment| Segment::read(segment, kind == TrackKind::Text))
+            .collect();
         let (mut role, mut name) = (None, None);
         for (key, value) in meta.and_then(raw::members).unwrap_or_default() {
             match key.as_ref() {
@@ -137,21 +145,27 @@ impl Track {
                 _ => {}
             }
         }
-        Self { kind: TrackKind::from_tt(tt), role, name, duration_ms, segments }
+        Self { kind, role, name, duration_ms, segments }
     }
 }
 
 impl Segment {
-    fn read(segment: Option<raw::Members<'_>>) -> Self {
+    /// Reads a segment; on a text track its text is found under other keys too, when `tx` has
+    /// none ([`segment_text`]).
+    fn read(segment: Option<raw::Members<'_>>, on_text_track: bool) -> Self {
         let mut s = Self::default();
-        for (key, value) in segment.unwrap_or_default() {
+        let members = segment.unwrap_or_default();
+        if on_text_track {
+            s.text = segment_text(&members);
+        }
+        for (key, value) in members {
             match key.as_ref() {
                 b"st" => s.start_ms = raw::whole(value),
                 b"d" => s.duration_ms = raw::whole(value),
                 b"in" => s.in_ms = raw::whole(value),
                 b"src" => s.source = raw::text(value),
                 b"nm" => s.name = raw::text(value),
-                b"tx" => s.text = raw::text(value),
+                b"tx" if !on_text_track => s.text = raw::text(value),
                 b"vol" => s.volume = raw::number(value),
                 b"sp" => s.speed = raw::number(value),
                 _ => {}

@@ -34,7 +34,8 @@ pub struct TurnReport {
     pub changes: Vec<String>,
     /// Whether the stream dropped or timed out and the outcome was read from the state.
     pub recovered: bool,
-    /// A failure the agent reported after some text (shown as a warning).
+    /// A model failure the agent reported after some text (shown as a warning; a run
+    /// error is [`Error::RunFailed`] instead).
     pub warning: Option<String>,
 }
 
@@ -42,6 +43,17 @@ pub struct TurnReport {
 enum StreamEnd {
     Closed,
     Dropped(String),
+    /// The run raised (a run error came): the turn failed, with this message.
+    RunFailed(String),
+}
+
+/// The failures a turn reported, as they came.
+#[derive(Default)]
+struct Failures {
+    /// The last model error.
+    model: Option<String>,
+    /// The last run error.
+    run: Option<String>,
 }
 
 impl<B, C, S> Nemo<B, C, S>
@@ -55,8 +67,9 @@ where
     /// # Errors
     /// [`Error::NoProject`]; [`Error::SessionReplaced`] when the session was gone (the
     /// message was not sent); [`Error::TurnLost`] when the stream dropped and five state reads
-    /// showed no change (the message was not re-sent); [`Error::AgentFailed`]; connection
-    /// and refusal errors (2001...).
+    /// showed no change (the message was not re-sent); [`Error::AgentFailed`] for a model
+    /// error with no text; [`Error::RunFailed`] when the run raised, with what changed (read
+    /// from the state; never re-sent); connection and refusal errors (2001...).
     pub async fn chat(&self, message: &str, progress: &dyn Progress) -> Result<TurnReport, Error> {
         let (project, before) = self.read_state(self.current_project().await?, progress).await?;
         let before = before.draft;
@@ -79,6 +92,7 @@ where
         match self.show_turn(stream, &mut report, progress).await? {
             StreamEnd::Closed => self.finish_turn(project, before, report, progress).await,
             StreamEnd::Dropped(reason) => self.recover_turn(project, before, reason, progress).await,
+            StreamEnd::RunFailed(message) => Err(self.run_failed(project, before, message, progress).await),
         }
     }
 
@@ -90,24 +104,27 @@ where
         progress: &dyn Progress,
     ) -> Result<StreamEnd, Error> {
         let mut turn = Turn::new(self.clock.now());
-        let mut failure = None;
+        let mut failures = Failures::default();
         let end = loop {
             let outputs = match stream.next().await {
                 Some(Ok(event)) => turn.on_event(&event, self.clock.now()),
                 Some(Err(error)) => break StreamEnd::Dropped(error.to_string()),
                 None => {
                     let outputs = turn.on_close(self.clock.now());
-                    present(outputs, report, &mut failure, progress);
+                    present(outputs, report, &mut failures, progress);
                     break StreamEnd::Closed;
                 }
             };
-            present(outputs, report, &mut failure, progress);
+            present(outputs, report, &mut failures, progress);
             if turn.is_timed_out() {
                 break StreamEnd::Dropped("only keep-alives for 10 minutes".into());
             }
         };
         drop(stream);
-        match failure {
+        if let Some(message) = failures.run {
+            return Ok(StreamEnd::RunFailed(message));
+        }
+        match failures.model {
             Some(message) if !turn.has_text() => Err(Error::AgentFailed(message)),
             Some(message) => {
                 report.warning = Some(message);
@@ -131,11 +148,27 @@ where
             let notice = if report.changes.is_empty() {
                 "The editor finished without a reply and the timeline did not change.".to_owned()
             } else {
-                format!("Done. {}", report.changes.join("; "))
+                silent_edit_notice(&report.changes)
             };
             progress.report(ProgressEvent::Notice(notice));
         }
         Ok(report)
+    }
+
+    /// After a run error: reads the state to say what changed (a failed read is said too,
+    /// not raised: the run's failure is the error). Never re-sends.
+    async fn run_failed(
+        &self,
+        project: Project,
+        before: Option<Draft>,
+        message: String,
+        progress: &dyn Progress,
+    ) -> Error {
+        let changes = match self.read_state(project, progress).await {
+            Ok((_, after)) => Some(changes(before.as_ref(), after.draft.as_ref())),
+            Err(_) => None,
+        };
+        Error::RunFailed { message, changes }
     }
 
     /// After a drop or a timeout: wait 30 s and read the state; changed → report it; unchanged →
@@ -173,8 +206,14 @@ where
     }
 }
 
+/// What is said for an edit the editor made without a word: `Done. <the changes>`.
+#[must_use]
+pub fn silent_edit_notice(changes: &[String]) -> String {
+    format!("Done. {}", changes.join("; "))
+}
+
 /// Shows turn outputs: text translated from GUI language, activity as progress.
-fn present(outputs: Vec<TurnOutput>, report: &mut TurnReport, failure: &mut Option<String>, progress: &dyn Progress) {
+fn present(outputs: Vec<TurnOutput>, report: &mut TurnReport, failures: &mut Failures, progress: &dyn Progress) {
     for output in outputs {
         match output {
             TurnOutput::Text(text) => {
@@ -192,7 +231,12 @@ fn present(outputs: Vec<TurnOutput>, report: &mut TurnReport, failure: &mut Opti
             TurnOutput::Activity(label) => progress.report(ProgressEvent::Activity(label)),
             TurnOutput::StillWorking { elapsed } => progress.report(ProgressEvent::StillWorking { elapsed }),
             TurnOutput::TimedOut => {}
-            TurnOutput::Failed(message) => *failure = Some(message),
+            TurnOutput::Truncated { limit } => progress.report(ProgressEvent::Notice(format!(
+                "The editor's reply passed {} MiB; the rest of it is not shown.",
+                limit / (1024 * 1024)
+            ))),
+            TurnOutput::Failed(message) => failures.model = Some(message),
+            TurnOutput::RunFailed(message) => failures.run = Some(message),
         }
     }
 }

@@ -6,6 +6,7 @@ mod account;
 mod chat;
 mod connect;
 mod export;
+mod message;
 mod projects;
 mod quick_edit;
 mod upload;
@@ -15,9 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 pub use account::TracksReport;
-pub use chat::TurnReport;
+pub use chat::{TurnReport, silent_edit_notice};
 pub use connect::Account;
 pub use export::{ExportReport, PollPolicy};
+pub use message::{FoundFile, NEW_PROJECT, Outcome};
+pub use quick_edit::{EditPlan, EditStage};
 pub use upload::{UploadSource, check_file};
 
 use crate::error::{ApiError, Error, ErrorCode};

@@ -2,8 +2,10 @@
 //! binary; no internet, no fake-server crate).
 
 mod chat;
+mod deadlines;
 mod errors;
 mod files;
+mod redirects;
 mod requests;
 mod retries;
 mod server;

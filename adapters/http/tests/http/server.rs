@@ -23,6 +23,9 @@ pub enum Answer {
     Slow(Vec<Vec<u8>>),
     /// Writes these bytes (maybe nothing), then keeps the connection open and silent.
     Stall(Vec<u8>),
+    /// Serves this file as a range-aware server does: `Range: bytes=N-` gets a `206` from N
+    /// (or a `416` past the end) unless an `If-Range` names another ETag; else a `200`.
+    File { body: Vec<u8>, etag: Option<&'static str> },
 }
 
 /// A recorded request.
@@ -50,8 +53,14 @@ pub struct Server {
 
 impl Server {
     pub async fn start(answers: Vec<Answer>) -> Self {
+        Self::start_with(|_| answers).await
+    }
+
+    /// A server whose answers are made knowing its own URL (for redirects to itself).
+    pub async fn start_with(answers: impl FnOnce(&str) -> Vec<Answer>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let answers = answers(&url);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let answers = Arc::new(Mutex::new(VecDeque::from(answers)));
         let recorded = requests.clone();
@@ -61,9 +70,13 @@ impl Server {
                 let answers = answers.clone();
                 tokio::spawn(async move {
                     let Some(request) = read_request(&mut socket).await else { return };
-                    recorded.lock().unwrap().push(request);
+                    recorded.lock().unwrap().push(request.clone());
                     let answer = answers.lock().unwrap().pop_front();
-                    match answer.unwrap_or_else(|| Answer::Raw(http(599, &[], b"unexpected request"))) {
+                    let answer = answer.unwrap_or_else(|| Answer::Raw(http(599, &[], b"unexpected request")));
+                    match answer {
+                        Answer::File { body, etag } => {
+                            let _ = socket.write_all(&serve_file(&request, &body, etag)).await;
+                        }
                         Answer::Raw(bytes) => {
                             let _ = socket.write_all(&bytes).await;
                         }
@@ -133,6 +146,28 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Request> {
         body = dechunk(&body);
     }
     Some(Request { method, path, headers, body })
+}
+
+/// The reply of a range-aware file server to `request`.
+fn serve_file(request: &Request, body: &[u8], etag: Option<&str>) -> Vec<u8> {
+    let start = request.header("range").and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok());
+    let same_file = request.header("if-range").is_none_or(|tag| Some(tag) == etag);
+    let mut headers = etag.map(|tag| vec![("etag", tag.to_owned())]).unwrap_or_default();
+    match start.filter(|_| same_file) {
+        Some(start) if start >= body.len() => {
+            headers.push(("content-range", format!("bytes */{}", body.len())));
+            http(416, &pairs(&headers), b"")
+        }
+        Some(start) => {
+            headers.push(("content-range", format!("bytes {start}-{}/{}", body.len() - 1, body.len())));
+            http(206, &pairs(&headers), &body[start..])
+        }
+        None => http(200, &pairs(&headers), body),
+    }
+}
+
+fn pairs<'a>(headers: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    headers.iter().map(|(name, value)| (*name, value.as_str())).collect()
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {

@@ -1,12 +1,14 @@
-//! `login`, `logout`, `credits`: the token and the balance (never the token itself).
+//! `login`, `logout`, `credits`: the token and the balance (never the token itself). The
+//! `show_*` functions print a result the same way whether it came from this process or from
+//! nemod.
 
-use nemo_core::model::TokenOrigin;
-use nemo_core::time::Timestamp;
-use nemo_daemon_client::wire::credits_json;
+use nemo_daemon_client::wire::{AccountView, CreditsView, LogoutReply, TokenSource};
 use serde_json::json;
 
 use super::Ctx;
+use crate::config::Config;
 use crate::failure::CliError;
+use crate::report::{Reporter, value_of};
 
 /// What `login`, `logout` and `credits` say offline, where there is no account.
 const NO_ACCOUNT: &str =
@@ -19,31 +21,23 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<(), CliError> {
         return Ok(());
     }
     let account = ctx.nemo.login(ctx.reporter).await?;
-    let who = account.user_id.as_ref().map_or_else(|| "an unknown account".to_owned(), ToString::to_string);
+    show_login(ctx.reporter, &AccountView::of(&account));
+    Ok(())
+}
+
+/// Prints who is connected.
+pub fn show_login(reporter: &Reporter, account: &AccountView) {
+    let who = account.user_id.as_deref().unwrap_or("an unknown account");
     let origin = match account.origin {
-        TokenOrigin::Environment => "token from NEMO_TOKEN",
-        TokenOrigin::Stored => "stored token",
-        TokenOrigin::Anonymous => "new free anonymous token",
+        TokenSource::Env => "token from NEMO_TOKEN",
+        TokenSource::Stored => "stored token",
+        TokenSource::Anonymous => "new free anonymous token",
     };
-    let expiry = account.expires_at.map(Timestamp::to_rfc3339);
     let mut text = format!("Logged in as {who} ({origin}); {} credits available", account.credits.available);
-    if let Some(expiry) = &expiry {
+    if let Some(expiry) = &account.expires_at {
         text.push_str(&format!("; expires {expiry}"));
     }
-    ctx.reporter.done(
-        &text,
-        json!({
-            "user_id": account.user_id.as_ref().map(|u| u.as_str()),
-            "origin": match account.origin {
-                TokenOrigin::Environment => "env",
-                TokenOrigin::Stored => "stored",
-                TokenOrigin::Anonymous => "anonymous",
-            },
-            "expires_at": expiry,
-            "credits": credits_json(&account.credits),
-        }),
-    );
-    Ok(())
+    reporter.done(&text, value_of(account));
 }
 
 /// `logout`.
@@ -53,12 +47,17 @@ pub async fn logout(ctx: &Ctx<'_>) -> Result<(), CliError> {
         return Ok(());
     }
     ctx.nemo.logout().await?;
+    show_logout(ctx.reporter, ctx.config);
+    Ok(())
+}
+
+/// Prints that the stored token is forgotten.
+pub fn show_logout(reporter: &Reporter, config: &Config) {
     let mut text = "Forgot the stored token (the client id stays).".to_owned();
-    if ctx.config.env_token.is_some() {
+    if config.env_token.is_some() {
         text.push_str(" NEMO_TOKEN is still set and will be used.");
     }
-    ctx.reporter.done(&text, json!({"logged_out": true}));
-    Ok(())
+    reporter.done(&text, value_of(&LogoutReply { logged_out: true }));
 }
 
 /// `credits`.
@@ -68,9 +67,14 @@ pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
         return Ok(());
     }
     let credits = ctx.nemo.credits(ctx.reporter).await?;
-    ctx.reporter.done(
-        &format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),
-        credits_json(&credits),
-    );
+    show_credits(ctx.reporter, &CreditsView::of(&credits));
     Ok(())
+}
+
+/// Prints the balance.
+pub fn show_credits(reporter: &Reporter, credits: &CreditsView) {
+    reporter.done(
+        &format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),
+        value_of(credits),
+    );
 }

@@ -1,5 +1,6 @@
-//! `batch SPEC [--jobs N]`: many quick edits, each its own project and render, N at a time.
-//! A failure does not stop the others; a summary table ends it; any failure → exit 1.
+//! `batch SPEC [--jobs N]`: many quick edits, each its own project and render, N at a time
+//! (in this process, or all handed to nemod, which runs `--max-jobs` at once). A failure does
+//! not stop the others; a summary table ends it; any failure → exit 1.
 
 use std::path::{Path, PathBuf};
 
@@ -8,18 +9,21 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Ctx;
-use super::media::{edit_json, quick_edit};
+use super::media::{Exported, quick_edit};
 use crate::failure::CliError;
-use crate::report::table;
+use crate::report::{Reporter, table};
 
 /// One entry of the spec file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
-    files: Vec<PathBuf>,
-    prompt: String,
+pub struct Entry {
+    /// The media.
+    pub files: Vec<PathBuf>,
+    /// The instruction.
+    pub prompt: String,
+    /// Where the video goes.
     #[serde(default)]
-    output: Option<PathBuf>,
+    pub output: Option<PathBuf>,
 }
 
 /// The TOML form: `[[edit]]` tables.
@@ -30,7 +34,10 @@ struct TomlSpec {
 }
 
 /// Reads the spec: by its extension (`.json`, `.toml`), else JSON then TOML.
-fn read_spec(path: &Path) -> Result<Vec<Entry>, CliError> {
+///
+/// # Errors
+/// [`CliError::Input`] when it cannot be read or is not a spec.
+pub fn read_spec(path: &Path) -> Result<Vec<Entry>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
     let json = || serde_json::from_str::<Vec<Entry>>(&text).map_err(|e| e.to_string());
@@ -64,30 +71,48 @@ fn read_spec(path: &Path) -> Result<Vec<Entry>, CliError> {
 struct Outcome {
     item: usize,
     output: String,
-    result: Result<(u64, serde_json::Value), CliError>,
+    result: Result<Exported, CliError>,
 }
 
-/// `batch`.
+/// `batch` in this process.
 pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliError> {
     let entries = read_spec(spec)?;
     // One token for every entry, obtained before they run side by side.
     ctx.nemo.login(ctx.reporter).await?;
+    run_batch(ctx.reporter, entries, jobs, async |entry: &Entry, reporter: &Reporter| {
+        let nemo = ctx.wiring.scoped(None);
+        let edit = quick_edit(&nemo, &entry.files, &entry.prompt, entry.output.clone(), reporter);
+        super::interruptible(edit).await
+    })
+    .await
+}
+
+/// Runs every entry with `run`, `jobs` at a time, each reporting as its item; then prints the
+/// summary table.
+///
+/// # Errors
+/// [`CliError::BatchFailed`] when any entry failed, [`CliError::Interrupted`].
+pub async fn run_batch(
+    reporter: &Reporter,
+    entries: Vec<Entry>,
+    jobs: usize,
+    run: impl AsyncFn(&Entry, &Reporter) -> Result<Exported, CliError>,
+) -> Result<(), CliError> {
     let total = entries.len();
+    let run = &run;
     let mut outcomes: Vec<Outcome> = futures::stream::iter(entries.into_iter().enumerate())
         .map(|(index, entry)| async move {
             let item = index + 1;
-            let reporter = ctx.reporter.for_item(item);
-            let nemo = ctx.wiring.scoped(None);
-            let output = entry.output.clone();
-            let result = super::interruptible(quick_edit(&nemo, &entry.files, &entry.prompt, output, &reporter)).await;
+            let reporter = reporter.for_item(item);
+            let result = run(&entry, &reporter).await;
             let output = match &result {
-                Ok((_, export)) => export.output.clone(),
+                Ok(exported) => exported.output.clone(),
                 Err(_) => entry.output.as_ref().map_or_else(|| "-".into(), |o| o.to_string_lossy().into_owned()),
             };
             if let Err(error) = &result {
                 reporter.error(error);
             }
-            Outcome { item, output, result: result.map(|(turn, export)| (export.bytes, edit_json(&turn, &export))) }
+            Outcome { item, output, result }
         })
         .buffer_unordered(jobs.max(1))
         .collect()
@@ -101,12 +126,12 @@ pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliErr
     let mut items = Vec::new();
     for outcome in &outcomes {
         let (status, detail) = match &outcome.result {
-            Ok((bytes, _)) => ("ok", format!("{bytes} bytes")),
+            Ok(exported) => ("ok", format!("{} bytes", exported.bytes)),
             Err(error) => ("failed", format!("exit {}: {}", error.exit_code(), error.message())),
         };
         rows.push([outcome.item.to_string(), status.to_owned(), outcome.output.clone(), detail]);
         items.push(match &outcome.result {
-            Ok((_, value)) => json!({"item": outcome.item, "ok": true, "result": value}),
+            Ok(exported) => json!({"item": outcome.item, "ok": true, "result": exported.json()}),
             Err(error) => json!({
                 "item": outcome.item, "ok": false, "output": outcome.output,
                 "code": error.exit_code(), "message": error.message(), "hint": error.hint(),
@@ -115,6 +140,6 @@ pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliErr
     }
     let summary =
         format!("{}\n{} of {total} edits succeeded", table(["#", "STATUS", "OUTPUT", "DETAIL"], rows), total - failed);
-    ctx.reporter.done(&summary, json!({"ok": total - failed, "failed": failed, "items": items}));
+    reporter.done(&summary, json!({"ok": total - failed, "failed": failed, "items": items}));
     if failed > 0 { Err(CliError::BatchFailed { failed, total }) } else { Ok(()) }
 }

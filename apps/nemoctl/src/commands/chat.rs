@@ -1,37 +1,55 @@
-//! `chat [MESSAGE]`: every message goes through the core's intent router; export, credits,
-//! tracks and uploads run here, everything else is a chat turn. Without MESSAGE: an
-//! interactive session on a terminal, else one message per line of stdin.
+//! `chat [MESSAGE]`: every message goes through the core's message use case (the intent
+//! router: export, credits, tracks, uploads, else a chat turn) — in this process, or in nemod
+//! with `--backend daemon` — and [`show`] prints any answer the same way for both. Without
+//! MESSAGE: an interactive session on a terminal, else one message per line of stdin.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 use nemo_core::gui::GuiAction;
-use nemo_core::intent::{Intent, route};
 use nemo_core::ports::{Progress, ProgressEvent};
+use nemo_core::service::FoundFile;
+use nemo_daemon_client::wire::{ActionView, ChatAnswer, TurnView};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::{Ctx, account, ctrl_c, interruptible, media, projects};
+use super::media::{self, Exported};
+use super::{Ctx, account, ctrl_c, interruptible, projects};
+use crate::config::Config;
 use crate::failure::CliError;
-use crate::report::Reporter;
+use crate::report::{self, Reporter};
 
-/// The name of a project `chat` creates when none is selected.
-const NEW_PROJECT: &str = "untitled";
-
-/// `chat [MESSAGE]`.
+/// `chat [MESSAGE]` in this process.
 pub async fn chat(ctx: &Ctx<'_>, message: Option<String>) -> Result<(), CliError> {
+    converse(ctx.config, ctx.reporter, message, async |text: &str| handle(ctx, text).await).await
+}
+
+/// One message, or a conversation: `handle` carries out each message (here or in nemod).
+///
+/// # Errors
+/// The message's failure; in a piped conversation, the first failure (its exit code).
+pub async fn converse(
+    config: &Config,
+    reporter: &Reporter,
+    message: Option<String>,
+    handle: impl AsyncFn(&str) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     if let Some(message) = message {
-        return handle(ctx, &message).await;
+        return handle(&message).await;
     }
-    if std::io::stdin().is_terminal() && !ctx.reporter.is_json() { interactive(ctx).await } else { lines(ctx).await }
+    if std::io::stdin().is_terminal() && !reporter.is_json() {
+        interactive(config, reporter, &handle).await
+    } else {
+        lines(&handle).await
+    }
 }
 
 /// One message per line of stdin; stops at the first failure (its exit code).
-async fn lines(ctx: &Ctx<'_>) -> Result<(), CliError> {
+async fn lines(handle: &impl AsyncFn(&str) -> Result<(), CliError>) -> Result<(), CliError> {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     while let Some(line) = lines.next_line().await.map_err(|e| CliError::Input(format!("stdin: {e}")))? {
         if !line.trim().is_empty() {
-            handle(ctx, line.trim()).await?;
+            handle(line.trim()).await?;
         }
     }
     Ok(())
@@ -39,9 +57,13 @@ async fn lines(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// The interactive session: a prompt on stderr, one message per line. Ctrl-C while waiting
 /// stops the wait (the message is never sent again); Ctrl-C or Ctrl-D at the prompt quits.
-async fn interactive(ctx: &Ctx<'_>) -> Result<(), CliError> {
+async fn interactive(
+    config: &Config,
+    reporter: &Reporter,
+    handle: &impl AsyncFn(&str) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     eprintln!("nemoctl chat: say what to do (\"trim the pauses\", \"export\", \"credits\"); Ctrl-D quits.");
-    for hint in ctx.config.profile.hints.iter().take(2) {
+    for hint in config.profile.hints.iter().take(2) {
         eprintln!("  e.g. {hint}");
     }
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
@@ -59,99 +81,103 @@ async fn interactive(ctx: &Ctx<'_>) -> Result<(), CliError> {
         if line.trim().is_empty() {
             continue;
         }
-        match handle(ctx, line.trim()).await {
+        match handle(line.trim()).await {
             Ok(()) => {}
             Err(CliError::Interrupted) => {
                 eprintln!("\nStopped waiting; the message was not sent again. `status` shows the timeline.");
             }
-            Err(error) => ctx.reporter.error(&error),
+            Err(error) => reporter.error(&error),
         }
     }
 }
 
-/// Whether a token of a message names an existing local file (`~/` expanded).
-fn is_media_file(token: &str) -> bool {
-    expand_home(token).is_file()
+/// Where the files a message names are: `~/` from `HOME`, relative names from this
+/// process's working directory.
+pub struct Finder {
+    home: Option<PathBuf>,
+    cwd: Option<PathBuf>,
 }
 
-fn expand_home(path: &str) -> std::path::PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => Path::new(path).to_path_buf(),
+impl Finder {
+    /// From the environment.
+    pub fn from_process() -> Self {
+        Self { home: std::env::var_os("HOME").map(PathBuf::from), cwd: std::env::current_dir().ok() }
+    }
+
+    /// The file `token` names, if it exists.
+    pub fn find(&self, token: &str) -> Option<FoundFile> {
+        nemo_storage::find_file(token, self.home.as_deref(), self.cwd.as_deref())
+    }
+
+    /// The working directory, for nemod to find relative names the same way.
+    pub fn cwd(&self) -> Option<String> {
+        self.cwd.as_ref().map(|cwd| cwd.to_string_lossy().into_owned())
     }
 }
 
-/// Routes one message and runs what it asks for.
+/// Routes one message and carries it out in this process; an export runs in the foreground.
 async fn handle(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
-    let intent = route(message, &is_media_file);
-    match intent {
-        Intent::Credits => account::credits(ctx).await,
-        Intent::Tracks => {
-            ctx.nemo.current_or_new_project(NEW_PROJECT, ctx.reporter).await?;
-            projects::tracks(ctx).await
-        }
-        Intent::Export => {
-            ctx.nemo.current_or_new_project(NEW_PROJECT, ctx.reporter).await?;
-            let report = media::export_current(ctx).await?;
-            let mut value = media::export_json(&report);
-            value["intent"] = json!("export");
-            ctx.reporter.done(&media::export_text(&report), value);
-            Ok(())
-        }
-        Intent::Upload { sources } if sources.is_empty() => {
-            ctx.reporter.done(
-                "Name the file or URL to upload: `nemoctl upload PATH|URL...` (or say \"upload clip.mp4\").",
-                json!({"intent": "upload", "files": []}),
-            );
-            Ok(())
-        }
-        Intent::Upload { sources } => {
-            let sources: Vec<String> = sources
-                .iter()
-                .map(|s| if s.starts_with("~/") { expand_home(s).to_string_lossy().into_owned() } else { s.clone() })
-                .collect();
-            media::upload(ctx, &sources).await
-        }
-        Intent::Chat => turn(ctx, message).await,
-    }
-}
-
-/// A chat turn with the editor.
-async fn turn(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
-    ctx.nemo.current_or_new_project(NEW_PROJECT, ctx.reporter).await?;
-    let report = interruptible(ctx.nemo.chat(message, &SilentEditIsTheResult(ctx.reporter))).await?;
-    if let Some(warning) = &report.warning {
-        ctx.reporter.warn(&format!("The editor reported a problem after its reply: {warning}"));
-    }
-    let mut lines = Vec::new();
-    if !report.changes.is_empty() {
-        // A silent edit's changes are the answer: stdout, even under -q.
-        let lead = if report.text.trim().is_empty() { "Done." } else { "Changed:" };
-        lines.push(format!("{lead} {}", report.changes.join("; ")));
-    }
-    for action in &report.actions {
-        if let Some(hint) = action_hint(action) {
-            lines.push(hint.to_owned());
+    let finder = Finder::from_process();
+    let find = |token: &str| finder.find(token);
+    let progress = SilentEditIsTheResult(ctx.reporter);
+    let outcome = interruptible(ctx.nemo.message(message, &find, &progress)).await?;
+    match ChatAnswer::of(outcome) {
+        Ok(answer) => show(ctx.reporter, &answer),
+        Err(project) => {
+            let output = media::default_output(ctx, &project);
+            let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
+            Exported::of(&report).show(ctx.reporter, Some("export"));
         }
     }
-    ctx.reporter.done(
-        &lines.join("\n"),
-        json!({
-            "intent": "chat",
-            "text": report.text,
-            "changes": report.changes,
-            "actions": report.actions.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>(),
-            "recovered": report.recovered,
-            "warning": report.warning,
-        }),
-    );
     Ok(())
 }
 
-/// The core tells a silent edit as a notice ("Done. Title added: …") on stderr; `turn` prints
-/// the changes on stdout as the turn's result, so for people the notice is not shown twice.
-/// JSON lines keep it (the `done` object carries the changes too).
-struct SilentEditIsTheResult<'a>(&'a Reporter);
+/// Prints the answer to a message.
+pub fn show(reporter: &Reporter, answer: &ChatAnswer) {
+    match answer {
+        ChatAnswer::Chat(turn) => show_turn(reporter, turn),
+        ChatAnswer::Credits(credits) => account::show_credits(reporter, credits),
+        ChatAnswer::Tracks(tracks) => projects::show_tracks(reporter, tracks),
+        ChatAnswer::Upload(uploaded) if uploaded.files.is_empty() => reporter.done(
+            "Name the file or URL to upload: `nemoctl upload PATH|URL...` (or say \"upload clip.mp4\").",
+            json!({"intent": "upload", "files": []}),
+        ),
+        ChatAnswer::Upload(uploaded) => media::show_uploads(reporter, uploaded),
+        ChatAnswer::Export(accepted) => report::queued(reporter, &accepted.job),
+    }
+}
+
+/// A chat turn's result: the editor's text was already shown as it streamed, so only the
+/// changes and what its GUI phrases mean here are printed.
+fn show_turn(reporter: &Reporter, turn: &TurnView) {
+    if let Some(warning) = &turn.warning {
+        reporter.warn(&format!("The editor reported a problem after its reply: {warning}"));
+    }
+    let actions: Vec<GuiAction> = turn.actions.iter().map(ActionView::to_action).collect();
+    let mut lines = Vec::new();
+    if !turn.changes.is_empty() {
+        // A silent edit's changes are the answer: stdout, even under -q.
+        let lead = if turn.text.trim().is_empty() { "Done." } else { "Changed:" };
+        lines.push(format!("{lead} {}", turn.changes.join("; ")));
+    }
+    lines.extend(actions.iter().filter_map(action_hint).map(str::to_owned));
+    reporter.done(
+        &lines.join("\n"),
+        json!({
+            "intent": "chat",
+            "text": turn.text,
+            "changes": turn.changes,
+            "actions": actions.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>(),
+            "recovered": turn.recovered,
+            "warning": turn.warning,
+        }),
+    );
+}
+
+/// The core tells a silent edit as a notice ("Done. Title added: …") on stderr; the turn's
+/// result prints the changes on stdout, so for people the notice is not shown twice. JSON
+/// lines keep it (the `done` object carries the changes too).
+pub struct SilentEditIsTheResult<'a>(pub &'a Reporter);
 
 impl Progress for SilentEditIsTheResult<'_> {
     fn report(&self, event: ProgressEvent) {

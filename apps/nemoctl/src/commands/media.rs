@@ -1,16 +1,18 @@
-//! `upload`, `export`, `edit`: media in, video out.
+//! `upload`, `export`, `edit`: media in, video out. [`show_uploads`] and [`Exported`] print a
+//! result the same way whether it came from this process or from nemod.
 
 use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
-use nemo_core::model::Asset;
+use nemo_core::model::Project;
 use nemo_core::ports::Progress;
-use nemo_core::service::{ExportReport, TurnReport, UploadSource, check_file};
-use nemo_daemon_client::wire::asset_json;
+use nemo_core::service::{EditPlan, ExportReport, UploadSource, check_file};
+use nemo_daemon_client::wire::{AssetView, UploadReply};
 use serde_json::{Value, json};
 
 use super::{Ctx, interruptible};
 use crate::failure::CliError;
+use crate::report::{Reporter, value_of};
 use crate::wiring::Service;
 
 /// Checks every file or URL before anything is sent (format, size, existence).
@@ -31,16 +33,20 @@ pub fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Error> {
 pub async fn upload(ctx: &Ctx<'_>, sources: &[String]) -> Result<(), CliError> {
     let checked = check_sources(sources)?;
     let assets = interruptible(ctx.nemo.upload(&checked, ctx.reporter)).await?;
-    let text = assets.iter().map(describe).collect::<Vec<_>>().join("\n");
-    ctx.reporter.done(&text, json!({"files": assets.iter().map(asset_json).collect::<Vec<_>>()}));
+    show_uploads(ctx.reporter, &UploadReply { files: assets.iter().map(AssetView::of).collect() });
     Ok(())
 }
 
-fn describe(asset: &Asset) -> String {
+/// Prints what was uploaded, one file a line.
+pub fn show_uploads(reporter: &Reporter, uploaded: &UploadReply) {
+    let text = uploaded.files.iter().map(describe).collect::<Vec<_>>().join("\n");
+    reporter.done(&text, value_of(uploaded));
+}
+
+fn describe(asset: &AssetView) -> String {
     let mut text = format!("Uploaded {}", asset.filename);
-    let kind = asset.kind.map(|k| k.as_str().to_owned());
     let details: Vec<String> = [
-        kind,
+        asset.kind.clone(),
         asset.duration_s.map(|d| format!("{d:.1} s")),
         asset.width.zip(asset.height).map(|(w, h)| format!("{w}x{h}")),
     ]
@@ -56,56 +62,78 @@ fn describe(asset: &Asset) -> String {
 /// `export [-o FILE]` in the foreground (`--detach` is nemod's: see `daemon.rs`).
 pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
     let project = ctx.nemo.current_project().await?;
-    let output = output.unwrap_or_else(|| ctx.config.output_dir.join(format!("{}.mp4", file_safe(&project.name))));
+    let output = output.unwrap_or_else(|| default_output(ctx, &project));
     let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
-    ctx.reporter.done(&export_text(&report), export_json(&report));
+    Exported::of(&report).show(ctx.reporter, None);
     Ok(())
 }
 
-/// Runs the export flow of the current project to the default or given file (for `chat`).
-///
-/// # Errors
-/// As [`export`].
-pub async fn export_current(ctx: &Ctx<'_>) -> Result<ExportReport, CliError> {
-    let project = ctx.nemo.current_project().await?;
-    let output = ctx.config.output_dir.join(format!("{}.mp4", file_safe(&project.name)));
-    interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await
+/// Where a project is exported without `-o`: `<output_dir>/<project>.mp4`.
+pub fn default_output(ctx: &Ctx<'_>, project: &Project) -> PathBuf {
+    ctx.config.output_dir.join(project.video_file_name())
 }
 
-/// `out.mp4 (4.1 KB)`.
-pub fn export_text(report: &ExportReport) -> String {
-    format!("{} ({} bytes)", report.output, report.bytes)
+/// A finished export or quick edit, as it is printed: `out.mp4 (4096 bytes)`, and for
+/// `--json` `{"output", "render_id", "bytes"}` (with `"changes"` for a quick edit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// Where the file is.
+    pub output: String,
+    /// The render that made it.
+    pub render_id: String,
+    /// Its size.
+    pub bytes: u64,
+    /// A quick edit's changes.
+    pub changes: Option<Vec<String>>,
 }
 
-/// The `done` object of an export.
-pub fn export_json(report: &ExportReport) -> Value {
-    json!({"output": report.output, "render_id": report.render_id.as_str(), "bytes": report.bytes})
-}
+impl Exported {
+    /// An export of this process.
+    pub fn of(report: &ExportReport) -> Self {
+        Self {
+            output: report.output.clone(),
+            render_id: report.render_id.to_string(),
+            bytes: report.bytes,
+            changes: None,
+        }
+    }
 
-/// A project name as a file name: path separators and control characters become `_`.
-pub fn file_safe(name: &str) -> String {
-    let safe: String =
-        name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() || c == ':' { '_' } else { c }).collect();
-    let safe = safe.trim().trim_start_matches('.').to_owned();
-    if safe.is_empty() { "project".into() } else { safe }
+    /// The `done` object.
+    pub fn json(&self) -> Value {
+        let mut value = json!({"output": self.output, "render_id": self.render_id, "bytes": self.bytes});
+        if let Some(changes) = &self.changes {
+            value["changes"] = json!(changes);
+        }
+        value
+    }
+
+    /// Prints it; `intent` names the chat intent that asked for it.
+    pub fn show(&self, reporter: &Reporter, intent: Option<&str>) {
+        let mut value = self.json();
+        if let Some(intent) = intent {
+            value["intent"] = json!(intent);
+        }
+        reporter.done(&format!("{} ({} bytes)", self.output, self.bytes), value);
+    }
 }
 
 /// `edit FILE... -p TEXT [-o FILE]`.
 pub async fn edit(ctx: &Ctx<'_>, files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> Result<(), CliError> {
-    let (turn, export) = interruptible(quick_edit(&ctx.nemo, files, prompt, output, ctx.reporter)).await?;
-    ctx.reporter.done(&export_text(&export), edit_json(&turn, &export));
+    interruptible(quick_edit(&ctx.nemo, files, prompt, output, ctx.reporter)).await?.show(ctx.reporter, None);
     Ok(())
 }
 
-/// The `done` object of a quick edit.
-pub fn edit_json(turn: &TurnReport, export: &ExportReport) -> Value {
-    let mut value = export_json(export);
-    value["changes"] = json!(turn.changes);
-    value
+/// What `edit FILE... [-o FILE]` names: the project (the first file's name) and the output
+/// (`./<name>-edited.mp4` without `-o`).
+pub fn edit_target(files: &[PathBuf], output: Option<PathBuf>) -> (String, PathBuf) {
+    let stem = files.first().and_then(|f| f.file_stem()).map_or("project".into(), |s| s.to_string_lossy().into_owned());
+    let output = output.unwrap_or_else(|| Path::new(".").join(format!("{stem}-edited.mp4")));
+    (stem, output)
 }
 
-/// The quick edit: checks the files first (nothing is sent when one is refused), then the
-/// core's [`Service::quick_edit`] (new project, upload, one instruction, export).
+/// The quick edit in this process: checks the files first (nothing is sent when one is
+/// refused), then the core's [`Service::quick_edit`] (new project, upload, one instruction,
+/// export).
 ///
 /// # Errors
 /// A refused file, or the first failing step's error.
@@ -115,23 +143,12 @@ pub async fn quick_edit(
     prompt: &str,
     output: Option<PathBuf>,
     progress: &dyn Progress,
-) -> Result<(TurnReport, ExportReport), Error> {
+) -> Result<Exported, Error> {
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     let sources = check_sources(&names)?;
-    let stem = files.first().and_then(|f| f.file_stem()).map_or("project".into(), |s| s.to_string_lossy().into_owned());
-    let output = output.unwrap_or_else(|| Path::new(".").join(format!("{stem}-edited.mp4")));
-    nemo.quick_edit(&stem, &sources, prompt, &output.to_string_lossy(), progress).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn project_names_become_safe_file_names() {
-        assert_eq!(file_safe("trip"), "trip");
-        assert_eq!(file_safe("../a/b"), "_a_b");
-        assert_eq!(file_safe(""), "project");
-        assert_eq!(file_safe("..."), "project");
-    }
+    let (name, output) = edit_target(files, output);
+    let plan =
+        EditPlan { name, sources, instruction: prompt.to_owned(), output: output.to_string_lossy().into_owned() };
+    let (changes, report) = nemo.quick_edit(&plan, progress).await?;
+    Ok(Exported { changes: Some(changes), ..Exported::of(&report) })
 }

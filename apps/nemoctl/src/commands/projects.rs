@@ -1,13 +1,14 @@
-//! `new`, `projects`, `use`, `tracks`, `open`, `jobs`: projects and what is known of them.
+//! `new`, `projects`, `use`, `tracks`, `open`, `jobs`: projects and what is known of them. The
+//! `show_*` functions print a result the same way whether it came from this process or from
+//! nemod.
 
 use nemo_core::error::Error;
-use nemo_core::model::Project;
-use nemo_daemon_client::wire::JobView;
+use nemo_daemon_client::wire::{JobView, LinkView, ProjectList, ProjectView, TracksView};
 use serde_json::json;
 
 use super::Ctx;
 use crate::failure::CliError;
-use crate::report::{self, table};
+use crate::report::{self, Reporter, table, value_of};
 
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
@@ -20,11 +21,19 @@ pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
         return Ok(());
     }
     let link = ctx.nemo.claim_link(ctx.reporter).await?;
-    ctx.reporter.done(
-        &format!("Created project {:?} (session {})\nOpen in a browser: {link}", project.name, project.session_id),
-        json!({"name": project.name, "session_id": project.session_id.as_str(), "task_id": project.task_id.as_str(), "link": link}),
-    );
+    show_new(ctx.reporter, &ProjectView::of(&project, Some(&project.session_id)), &LinkView { link });
     Ok(())
+}
+
+/// Prints a new project and its browser link.
+pub fn show_new(reporter: &Reporter, project: &ProjectView, link: &LinkView) {
+    reporter.done(
+        &format!(
+            "Created project {:?} (session {})\nOpen in a browser: {}",
+            project.name, project.session_id, link.link
+        ),
+        json!({"name": project.name, "session_id": project.session_id, "task_id": project.task_id, "link": link.link}),
+    );
 }
 
 /// `projects`.
@@ -35,54 +44,50 @@ pub async fn list(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Err(Error::NoProject) => None,
         Err(error) => return Err(error.into()),
     };
-    let is_current = |p: &Project| current.as_ref() == Some(&p.session_id);
+    let projects = projects.iter().map(|p| ProjectView::of(p, current.as_ref())).collect();
+    show_list(ctx.reporter, &ProjectList { projects });
+    Ok(())
+}
+
+/// Prints the projects, the current one marked `*`.
+pub fn show_list(reporter: &Reporter, list: &ProjectList) {
+    let projects = &list.projects;
     let text = if projects.is_empty() {
         "No projects yet: create one with `nemoctl new NAME`.".to_owned()
     } else {
-        let rows = projects.iter().map(|p| [p.name.clone(), p.session_id.as_str().to_owned(), p.created.to_rfc3339()]);
-        let marks = std::iter::once(' ').chain(projects.iter().map(|p| if is_current(p) { '*' } else { ' ' }));
+        let rows = projects.iter().map(|p| [p.name.clone(), p.session_id.clone(), p.created.clone()]);
+        let marks = std::iter::once(' ').chain(projects.iter().map(|p| if p.current { '*' } else { ' ' }));
         let table = table(["NAME", "SESSION", "CREATED"], rows);
         marks.zip(table.lines()).map(|(mark, line)| format!("{mark} {line}")).collect::<Vec<_>>().join("\n")
     };
-    let list: Vec<_> = projects
-        .iter()
-        .map(|p| {
-            json!({
-                "name": p.name,
-                "session_id": p.session_id.as_str(),
-                "task_id": p.task_id.as_str(),
-                "created": p.created.to_rfc3339(),
-                "current": is_current(p),
-            })
-        })
-        .collect();
-    ctx.reporter.done(&text, json!({"projects": list}));
-    Ok(())
+    reporter.done(&text, value_of(list));
 }
 
 /// `use NAME|ID`.
 pub async fn switch(ctx: &Ctx<'_>, name_or_id: &str) -> Result<(), CliError> {
     let project = ctx.nemo.use_project(name_or_id).await?;
-    ctx.reporter.done(
-        &format!("Now using project {:?} (session {})", project.name, project.session_id),
-        json!({"name": project.name, "session_id": project.session_id.as_str()}),
-    );
+    show_use(ctx.reporter, &ProjectView::of(&project, Some(&project.session_id)));
     Ok(())
+}
+
+/// Prints the project now in use.
+pub fn show_use(reporter: &Reporter, project: &ProjectView) {
+    reporter.done(
+        &format!("Now using project {:?} (session {})", project.name, project.session_id),
+        json!({"name": project.name, "session_id": project.session_id}),
+    );
 }
 
 /// `tracks`.
 pub async fn tracks(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let report = ctx.nemo.tracks(ctx.reporter).await?;
-    ctx.reporter.done(
-        &report.summary,
-        json!({
-            "project": report.project.name,
-            "session_id": report.project.session_id.as_str(),
-            "summary": report.summary,
-            "draft": report.draft.as_ref().map(nemo_core::draft::Draft::to_value),
-        }),
-    );
+    show_tracks(ctx.reporter, &TracksView::of(&report));
     Ok(())
+}
+
+/// Prints a timeline summary.
+pub fn show_tracks(reporter: &Reporter, tracks: &TracksView) {
+    reporter.done(&tracks.summary, value_of(tracks));
 }
 
 /// `open`.
@@ -95,8 +100,13 @@ pub async fn open(ctx: &Ctx<'_>) -> Result<(), CliError> {
         return Ok(());
     }
     let link = ctx.nemo.claim_link(ctx.reporter).await?;
-    ctx.reporter.done(&link, json!({"link": link}));
+    show_link(ctx.reporter, &LinkView { link });
     Ok(())
+}
+
+/// Prints the browser link.
+pub fn show_link(reporter: &Reporter, link: &LinkView) {
+    reporter.done(&link.link, value_of(link));
 }
 
 /// `jobs`.

@@ -1,19 +1,8 @@
-//! Domain values as the tools' structured content: projects, tracks, durations. Only what
-//! the CLI's JSON does not already shape (that is reused from `commands` and the daemon's wire).
+//! The timeline's tracks and length as the `tracks` and `edit` tools show them: what the
+//! CLI's JSON (the daemon's wire views, reused) does not already shape.
 
 use nemo_core::draft::{Timeline, Track, TrackKind};
-use nemo_core::model::Project;
 use serde_json::{Value, json};
-
-/// A project.
-pub fn project(project: &Project) -> Value {
-    json!({
-        "name": project.name,
-        "session_id": project.session_id.as_str(),
-        "task_id": project.task_id.as_str(),
-        "created": project.created.to_rfc3339(),
-    })
-}
 
 /// The timeline's length in seconds, when the draft says.
 pub fn duration_s(timeline: &Timeline) -> Option<f64> {

@@ -2,17 +2,21 @@
 //! config and state directories, an environment cleared of `NEMO_*`, and `check_*` helpers.
 //! The offline tests are here; `commands`, `exit_codes` and `token` run against a fake cloud
 //! served over HTTP on port 0, one per test (`cloud`); `state_files` covers unusable state
-//! files and a disk that fills up during a download; `mcp` drives `nemoctl mcp` with the
+//! files and a disk that fills up during a download; `daemon` runs `--backend daemon` against a
+//! real nemod (`nemod`) in front of the fake cloud; `mcp` drives `nemoctl mcp` with the
 //! official MCP Python SDK.
 
 mod cloud;
 mod commands;
+mod daemon;
 mod exit_codes;
 mod mcp;
+mod nemod;
 mod offline_engine;
 mod offline_projects;
 mod state_files;
 mod support;
+mod terminal;
 mod token;
 
 use std::fs;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use nemo_daemon_client::wire::{ErrorBody, Health};
+use nemo_daemon_client::wire::{ErrorBody, ErrorKind, Health};
 use nemo_daemon_client::{ClientError, DaemonClient, socket_path};
 use nemod::{BackendChoice, DaemonConfig};
 use serde_json::{Value, json};
@@ -36,7 +36,7 @@ fn post(path: &str, body: &[u8]) -> Vec<u8> {
     request
 }
 
-fn json_error(status: u16, body: &str, kind: &str) {
+fn json_error(status: u16, body: &str, kind: ErrorKind) {
     let error: ErrorBody =
         serde_json::from_str(body).unwrap_or_else(|e| panic!("HTTP {status}: not a JSON error ({e}): {body}"));
     assert_eq!(error.error.kind, kind, "{body}");
@@ -62,28 +62,28 @@ async fn malformed_requests_get_a_json_4xx_and_the_daemon_keeps_serving() {
 
     let (status, body) = raw(&socket, &post("/v1/exports", b"{not json")).await;
     assert_eq!(status, 400);
-    json_error(status, &body, "bad_request");
+    json_error(status, &body, ErrorKind::BadRequest);
 
     let (status, body) = raw(&socket, &post("/v1/exports", br#"{"output": 42}"#)).await;
     assert_eq!(status, 400, "wrong shape");
-    json_error(status, &body, "bad_request");
+    json_error(status, &body, ErrorKind::BadRequest);
 
     let (status, body) = raw(&socket, &post("/v1/exports", br#"{"output": "relative.mp4"}"#)).await;
     assert_eq!(status, 400, "relative output");
-    json_error(status, &body, "bad_request");
+    json_error(status, &body, ErrorKind::BadRequest);
 
     let (status, body) = raw(&socket, b"GET /v1/nope HTTP/1.1\r\nHost: nemod\r\nConnection: close\r\n\r\n").await;
     assert_eq!(status, 404);
-    json_error(status, &body, "not_found");
+    json_error(status, &body, ErrorKind::NotFound);
 
     let (status, body) = raw(&socket, b"DELETE /v1/jobs HTTP/1.1\r\nHost: nemod\r\nConnection: close\r\n\r\n").await;
     assert_eq!(status, 405);
-    json_error(status, &body, "bad_request");
+    json_error(status, &body, ErrorKind::BadRequest);
 
     let huge = vec![b' '; 2 << 20];
     let (status, body) = raw(&socket, &post("/v1/chat", &huge)).await;
     assert_eq!(status, 413, "declared too large");
-    json_error(status, &body, "too_large");
+    json_error(status, &body, ErrorKind::TooLarge);
 
     // Chunked, so the length is only known while reading.
     let mut chunked =
@@ -96,7 +96,7 @@ async fn malformed_requests_get_a_json_4xx_and_the_daemon_keeps_serving() {
     chunked.extend_from_slice(b"0\r\n\r\n");
     let (status, body) = raw(&socket, &chunked).await;
     assert_eq!(status, 413, "found too large while reading");
-    json_error(status, &body, "too_large");
+    json_error(status, &body, ErrorKind::TooLarge);
 
     let (status, _) = raw(&socket, b"this is not http\r\n\r\n").await;
     assert!(status == 0 || (400..500).contains(&status), "garbage gets a 4xx or a closed connection");

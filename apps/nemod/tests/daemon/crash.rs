@@ -6,9 +6,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use nemo_core::model::JobState;
-use nemo_daemon_client::wire::ExportRequest;
+use nemo_daemon_client::wire::{ExportRequest, JobReply, JobStatus};
 use nemo_fake::Endpoint;
-use serde_json::Value;
 
 use crate::support::{World, check_video};
 
@@ -28,10 +27,10 @@ async fn twenty_exports_survive_three_sigkills_without_a_second_submit() {
     let requests = (0..EXPORTS).map(|n| {
         let client = world.client.clone();
         let output = world.output(n).to_string_lossy().into_owned();
-        async move { client.post::<_, Value>("/v1/exports", &ExportRequest { project: None, output }).await }
+        async move { client.post::<_, JobReply>("/v1/exports", &ExportRequest { project: None, output }).await }
     });
     for accepted in futures::future::join_all(requests).await {
-        assert_eq!(accepted.unwrap()["job"]["state"], "submitting");
+        assert_eq!(accepted.unwrap().job.state, JobStatus::Submitting);
     }
     assert_eq!(world.jobs_on_disk().await.len(), EXPORTS, "every job is saved before it is accepted");
 
@@ -96,7 +95,7 @@ async fn twenty_exports_survive_three_sigkills_without_a_second_submit() {
     assert_eq!(outputs.len(), EXPORTS, "one job per requested file");
     let mut bodies = HashSet::new();
     for job in &jobs {
-        assert_eq!(job.state, "done", "{job:?}\n{logs}");
+        assert_eq!(job.state, JobStatus::Done, "{job:?}\n{logs}");
         let bytes = check_video(std::path::Path::new(&job.output), &job.id);
         // Same draft, same filler: past the header line every file is the same.
         let body_start = bytes.iter().position(|b| *b == b'\n').unwrap();

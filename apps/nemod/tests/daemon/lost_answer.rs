@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use nemo_core::model::JobState;
-use nemo_daemon_client::wire::ExportRequest;
+use nemo_daemon_client::wire::{ExportRequest, JobStatus};
 use nemo_fake::Endpoint;
 use serde_json::Value;
 
@@ -44,7 +44,7 @@ async fn a_submit_whose_answer_was_lost_is_polled_after_a_sigkill_not_submitted_
         .await;
     let jobs = world.jobs().await;
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].state, "done", "{:?}\n{}", jobs[0], world.daemon_logs());
+    assert_eq!(jobs[0].state, JobStatus::Done, "{:?}\n{}", jobs[0], world.daemon_logs());
     assert_eq!(jobs[0].id, id, "the job keeps the id the service already has");
     check_video(&output, &id);
     assert_eq!(world.submits().into_iter().collect::<Vec<_>>(), vec![(id.clone(), 1)], "submitted once");

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use nemo_core::model::JobState;
-use nemo_daemon_client::wire::{BatchRequest, ExportRequest};
+use nemo_daemon_client::wire::{BatchRequest, ExportRequest, JobStatus};
 use serde_json::Value;
 
 use crate::support::{World, check_video};
@@ -42,7 +42,7 @@ async fn sigterm_exits_0_keeps_every_job_and_the_next_start_finishes_them() {
         })
         .await;
     for job in world.jobs().await {
-        assert_eq!(job.state, "done", "{job:?}");
+        assert_eq!(job.state, JobStatus::Done, "{job:?}");
         check_video(std::path::Path::new(&job.output), &job.id);
     }
     assert!(world.submits().values().all(|n| *n == 1), "no render id submitted twice");

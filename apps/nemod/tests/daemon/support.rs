@@ -98,9 +98,23 @@ impl World {
     /// A project with one uploaded clip (export-ready), made through the daemon.
     pub async fn project_with_clip(&self) {
         let _: Value = self.client.post("/v1/projects", &json!({"name": "crash"})).await.unwrap();
+        let _: Value = self.client.post("/v1/uploads", &json!({"sources": [self.clip()]})).await.unwrap();
+    }
+
+    /// A small clip the fake accepts (it reads no bytes without an engine).
+    pub fn clip(&self) -> PathBuf {
         let clip = self.dir.path().join("clip.mp4");
         std::fs::write(&clip, vec![0u8; 2048]).unwrap();
-        let _: Value = self.client.post("/v1/uploads", &json!({"sources": [clip]})).await.unwrap();
+        clip
+    }
+
+    /// The daemon's quick-edit jobs as saved (`STATE/nemod/edits.json`).
+    pub fn edits_on_disk(&self) -> Vec<Value> {
+        let path = self.state_dir().join("nemod").join("edits.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+        assert_eq!(value["schema"], 1, "{text}");
+        value["edits"].as_array().cloned().unwrap_or_default()
     }
 
     /// Where export `n` goes.

@@ -1,5 +1,6 @@
-//! [`Supervisor`]: the daemon's exports, each driven to the end by a task of its own under a
-//! concurrency limit (a semaphore of `--max-jobs` permits).
+//! [`Supervisor`]: the daemon's jobs — exports, and quick edits (`edit`) that end in one —
+//! each driven to the end by a task of its own under a concurrency limit (a semaphore of
+//! `--max-jobs` permits).
 //!
 //! A job is always saved before the daemon acts on it (the core saves each step first), so a
 //! task can be dropped at any await — by a cancel, a shutdown or a crash — and picked up again
@@ -14,19 +15,24 @@
 //! Transient failures (network, 5xx, rate limits, a render past the poll deadline) are retried
 //! after a growing wait; anything else ends the job as failed.
 
+mod edit;
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use nemo_core::error::Error;
-use nemo_core::model::{JobState, RenderJob};
+use nemo_core::model::{JobState, Project, RenderJob};
 use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
-use nemo_core::service::Nemo;
-use tokio::sync::Semaphore;
+use nemo_core::service::{Account, Nemo};
+use nemo_daemon_client::wire::JobView;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::edits::{EditBook, EditEnd};
+use crate::ports::Ports;
 use crate::store::DaemonStore;
 
 /// The core's service as the daemon uses it.
@@ -42,34 +48,57 @@ struct Running {
     handle: JoinHandle<()>,
 }
 
-/// Owns the daemon's export jobs.
+/// Owns the daemon's jobs.
 pub struct Supervisor {
+    /// The one long-lived service: every export is queued and driven on it (one render-id
+    /// sequence, one cached token).
     service: Arc<Service>,
+    ports: Arc<Ports>,
     store: Arc<DaemonStore>,
+    edits: EditBook,
     permits: Arc<Semaphore>,
     tasks: TaskTracker,
     stop: CancellationToken,
     running: Mutex<HashMap<String, Running>>,
+    /// Held while a token is made sure of, so that jobs starting side by side do not each get
+    /// an anonymous token of their own (each service reads the stored one once it exists).
+    token_gate: tokio::sync::Mutex<()>,
 }
 
 impl Supervisor {
-    /// A supervisor running at most `max_jobs` exports at once.
+    /// A supervisor running at most `max_jobs` jobs at once, its quick edits kept in `edits`.
     #[must_use]
-    pub fn new(service: Arc<Service>, store: Arc<DaemonStore>, max_jobs: usize) -> Arc<Self> {
+    pub fn new(ports: Arc<Ports>, edits: EditBook, max_jobs: usize) -> Arc<Self> {
         Arc::new(Self {
-            service,
-            store,
+            service: Arc::new(ports.service()),
+            store: Arc::clone(&ports.store),
+            ports,
+            edits,
             permits: Arc::new(Semaphore::new(max_jobs)),
             tasks: TaskTracker::new(),
             stop: CancellationToken::new(),
             running: Mutex::new(HashMap::new()),
+            token_gate: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// The service every job runs on.
-    #[must_use]
-    pub fn service(&self) -> &Arc<Service> {
-        &self.service
+    /// `login`: makes sure a token is stored — one at a time, so that there is one token — and
+    /// says who is connected, read afresh from the store as nemoctl reads it.
+    ///
+    /// # Errors
+    /// As [`Nemo::login`].
+    pub async fn login(&self) -> Result<Account, Error> {
+        let _gate = self.token_gate.lock().await;
+        self.ports.service().login(&LogProgress).await
+    }
+
+    /// `logout`: forgets the stored token and the one the jobs use.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn logout(&self) -> Result<(), Error> {
+        let _gate = self.token_gate.lock().await;
+        self.service.logout().await
     }
 
     /// Runs `work` as tracked work that shutdown waits for (and cancels).
@@ -86,58 +115,138 @@ impl Supervisor {
     /// Jobs queued or running.
     #[must_use]
     pub fn active(&self) -> usize {
-        self.running.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.lock_running().len()
     }
 
-    /// Picks up every unfinished job in the store (at start-up). Returns how many.
+    fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Picks up every unfinished job in the store (at start-up): exports, then the quick edits
+    /// that have not reached their render. Returns how many.
     ///
     /// # Errors
     /// [`Error::Store`] when the jobs cannot be read.
     pub async fn resume_all(self: &Arc<Self>) -> Result<usize, Error> {
         let jobs = self.store.render_jobs().await.map_err(|e| Error::Store(e.0))?;
-        let unfinished: Vec<RenderJob> = jobs.into_iter().filter(|job| !job.state.is_final()).collect();
+        let unfinished: Vec<&RenderJob> = jobs.iter().filter(|job| !job.state.is_final()).collect();
         for job in &unfinished {
             tracing::info!(job = %job.id, state = ?job.state, "resuming");
-            self.spawn(job.clone(), false);
+            self.spawn((*job).clone(), false);
         }
-        Ok(unfinished.len())
+        let mut edits = 0;
+        for edit in self.edits.all()? {
+            if edit.end.is_none() && edit.render_in(&jobs).is_none() {
+                tracing::info!(job = %edit.id, "resuming the quick edit");
+                self.spawn_edit(edit, false);
+                edits += 1;
+            }
+        }
+        Ok(unfinished.len() + edits)
+    }
+
+    /// Queues an export of `project` to `output` — saved in `Submitting` before this returns,
+    /// nothing sent yet — and drives it on a task of its own.
+    ///
+    /// # Errors
+    /// [`Error::NothingToExport`], connection and refusal errors of the draft's read,
+    /// [`Error::Store`].
+    pub async fn queue_export(self: &Arc<Self>, project: Project, output: &str) -> Result<RenderJob, Error> {
+        let job = self.service.queue_export(project, output, &LogProgress).await?;
+        tracing::info!(job = %job.id, output = %job.output, "export queued");
+        self.spawn(job.clone(), true);
+        Ok(job)
     }
 
     /// Drives `job` to the end on a task of its own. `fresh`: queued by this process, so a job
     /// in `Submitting` was certainly never sent.
     pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool) {
+        self.track(job.id.to_string(), |token| Arc::clone(self).drive(job, fresh, token));
+    }
+
+    /// Runs the task `start` makes (given its cancel token) as job `key`'s, tracked for cancel
+    /// and shutdown.
+    fn track<F>(&self, key: String, start: impl FnOnce(CancellationToken) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
         let token = self.stop.child_token();
-        let key = job.id.to_string();
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        let handle = self.tasks.spawn(Arc::clone(self).drive(job, fresh, token.clone()));
+        let mut running = self.lock_running();
+        let handle = self.tasks.spawn(start(token.clone()));
         running.insert(key, Running { token, handle });
     }
 
-    /// Stops a job's task and cancels the render on the service. Returns the job as saved.
+    /// Stops a job's task and cancels its render on the service (a quick edit's render too).
+    /// Returns the job as the API shows it now.
     ///
     /// # Errors
     /// `Ok(None)` when no job has this id; [`Error::Store`].
-    pub async fn cancel(&self, id: &str) -> Result<Option<RenderJob>, Error> {
-        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+    pub async fn cancel(&self, id: &str) -> Result<Option<JobView>, Error> {
+        let running = self.lock_running().remove(id);
         if let Some(running) = running {
             running.token.cancel();
             // The task ends at its next await; a panic in it is already logged.
             let _ = running.handle.await;
         }
+        if let Some(mut edit) = self.edits.find(id)? {
+            match self.render_of(&edit).await? {
+                Some(render) => {
+                    Box::pin(self.cancel(render.id.as_str())).await?;
+                }
+                None if edit.end.is_none() => {
+                    edit.finish(EditEnd::Cancelled, self.ports.now());
+                    self.edits.save(&edit)?;
+                }
+                None => {}
+            }
+            return self.view(id).await;
+        }
         let Some(job) = self.find(id).await? else { return Ok(None) };
         if job.state.is_final() {
-            return Ok(Some(job));
+            return Ok(Some(JobView::of(&job)));
         }
-        match self.service.cancel_export(job.clone(), &LogProgress).await {
-            Ok(job) => Ok(Some(job)),
+        let job = match self.service.cancel_export(job.clone(), &LogProgress).await {
+            Ok(job) => job,
             Err(error) => {
                 // Cancelled here all the same: the daemon will not poll or download it again.
                 tracing::warn!(job = %job.id, %error, "the service did not confirm the cancel");
                 let job = RenderJob { state: JobState::Cancelled, ..job };
                 self.store.save_render_job(&job).await.map_err(|e| Error::Store(e.0))?;
-                Ok(Some(job))
+                job
             }
+        };
+        Ok(Some(JobView::of(&job)))
+    }
+
+    /// Every job as the API lists them, oldest first: the quick edits (each showing its
+    /// render as its own) and the exports that are no edit's.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn views(&self) -> Result<Vec<JobView>, Error> {
+        let renders = self.jobs().await?;
+        let edits = self.edits.all()?;
+        let owned: Vec<&RenderJob> = edits.iter().filter_map(|e| e.render_in(&renders)).collect();
+        let mut listed: Vec<(u64, JobView)> = renders
+            .iter()
+            .filter(|r| !owned.iter().any(|o| o.id == r.id))
+            .map(|r| (r.created.unix_ms(), JobView::of(r)))
+            .collect();
+        listed.extend(edits.iter().map(|e| (e.created().unix_ms(), e.view(e.render_in(&renders)))));
+        listed.sort_by_key(|(created, _)| *created);
+        Ok(listed.into_iter().map(|(_, view)| view).collect())
+    }
+
+    /// The job with this id as the API shows it: a quick edit, or an export.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn view(&self, id: &str) -> Result<Option<JobView>, Error> {
+        if let Some(edit) = self.edits.find(id)? {
+            let render = self.render_of(&edit).await?;
+            return Ok(Some(edit.view(render.as_ref())));
         }
+        Ok(self.find(id).await?.as_ref().map(JobView::of))
     }
 
     /// Every job, oldest first.
@@ -167,19 +276,24 @@ impl Supervisor {
         }
     }
 
+    /// One of the `--max-jobs` slots; `None` when the job is cancelled (or the daemon stops)
+    /// first.
+    async fn slot(&self, token: &CancellationToken) -> Option<OwnedSemaphorePermit> {
+        tokio::select! {
+            () = token.cancelled() => None,
+            permit = Arc::clone(&self.permits).acquire_owned() => permit.ok(),
+        }
+    }
+
     async fn drive(self: Arc<Self>, job: RenderJob, fresh: bool, token: CancellationToken) {
         let key = job.id.to_string();
-        let permit = tokio::select! {
-            () = token.cancelled() => return,
-            permit = Arc::clone(&self.permits).acquire_owned() => permit,
-        };
-        let Ok(_permit) = permit else { return };
+        let Some(_permit) = self.slot(&token).await else { return };
         let end = tokio::select! {
             () = token.cancelled() => return,
             end = self.run(job, fresh, &key) => end,
         };
         tracing::info!(job = %end.0, state = ?end.1, "job ended");
-        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&end.0);
+        self.lock_running().remove(&end.0);
     }
 
     /// Steps `job` until it is final; returns its last id and state.
@@ -236,7 +350,7 @@ impl Supervisor {
     }
 
     fn rekey(&self, old: &str, new: &str) {
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut running = self.lock_running();
         if let Some(entry) = running.remove(old) {
             running.insert(new.to_owned(), entry);
         }

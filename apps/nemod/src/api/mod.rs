@@ -1,7 +1,12 @@
 //! The daemon's HTTP/JSON API (`docs/daemon-api.md`): a closed set of routes parsed from
-//! method and path (with a catch-all), one small handler per route over the core's use cases.
+//! method and path (with a catch-all), one small handler per route over the core's use cases;
+//! `chat` (the message stream) and `jobs` (exports, batches, quick edits, the job list) have
+//! modules of their own. Every answer is a type of `nemo_daemon_client::wire`.
 //! Every failure is a JSON `{"error": {...}}` with a 4xx or 5xx status; no request can crash
 //! the daemon (bodies over 1 MiB are refused before they are read whole).
+
+mod chat;
+mod jobs;
 
 use std::convert::Infallible;
 use std::path::Path;
@@ -9,24 +14,20 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited, StreamBody};
-use hyper::body::{Frame, Incoming};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use nemo_core::error::{Error, Exit};
-use nemo_core::ids::SessionId;
 use nemo_core::model::Project;
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_core::service::check_file;
+use nemo_core::service::{UploadSource, check_file};
 use nemo_daemon_client::MAX_BODY;
 use nemo_daemon_client::wire::{
-    BatchRequest, ChatRequest, ErrorBody, ErrorDetail, ExportRequest, Health, JobList, JobView, NewProjectRequest,
-    UploadRequest, asset_json, credits_json, progress_json,
+    AccountView, AssetView, CreditsView, ErrorBody, ErrorDetail, ErrorKind, Health, LinkView, LogoutReply,
+    NewProjectRequest, ProjectList, ProjectReply, ProjectView, TracksView, UploadReply, UploadRequest, UseRequest,
 };
-use nemo_storage::ScopedStore;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 use crate::daemon::Daemon;
 use crate::jobs::Service;
@@ -50,14 +51,19 @@ pub enum Caller {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     Health,
+    Login,
+    Logout,
     Projects,
     NewProject,
+    UseProject,
     Chat,
     Uploads,
     Tracks,
+    Link,
     Credits,
     Export,
     Batch,
+    Edit,
     Jobs,
     Job(String),
     CancelJob(String),
@@ -72,14 +78,19 @@ fn route(method: &Method, path: &str) -> Route {
     let known = |wanted: bool, route: Route| if wanted { route } else { Route::WrongMethod };
     match segments.as_slice() {
         ["v1", "health"] => known(get, Route::Health),
+        ["v1", "login"] => known(post, Route::Login),
+        ["v1", "logout"] => known(post, Route::Logout),
         ["v1", "projects"] if post => Route::NewProject,
         ["v1", "projects"] => known(get, Route::Projects),
+        ["v1", "projects", "current"] => known(post, Route::UseProject),
         ["v1", "chat"] => known(post, Route::Chat),
         ["v1", "uploads"] => known(post, Route::Uploads),
         ["v1", "tracks"] => known(get, Route::Tracks),
+        ["v1", "link"] => known(get, Route::Link),
         ["v1", "credits"] => known(get, Route::Credits),
         ["v1", "exports"] => known(post, Route::Export),
         ["v1", "batches"] => known(post, Route::Batch),
+        ["v1", "edits"] => known(post, Route::Edit),
         ["v1", "jobs"] => known(get, Route::Jobs),
         ["v1", "jobs", id] => known(get, Route::Job((*id).to_owned())),
         ["v1", "jobs", id, "cancel"] => known(post, Route::CancelJob((*id).to_owned())),
@@ -92,10 +103,12 @@ pub async fn handle(daemon: Arc<Daemon>, caller: Caller, request: Request<Incomi
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let reply = match caller {
-        Caller::Stranger => error(StatusCode::FORBIDDEN, "forbidden", "this daemon serves its own user only", ""),
+        Caller::Stranger => {
+            error(StatusCode::FORBIDDEN, ErrorKind::Forbidden, "this daemon serves its own user only", "")
+        }
         Caller::NeedsToken if !daemon.token_accepts(header(&request, AUTHORIZATION.as_str())) => error(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorKind::Unauthorized,
             "a bearer token is required on TCP",
             "Send Authorization: Bearer <the token in nemod's --token-file>.",
         ),
@@ -112,13 +125,19 @@ fn header<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
 async fn dispatch(daemon: &Arc<Daemon>, route: Route, request: Request<Incoming>) -> Reply {
     let result = match route {
         Route::Health => Ok(health(daemon)),
+        Route::Login => login(daemon).await,
+        Route::Logout => logout(daemon).await,
         Route::Projects => projects(daemon).await,
         Route::NewProject => match body::<NewProjectRequest>(request).await {
             Ok(body) => new_project(daemon, &body.name).await,
             Err(reply) => return reply,
         },
-        Route::Chat => match body::<ChatRequest>(request).await {
-            Ok(body) => chat(daemon, body).await,
+        Route::UseProject => match body::<UseRequest>(request).await {
+            Ok(body) => use_project(daemon, &body.project).await,
+            Err(reply) => return reply,
+        },
+        Route::Chat => match body(request).await {
+            Ok(body) => chat::chat(daemon, body).await,
             Err(reply) => return reply,
         },
         Route::Uploads => match body::<UploadRequest>(request).await {
@@ -126,25 +145,35 @@ async fn dispatch(daemon: &Arc<Daemon>, route: Route, request: Request<Incoming>
             Err(reply) => return reply,
         },
         Route::Tracks => tracks(daemon, query(&request, "project")).await,
+        Route::Link => link(daemon, query(&request, "project")).await,
         Route::Credits => credits(daemon).await,
-        Route::Export => match body::<ExportRequest>(request).await {
-            Ok(body) => export(daemon, &body).await.map(|job| json_reply(StatusCode::ACCEPTED, &json!({"job": job}))),
+        Route::Export => match body(request).await {
+            Ok(body) => jobs::export(daemon, body).await,
             Err(reply) => return reply,
         },
-        Route::Batch => match body::<BatchRequest>(request).await {
-            Ok(body) => batch(daemon, body).await,
+        Route::Batch => match body(request).await {
+            Ok(body) => jobs::batch(daemon, body).await,
             Err(reply) => return reply,
         },
-        Route::Jobs => jobs(daemon).await,
-        Route::Job(id) => job(daemon, &id).await,
-        Route::CancelJob(id) => cancel(daemon, &id).await,
+        Route::Edit => match body(request).await {
+            Ok(body) => jobs::edit(daemon, body).await,
+            Err(reply) => return reply,
+        },
+        Route::Jobs => jobs::list(daemon).await,
+        Route::Job(id) => jobs::job(daemon, &id).await,
+        Route::CancelJob(id) => jobs::cancel(daemon, &id).await,
         Route::WrongMethod => {
-            return error(StatusCode::METHOD_NOT_ALLOWED, "bad_request", "this route does not take that method", "");
+            return error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorKind::BadRequest,
+                "this route does not take that method",
+                "",
+            );
         }
         Route::Unknown => {
             return error(
                 StatusCode::NOT_FOUND,
-                "not_found",
+                ErrorKind::NotFound,
                 "unknown route",
                 "See docs/daemon-api.md for the routes.",
             );
@@ -190,7 +219,7 @@ fn percent_decode(text: &str) -> String {
 /// Reads a JSON body of at most [`MAX_BODY`] bytes.
 async fn body<T: DeserializeOwned>(request: Request<Incoming>) -> Result<T, Reply> {
     let too_large =
-        || error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &format!("the body is over {MAX_BODY} bytes"), "");
+        || error(StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, &format!("the body is over {MAX_BODY} bytes"), "");
     let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
@@ -199,12 +228,10 @@ async fn body<T: DeserializeOwned>(request: Request<Incoming>) -> Result<T, Repl
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large()),
         Err(e) => {
-            return Err(error(StatusCode::BAD_REQUEST, "bad_request", &format!("could not read the body: {e}"), ""));
+            return Err(bad_request(&format!("could not read the body: {e}"), ""));
         }
     };
-    serde_json::from_slice(&bytes).map_err(|e| {
-        error(StatusCode::BAD_REQUEST, "bad_request", &format!("the body is not the expected JSON: {e}"), "")
-    })
+    serde_json::from_slice(&bytes).map_err(|e| bad_request(&format!("the body is not the expected JSON: {e}"), ""))
 }
 
 fn json_reply(status: StatusCode, value: &impl serde::Serialize) -> Reply {
@@ -216,11 +243,29 @@ fn json_reply(status: StatusCode, value: &impl serde::Serialize) -> Reply {
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).boxed_unsync()))
 }
 
-/// A JSON error answer.
-pub fn error(status: StatusCode, kind: &str, message: &str, hint: &str) -> Reply {
+/// A JSON error answer: exit 6 for a client error, else 1.
+pub fn error(status: StatusCode, kind: ErrorKind, message: &str, hint: &str) -> Reply {
     let exit = if status.is_client_error() { Exit::InputRefused } else { Exit::Failure };
-    let detail = ErrorDetail { kind: kind.into(), message: message.into(), hint: hint.into(), exit: exit.code() };
+    let detail = ErrorDetail { kind, message: message.into(), hint: hint.into(), exit: exit.code() };
     json_reply(status, &ErrorBody { error: detail })
+}
+
+/// A 400.
+fn bad_request(message: &str, hint: &str) -> Reply {
+    error(StatusCode::BAD_REQUEST, ErrorKind::BadRequest, message, hint)
+}
+
+/// The 400 for a path that is not absolute.
+fn not_absolute(what: &str) -> Reply {
+    bad_request(
+        &format!("{what} is not an absolute path"),
+        "The daemon's working directory is not yours: send absolute paths.",
+    )
+}
+
+/// The 503 of a daemon that is stopping: no new work.
+fn shutting_down() -> Reply {
+    error(StatusCode::SERVICE_UNAVAILABLE, ErrorKind::ShuttingDown, "nemod is shutting down", "Start it again.")
 }
 
 /// A use case's failure as an answer.
@@ -246,28 +291,33 @@ fn health(daemon: &Daemon) -> Reply {
     json_reply(StatusCode::OK, &health)
 }
 
-fn project_json(project: &Project, current: Option<&SessionId>) -> Value {
-    json!({
-        "name": project.name,
-        "session_id": project.session_id.as_str(),
-        "task_id": project.task_id.as_str(),
-        "created": project.created.to_rfc3339(),
-        "current": current == Some(&project.session_id),
-    })
+async fn login(daemon: &Daemon) -> Handled {
+    let account = daemon.supervisor().login().await.map_err(|e| failed(&e))?;
+    Ok(json_reply(StatusCode::OK, &AccountView::of(&account)))
+}
+
+async fn logout(daemon: &Daemon) -> Handled {
+    daemon.supervisor().logout().await.map_err(|e| failed(&e))?;
+    Ok(json_reply(StatusCode::OK, &LogoutReply { logged_out: true }))
 }
 
 async fn projects(daemon: &Daemon) -> Handled {
     let service = daemon.service();
     let projects = service.projects().await.map_err(|e| failed(&e))?;
     let current = service.current_project().await.ok().map(|p| p.session_id);
-    let list: Vec<Value> = projects.iter().map(|p| project_json(p, current.as_ref())).collect();
-    Ok(json_reply(StatusCode::OK, &json!({"projects": list})))
+    let projects = projects.iter().map(|p| ProjectView::of(p, current.as_ref())).collect();
+    Ok(json_reply(StatusCode::OK, &ProjectList { projects }))
 }
 
 async fn new_project(daemon: &Daemon, name: &str) -> Handled {
     let name = if name.trim().is_empty() { "untitled" } else { name.trim() };
     let project = daemon.service().new_project(name, &NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::CREATED, &json!({"project": project_json(&project, Some(&project.session_id))})))
+    Ok(json_reply(StatusCode::CREATED, &ProjectReply { project: ProjectView::of(&project, Some(&project.session_id)) }))
+}
+
+async fn use_project(daemon: &Daemon, name_or_id: &str) -> Handled {
+    let project = daemon.service().use_project(name_or_id.trim()).await.map_err(|e| failed(&e))?;
+    Ok(json_reply(StatusCode::OK, &ProjectReply { project: ProjectView::of(&project, Some(&project.session_id)) }))
 }
 
 /// The project a request names (session id, else the newest of that name) or the user's
@@ -276,7 +326,7 @@ async fn new_project(daemon: &Daemon, name: &str) -> Handled {
 async fn scoped(daemon: &Daemon, selector: Option<&str>) -> Result<(Service, Project), Reply> {
     let store = daemon.store();
     let current = store.current_project().await.map_err(|e| failed(&Error::Store(e.0)))?;
-    let service = daemon.service_over(Arc::new(ScopedStore::new(store, current)));
+    let service = daemon.scoped(current);
     if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) {
         service.use_project(selector).await.map_err(|e| failed(&e))?;
     }
@@ -287,158 +337,43 @@ async fn scoped(daemon: &Daemon, selector: Option<&str>) -> Result<(Service, Pro
 async fn tracks(daemon: &Daemon, project: Option<String>) -> Handled {
     let (service, _) = scoped(daemon, project.as_deref()).await?;
     let report = service.tracks(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(
-        StatusCode::OK,
-        &json!({"project": report.project.name, "session_id": report.project.session_id.as_str(), "summary": report.summary}),
-    ))
+    Ok(json_reply(StatusCode::OK, &TracksView::of(&report)))
+}
+
+async fn link(daemon: &Daemon, project: Option<String>) -> Handled {
+    let (service, _) = scoped(daemon, project.as_deref()).await?;
+    let link = service.claim_link(&NoisyProgress).await.map_err(|e| failed(&e))?;
+    Ok(json_reply(StatusCode::OK, &LinkView { link }))
 }
 
 async fn credits(daemon: &Daemon) -> Handled {
     let credits = daemon.service().credits(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &credits_json(&credits)))
+    Ok(json_reply(StatusCode::OK, &CreditsView::of(&credits)))
 }
 
 async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {
-    if request.sources.is_empty() {
-        return Err(error(StatusCode::BAD_REQUEST, "bad_request", "no sources given", ""));
+    let checked = check_sources(&request.sources).await?;
+    let (service, _) = scoped(daemon, request.project.as_deref()).await?;
+    let assets = service.upload(&checked, &NoisyProgress).await.map_err(|e| failed(&e))?;
+    Ok(json_reply(StatusCode::OK, &UploadReply { files: assets.iter().map(AssetView::of).collect() }))
+}
+
+/// Checks uploads before a byte is sent: at least one, each an absolute path or a URL, of a
+/// supported kind and size.
+async fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Reply> {
+    if sources.is_empty() {
+        return Err(bad_request("no sources given", ""));
     }
     let mut checked = Vec::new();
-    for source in &request.sources {
+    for source in sources {
         let is_url = source.starts_with("http://") || source.starts_with("https://");
         if !is_url && !Path::new(source).is_absolute() {
-            return Err(error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                &format!("{source} is not an absolute path"),
-                "The daemon's working directory is not yours: send absolute paths.",
-            ));
+            return Err(not_absolute(source));
         }
         let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
         checked.push(check_file(source, size).map_err(|e| failed(&e))?);
     }
-    let (service, _) = scoped(daemon, request.project.as_deref()).await?;
-    let assets = service.upload(&checked, &NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &json!({"files": assets.iter().map(asset_json).collect::<Vec<_>>()})))
-}
-
-/// Queues one export; the job is saved before this returns.
-async fn export(daemon: &Daemon, request: &ExportRequest) -> Result<JobView, Reply> {
-    if !Path::new(&request.output).is_absolute() {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            &format!("output {:?} is not an absolute path", request.output),
-            "The daemon's working directory is not yours: send an absolute path.",
-        ));
-    }
-    if daemon.is_stopping() {
-        return Err(error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "shutting_down",
-            "nemod is shutting down",
-            "Start it again.",
-        ));
-    }
-    let (_, project) = scoped(daemon, request.project.as_deref()).await?;
-    let supervisor = daemon.supervisor();
-    let job =
-        supervisor.service().queue_export(project, &request.output, &NoisyProgress).await.map_err(|e| failed(&e))?;
-    tracing::info!(job = %job.id, output = %job.output, "export queued");
-    supervisor.spawn(job.clone(), true);
-    Ok(JobView::of(&job))
-}
-
-async fn batch(daemon: &Daemon, request: BatchRequest) -> Handled {
-    if request.exports.is_empty() {
-        return Err(error(StatusCode::BAD_REQUEST, "bad_request", "the batch is empty", ""));
-    }
-    let mut jobs = Vec::new();
-    let mut errors = Vec::new();
-    for (index, entry) in request.exports.iter().enumerate() {
-        match export(daemon, entry).await {
-            Ok(job) => jobs.push(job),
-            Err(reply) => {
-                let status = reply.status().as_u16();
-                let body = reply.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
-                let detail: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                errors.push(json!({"index": index, "status": status, "error": detail["error"]}));
-            }
-        }
-    }
-    Ok(json_reply(StatusCode::ACCEPTED, &json!({"jobs": jobs, "errors": errors})))
-}
-
-async fn jobs(daemon: &Daemon) -> Handled {
-    let jobs = daemon.supervisor().jobs().await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &JobList { jobs: jobs.iter().map(JobView::of).collect() }))
-}
-
-fn unknown_job(id: &str) -> Reply {
-    error(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        &format!("no job {id}"),
-        "GET /v1/jobs lists them (a job resubmitted under a new id has a new id).",
-    )
-}
-
-async fn job(daemon: &Daemon, id: &str) -> Handled {
-    match daemon.supervisor().find(id).await.map_err(|e| failed(&e))? {
-        Some(job) => Ok(json_reply(StatusCode::OK, &json!({"job": JobView::of(&job)}))),
-        None => Err(unknown_job(id)),
-    }
-}
-
-async fn cancel(daemon: &Daemon, id: &str) -> Handled {
-    match daemon.supervisor().cancel(id).await.map_err(|e| failed(&e))? {
-        Some(job) => Ok(json_reply(StatusCode::OK, &json!({"job": JobView::of(&job)}))),
-        None => Err(unknown_job(id)),
-    }
-}
-
-/// A chat turn, streamed as JSON lines while the daemon receives it. The turn runs on a task
-/// of its own: a client that goes away does not stop it (and nothing is ever re-sent).
-async fn chat(daemon: &Daemon, request: ChatRequest) -> Handled {
-    if request.message.trim().is_empty() {
-        return Err(error(StatusCode::BAD_REQUEST, "bad_request", "the message is empty", ""));
-    }
-    let (service, _) = scoped(daemon, request.project.as_deref()).await?;
-    let (lines, receiver) = mpsc::unbounded_channel::<Value>();
-    let progress = ChannelProgress(lines.clone());
-    daemon.supervisor().spawn_work(async move {
-        let last = match service.chat(&request.message, &progress).await {
-            Ok(report) => json!({
-                "event": "done",
-                "text": report.text,
-                "changes": report.changes,
-                "recovered": report.recovered,
-                "warning": report.warning,
-            }),
-            Err(error) => json!({"event": "error", "error": ErrorDetail::of(&error)}),
-        };
-        // The client may be gone; the turn was still seen through.
-        let _ = lines.send(last);
-    });
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        let value = receiver.recv().await?;
-        let mut line = serde_json::to_vec(&value).unwrap_or_default();
-        line.push(b'\n');
-        Some((Ok::<_, Infallible>(Frame::data(Bytes::from(line))), receiver))
-    });
-    Ok(Response::builder()
-        .status(StatusCode::OK)
-        .header(CONTENT_TYPE, "application/x-ndjson")
-        .body(BodyExt::boxed_unsync(StreamBody::new(stream)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).boxed_unsync())))
-}
-
-/// Progress as JSON lines on a channel.
-struct ChannelProgress(mpsc::UnboundedSender<Value>);
-
-impl Progress for ChannelProgress {
-    fn report(&self, event: ProgressEvent) {
-        let _ = self.0.send(progress_json(&event));
-    }
+    Ok(checked)
 }
 
 /// Progress of short requests: notices to the log.
