@@ -393,6 +393,15 @@ impl ChatAnswer {
             Outcome::Export(project) => return Err(project),
         })
     }
+
+    /// The same, its balance marked offline when `offline`.
+    #[must_use]
+    pub fn offline_if(self, offline: bool) -> Self {
+        match self {
+            Self::Credits(credits) => Self::Credits(credits.offline_if(offline)),
+            other => other,
+        }
+    }
 }
 
 /// The last line of a chat stream: `{"event": "done", "intent": ..., ...}` or
@@ -464,13 +473,28 @@ pub struct CreditsView {
     pub frozen: i64,
     /// available + frozen.
     pub total: i64,
+    /// The work is done offline: there is no account and no credits (the numbers are 0).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
 }
 
 impl CreditsView {
     /// The view of a balance.
     #[must_use]
     pub fn of(credits: &Credits) -> Self {
-        Self { available: credits.available, frozen: credits.frozen, total: credits.total }
+        Self { available: credits.available, frozen: credits.frozen, total: credits.total, offline: false }
+    }
+
+    /// Offline: no account, no credits.
+    #[must_use]
+    pub fn offline() -> Self {
+        Self { available: 0, frozen: 0, total: 0, offline: true }
+    }
+
+    /// The same, marked offline when `offline`.
+    #[must_use]
+    pub fn offline_if(self, offline: bool) -> Self {
+        if offline { Self::offline() } else { self }
     }
 }
 
@@ -561,8 +585,8 @@ pub struct UseRequest {
 /// `GET /v1/link`: a project's browser link (it carries a claim token, never the token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
-    /// `<web>/workspace/claim?ct=...`.
-    pub link: String,
+    /// `<web>/workspace/claim?ct=...`; `None` offline, where projects have no web page.
+    pub link: Option<String>,
 }
 
 /// Where the token in use came from.
@@ -588,9 +612,18 @@ pub struct AccountView {
     pub expires_at: Option<String>,
     /// The balance.
     pub credits: CreditsView,
+    /// The work is done offline: there is no account (nothing to log in to).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
 }
 
 impl AccountView {
+    /// The same, marked offline when `offline`.
+    #[must_use]
+    pub fn offline_if(self, offline: bool) -> Self {
+        Self { offline, credits: self.credits.offline_if(offline), ..self }
+    }
+
     /// The view of an account.
     #[must_use]
     pub fn of(account: &Account) -> Self {
@@ -603,6 +636,7 @@ impl AccountView {
             },
             expires_at: account.expires_at.map(nemo_core::time::Timestamp::to_rfc3339),
             credits: CreditsView::of(&account.credits),
+            offline: false,
         }
     }
 }
@@ -788,7 +822,8 @@ mod tests {
         assert_eq!(value["actions"][1], json!({"action": "click", "target": "Save"}));
         assert_eq!(serde_json::from_value::<ChatEnd>(value).unwrap(), end);
 
-        let credits = ChatEnd::Done(ChatAnswer::Credits(CreditsView { available: 1, frozen: 2, total: 3 }));
+        let credits =
+            ChatEnd::Done(ChatAnswer::Credits(CreditsView { available: 1, frozen: 2, total: 3, offline: false }));
         let value = serde_json::to_value(&credits).unwrap();
         assert_eq!(value, json!({"event": "done", "intent": "credits", "available": 1, "frozen": 2, "total": 3}));
         assert_eq!(serde_json::from_value::<ChatEnd>(value).unwrap(), credits);

@@ -125,6 +125,12 @@ impl Daemon {
         self.backend_name
     }
 
+    /// Whether the work is done offline (no account, no credits).
+    #[must_use]
+    pub fn is_offline(&self) -> bool {
+        self.backend_name == "offline"
+    }
+
     /// `--max-jobs`.
     #[must_use]
     pub fn max_jobs(&self) -> usize {

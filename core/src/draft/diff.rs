@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Draft;
-use super::summary::{Description, Label, entry, names, number, one_line, segment_name};
+use super::summary::{Description, Label, entry, names, number, one_line, segment_name, transitions};
 use super::timeline::{Segment, Timeline, Track};
 
 /// How many distinct edits of one property a track lists before they are only counted.
@@ -91,6 +91,15 @@ pub enum Change {
         /// Factor after.
         to: f64,
     },
+    /// How many transitions the track has: `Video transitions 0 → 2`.
+    Transitions {
+        /// The track's label.
+        label: String,
+        /// Before.
+        from: usize,
+        /// After.
+        to: usize,
+    },
     /// The canvas, by ratio or else by size: `Canvas 16:9 → 9:16`, `Canvas 1920×1080 → 1080×1920`.
     Canvas {
         /// Before.
@@ -128,6 +137,7 @@ impl fmt::Display for Change {
             Self::Volume { label, from, to } => write!(f, "{label} volume {}% → {}%", number(*from), number(*to)),
             Self::Muted { label } => write!(f, "{label} muted"),
             Self::Speed { label, from, to } => write!(f, "{label} speed {}× → {}×", number(*from), number(*to)),
+            Self::Transitions { label, from, to } => write!(f, "{label} transitions {from} → {to}"),
             Self::Canvas { from, to } => write!(f, "Canvas {from} → {to}"),
             Self::Renamed { from, to } => write!(f, "Draft renamed: \"{from}\" → \"{to}\""),
             Self::Reordered => f.write_str("Track order changed"),
@@ -227,6 +237,10 @@ fn track_changes(before: &Track, after: &Track, out: &mut Vec<Change>) {
     });
     let speed = |s: &Segment| s.speed.unwrap_or(1.0);
     push_edits(out, clip_edits(old, new, speed), label, |(from, to)| Change::Speed { label: label(), from, to });
+    let (from, to) = (transitions(before), transitions(after));
+    if from != to {
+        out.push(Change::Transitions { label: label(), from, to });
+    }
 }
 
 /// Distinct edits of one property, or only how many clips changed when there are too many.
@@ -391,6 +405,13 @@ mod tests {
     }
 
     #[test]
+    fn names_added_transitions() {
+        let cut = r#"{"tt":0,"sg":[{"st":0,"d":1000,"nm":"a"},{"st":1000,"d":1000,"nm":"a"}]}"#;
+        let blended = cut.replace(r#""nm":"a"}]"#, r#""nm":"a","fx":{"in":"dissolve","ms":300}}]"#);
+        check(&tracks(&[cut]), &tracks(&[&blended]), &["Video transitions 0 → 1"]);
+    }
+
+    #[test]
     fn names_text_volume_and_speed_edits() {
         check(
             &tracks(&[r#"{"tt":7,"sg":[{"d":3000,"tx":"A"}]}"#]),
@@ -458,7 +479,7 @@ mod tests {
     fn falls_back_when_nothing_nameable_changed() {
         let other = ["The timeline changed (details not shown)"];
         check(&tracks(&[VIDEO]), &tracks(&[&VIDEO.replace("10000", "10000.0")]), &other);
-        check(&tracks(&[VIDEO]), &tracks(&[&VIDEO.replace("}]", r#","fx":{"in":"fade"}}]"#)]), &other);
+        check(&tracks(&[VIDEO]), &tracks(&[&VIDEO.replace("}]", r#","fx":{"kind":"wipe"}}]"#)]), &other);
         check(r#"{"x":9007199254740993}"#, r#"{"x":9007199254740992}"#, &other);
         check(r#"{"t":"garbage","d":[]}"#, r#"{"t":7,"d":{}}"#, &other);
         check(r#"{"t":[{"tt":0,"sg":[{"d":"x"}]}]}"#, r#"{"t":[{"tt":0,"sg":[{"d":[1]}]}]}"#, &other);

@@ -86,6 +86,10 @@ impl Description {
         if let Some((start, end)) = span_ms(track) {
             details.push(format!("{}-{}s", seconds(start), seconds(end)));
         }
+        let transitions = transitions(track);
+        if transitions > 0 {
+            details.push(format!("{transitions} transition{}", if transitions == 1 { "" } else { "s" }));
+        }
         if track.kind == TrackKind::Audio
             && let Some(volume) = track.segments.iter().find_map(|s| s.volume)
         {
@@ -93,6 +97,11 @@ impl Description {
         }
         Self { names, details: (!details.is_empty()).then(|| details.join(", ")) }
     }
+}
+
+/// How many of a track's segments have a transition into them.
+pub(super) fn transitions(track: &Track) -> usize {
+    track.segments.iter().filter(|segment| segment.transition.is_some()).count()
 }
 
 /// `head`, then `: names` and ` (details)` when present.
@@ -205,6 +214,14 @@ mod tests {
     fn check(json: &str, expected: &str) {
         let draft = Draft::from_json(json).unwrap();
         assert_eq!(draft.summary(), expected, "{json}");
+    }
+
+    #[test]
+    fn transitions_are_counted_on_their_track() {
+        check(
+            r#"{"t":[{"tt":0,"sg":[{"st":0,"d":1500,"nm":"a"},{"st":1500,"d":1500,"nm":"a","fx":{"in":"dissolve","ms":300}}]}]}"#,
+            "Timeline (1 track): 1. Video: a (0-3s, 1 transition)",
+        );
     }
 
     #[test]

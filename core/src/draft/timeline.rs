@@ -76,6 +76,8 @@ pub struct Segment {
     pub volume: Option<f64>,
     /// Playback speed factor (`sp`).
     pub speed: Option<f64>,
+    /// The transition into it (`fx.in`: `fade`, `dissolve`, `black`…), when it has one.
+    pub transition: Option<String>,
 }
 
 impl TrackKind {
@@ -168,6 +170,7 @@ impl Segment {
                 b"tx" if !on_text_track => s.text = raw::text(value),
                 b"vol" => s.volume = raw::number(value),
                 b"sp" => s.speed = raw::number(value),
+                b"fx" => s.transition = raw::member(value, b"in").and_then(raw::text),
                 _ => {}
             }
         }
@@ -213,6 +216,7 @@ mod tests {
                 text: None,
                 volume: Some(80.0),
                 speed: Some(1.5),
+                transition: None,
             }
         );
         let title = &t.tracks[1];

@@ -1,4 +1,4 @@
-//! "add background music [FILE] [at N%]", "add trending music", "lo-fi" / "upbeat" /
+//! "add background music FILE at N%", "add trending music", "lo-fi" / "upbeat" /
 //! "cinematic", `添加背景音乐`: an audio track (role `bgm`) spanning the video, replacing
 //! earlier music; the engine fades it in and out and ducks it under the clips' sound. Without
 //! a FILE: a style named → that bed of the library, else the last audio file uploaded to the

@@ -27,6 +27,10 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// Prints who is connected.
 pub fn show_login(reporter: &Reporter, account: &AccountView) {
+    if account.offline {
+        reporter.done(NO_ACCOUNT, json!({"offline": true}));
+        return;
+    }
     let who = account.user_id.as_deref().unwrap_or("an unknown account");
     let origin = match account.origin {
         TokenSource::Env => "token from NEMO_TOKEN",
@@ -63,7 +67,7 @@ pub fn show_logout(reporter: &Reporter, config: &Config) {
 /// `credits`.
 pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
     if ctx.offline() {
-        ctx.reporter.done(NO_ACCOUNT, json!({"offline": true, "available": null}));
+        show_credits(ctx.reporter, &CreditsView::offline());
         return Ok(());
     }
     let credits = ctx.nemo.credits(ctx.reporter).await?;
@@ -73,6 +77,10 @@ pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
 
 /// Prints the balance.
 pub fn show_credits(reporter: &Reporter, credits: &CreditsView) {
+    if credits.offline {
+        reporter.done(NO_ACCOUNT, json!({"offline": true, "available": null}));
+        return;
+    }
     reporter.done(
         &format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),
         value_of(credits),

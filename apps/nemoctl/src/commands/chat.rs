@@ -122,7 +122,7 @@ async fn handle(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
     let progress = SilentEditIsTheResult(ctx.reporter);
     let outcome = interruptible(ctx.nemo.message(message, &find, &progress)).await?;
     match ChatAnswer::of(outcome) {
-        Ok(answer) => show(ctx.reporter, &answer),
+        Ok(answer) => show(ctx.reporter, &answer.offline_if(ctx.offline())),
         Err(project) => {
             let output = media::default_output(ctx, &project);
             let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;

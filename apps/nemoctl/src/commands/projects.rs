@@ -13,25 +13,19 @@ use crate::report::{self, Reporter, table, value_of};
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
     let project = ctx.nemo.new_project(name, ctx.reporter).await?;
-    if ctx.offline() {
-        ctx.reporter.done(
-            &format!("Created project {:?} (session {}), kept on this machine", project.name, project.session_id),
-            json!({"name": project.name, "session_id": project.session_id.as_str(), "task_id": project.task_id.as_str(), "link": null}),
-        );
-        return Ok(());
-    }
-    let link = ctx.nemo.claim_link(ctx.reporter).await?;
+    let link = if ctx.offline() { None } else { Some(ctx.nemo.claim_link(ctx.reporter).await?) };
     show_new(ctx.reporter, &ProjectView::of(&project, Some(&project.session_id)), &LinkView { link });
     Ok(())
 }
 
-/// Prints a new project and its browser link.
+/// Prints a new project and its browser link (offline: that it is kept on this machine).
 pub fn show_new(reporter: &Reporter, project: &ProjectView, link: &LinkView) {
+    let whereabouts = match &link.link {
+        Some(link) => format!("\nOpen in a browser: {link}"),
+        None => ", kept on this machine".to_owned(),
+    };
     reporter.done(
-        &format!(
-            "Created project {:?} (session {})\nOpen in a browser: {}",
-            project.name, project.session_id, link.link
-        ),
+        &format!("Created project {:?} (session {}){whereabouts}", project.name, project.session_id),
         json!({"name": project.name, "session_id": project.session_id, "task_id": project.task_id, "link": link.link}),
     );
 }
@@ -92,21 +86,20 @@ pub fn show_tracks(reporter: &Reporter, tracks: &TracksView) {
 
 /// `open`.
 pub async fn open(ctx: &Ctx<'_>) -> Result<(), CliError> {
-    if ctx.offline() {
-        ctx.reporter.done(
-            "Offline projects have no web page: `nemoctl --offline tracks` shows the timeline and `export` renders it.",
-            json!({"link": null}),
-        );
-        return Ok(());
-    }
-    let link = ctx.nemo.claim_link(ctx.reporter).await?;
+    let link = if ctx.offline() { None } else { Some(ctx.nemo.claim_link(ctx.reporter).await?) };
     show_link(ctx.reporter, &LinkView { link });
     Ok(())
 }
 
 /// Prints the browser link.
 pub fn show_link(reporter: &Reporter, link: &LinkView) {
-    reporter.done(&link.link, value_of(link));
+    match &link.link {
+        Some(text) => reporter.done(text, value_of(link)),
+        None => reporter.done(
+            "Offline projects have no web page: `nemoctl --offline tracks` shows the timeline and `export` renders it.",
+            value_of(link),
+        ),
+    }
 }
 
 /// `jobs`.

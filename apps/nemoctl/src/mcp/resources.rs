@@ -1,14 +1,13 @@
-//! The resources: the agent guide (SKILL.md, what `nemoctl guide` prints) and the current
-//! project's timeline (the `tracks` tool's content, read fresh each time).
+//! The resources: the agent guide (what `nemoctl guide` prints: SKILL.md and what the
+//! offline editor understands) and the current project's timeline (the `tracks` tool's
+//! content, read fresh each time).
 
 use nemo_core::ports::NoProgress;
 use rmcp::ErrorData;
 use rmcp::model::{ReadResourceResult, Resource, ResourceContents};
 
 use super::calls::Calls;
-
-/// SKILL.md, from the repository root.
-const GUIDE: &str = include_str!("../../../../SKILL.md");
+use crate::commands::local::guide_text;
 
 /// The guide's URI.
 pub const GUIDE_URI: &str = "nemoctl://guide";
@@ -19,7 +18,7 @@ pub const TIMELINE_URI: &str = "nemoctl://project/timeline";
 pub fn list() -> Vec<Resource> {
     vec![
         Resource::new(GUIDE_URI, "guide")
-            .with_title("How to edit video with nemoctl (SKILL.md)")
+            .with_title("How to edit video with nemoctl (SKILL.md, and what the offline editor understands)")
             .with_mime_type("text/markdown"),
         Resource::new(TIMELINE_URI, "timeline")
             .with_title("The current project's timeline")
@@ -35,7 +34,7 @@ pub fn list() -> Vec<Resource> {
 /// service cannot be read (the message says why).
 pub async fn read(calls: &Calls, uri: &str) -> Result<ReadResourceResult, ErrorData> {
     let contents = match uri {
-        GUIDE_URI => ResourceContents::text(GUIDE, uri).with_mime_type("text/markdown"),
+        GUIDE_URI => ResourceContents::text(guide_text(), uri).with_mime_type("text/markdown"),
         TIMELINE_URI => {
             let done = calls
                 .tracks(&NoProgress)

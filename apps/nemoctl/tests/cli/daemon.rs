@@ -222,3 +222,31 @@ fn an_edit_through_nemod_whose_instruction_changes_nothing_shows_the_answer_exit
     assert!(h.fake().calls_to(Endpoint::SubmitRender).is_empty());
     assert!(!h.path("daemon.mp4").exists());
 }
+
+/// ffprobe's length of a file in the harness's working directory, seconds.
+fn seconds(h: &Harness, name: &str) -> f64 {
+    crate::offline_engine::ffprobe(&h.path(name))["format"]["duration"].as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn an_offline_nemod_edits_and_renders_real_videos_for_every_command() {
+    let h = Harness::new();
+    let _nemod = Nemod::offline(&h);
+    let login = daemon(&h, &["login"]);
+    login.check_exit(0);
+    assert!(login.stdout.starts_with("Offline there is no account"), "{}", login.stdout);
+    daemon(&h, &["credits"]).check_exit(0);
+    project_with_clip(&h, "trip");
+    let chat = daemon(&h, &["chat", "remove the pauses"]);
+    assert_eq!(chat.stdout.matches("Removed 2 pauses (1.8 s)").count(), 1, "printed once: {}", chat.stdout);
+    daemon(&h, &["chat", "export"]).check_exit(0);
+    assert!((seconds(&h, "trip.mp4") - 4.2).abs() <= 0.1, "chat export renders the edited video");
+    daemon(&h, &["export", "-o", "again.mp4"]).check_exit(0);
+    assert!((seconds(&h, "again.mp4") - 4.2).abs() <= 0.1);
+    let clip = h.media("clip.mp4");
+    daemon(&h, &["edit", &clip, "-p", "trim to 3 seconds", "-o", "short.mp4"]).check_exit(0);
+    assert!((seconds(&h, "short.mp4") - 3.0).abs() <= 0.1);
+    daemon(&h, &["use", "trip"]).check_exit(0);
+    let offline = h.run(&["--offline", "tracks"]);
+    offline.check_stdout("Timeline (1 track): 1. Video: clip (0-4.2s)");
+}

@@ -167,12 +167,15 @@ fn skills_lists_the_six_profiles() {
 }
 
 #[test]
-fn guide_prints_skill_md() {
+fn guide_prints_skill_md_and_what_the_offline_editor_understands() {
     let h = Harness::new();
     let out = h.run(&["guide"]);
     out.check_exit(0);
     let skill = include_str!("../../../../SKILL.md");
-    assert_eq!(out.stdout.trim_end(), skill.trim_end());
+    assert!(out.stdout.starts_with(skill.trim_end()), "{}", out.stdout);
+    for instruction in ["| title |", "| transitions |", "| captions |", "| photos |", "`format for Reels`"] {
+        assert!(out.stdout.contains(instruction), "{instruction}: {}", out.stdout);
+    }
     assert!(skill.len() <= 1500, "SKILL.md is {} bytes", skill.len());
 }
 

@@ -22,7 +22,16 @@ pub struct Nemod {
 impl Nemod {
     /// Starts nemod for `h` (which must have a fake cloud) and waits until it answers.
     pub fn start(h: &Harness) -> Self {
-        let mut config = DaemonConfig::new(&h.state_dir(), BackendChoice::Cloud { api_url: h.fake().url() });
+        Self::with(h, BackendChoice::Cloud { api_url: h.fake().url() })
+    }
+
+    /// Starts `nemod --backend offline` for `h` and waits until it answers.
+    pub fn offline(h: &Harness) -> Self {
+        Self::with(h, BackendChoice::Offline)
+    }
+
+    fn with(h: &Harness, backend: BackendChoice) -> Self {
+        let mut config = DaemonConfig::new(&h.state_dir(), backend);
         config.config_dir = h.config_dir();
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {

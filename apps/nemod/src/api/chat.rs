@@ -45,12 +45,13 @@ pub async fn chat(daemon: &Arc<Daemon>, request: ChatRequest) -> Handled {
     let (lines, receiver) = mpsc::unbounded_channel::<Value>();
     let progress = ChannelProgress(lines.clone());
     let owner = Arc::clone(daemon);
+    let offline = daemon.is_offline();
     daemon.supervisor().spawn_work(async move {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let cwd = request.cwd.as_deref().map(Path::new);
         let find = |token: &str| -> Option<FoundFile> { nemo_storage::find_file(token, home.as_deref(), cwd) };
         let end = match service.message(&request.message, &find, &progress).await.map(ChatAnswer::of) {
-            Ok(Ok(answer)) => ChatEnd::Done(answer),
+            Ok(Ok(answer)) => ChatEnd::Done(answer.offline_if(offline)),
             Ok(Err(project)) => export(&owner, project, request.output_dir.as_deref()).await,
             Err(error) => ChatEnd::Error { error: ErrorDetail::of(&error) },
         };

@@ -293,7 +293,7 @@ fn health(daemon: &Daemon) -> Reply {
 
 async fn login(daemon: &Daemon) -> Handled {
     let account = daemon.supervisor().login().await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &AccountView::of(&account)))
+    Ok(json_reply(StatusCode::OK, &AccountView::of(&account).offline_if(daemon.is_offline())))
 }
 
 async fn logout(daemon: &Daemon) -> Handled {
@@ -342,13 +342,16 @@ async fn tracks(daemon: &Daemon, project: Option<String>) -> Handled {
 
 async fn link(daemon: &Daemon, project: Option<String>) -> Handled {
     let (service, _) = scoped(daemon, project.as_deref()).await?;
+    if daemon.is_offline() {
+        return Ok(json_reply(StatusCode::OK, &LinkView { link: None }));
+    }
     let link = service.claim_link(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &LinkView { link }))
+    Ok(json_reply(StatusCode::OK, &LinkView { link: Some(link) }))
 }
 
 async fn credits(daemon: &Daemon) -> Handled {
     let credits = daemon.service().credits(&NoisyProgress).await.map_err(|e| failed(&e))?;
-    Ok(json_reply(StatusCode::OK, &CreditsView::of(&credits)))
+    Ok(json_reply(StatusCode::OK, &CreditsView::of(&credits).offline_if(daemon.is_offline())))
 }
 
 async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {
