@@ -40,16 +40,19 @@ def ffprobe_duration(path):
 
 
 class Progress:
-    """Every progress notification of one call."""
+    """Every progress notification of one call; `then` is called once, at the first whose
+    message starts with `at`."""
 
-    def __init__(self, on_render=None):
+    def __init__(self, then=None, at=""):
         self.seen = []
-        self.on_render = on_render
+        self.then = then
+        self.at = at
 
     async def __call__(self, progress, total, message):
         self.seen.append((progress, total, message))
-        if self.on_render and message and message.startswith("rendering") and progress < 100:
-            self.on_render()
+        if self.then and (message or "").startswith(self.at):
+            then, self.then = self.then, None
+            then()
 
 
 async def call(session, name, arguments=None, progress=None):
@@ -117,7 +120,8 @@ async def offline(session):
         except MCPError as error:
             check(error.code == -32602 and named in error.message, f"{error.code} {error.message}")
 
-    # Step by step, then an export cancelled while it renders: no file, the server goes on.
+    # Step by step, then an export cancelled at its first progress (the render submitted,
+    # seconds of work ahead): no file, the server goes on.
     ok(await call(session, "new_project", {"name": "cancel-me"}), "new_project")
     ok(await call(session, "upload", {"paths": ["clip.mp4"]}), "upload")
     turn = ok(await call(session, "chat", {"message": "add a title 'Bye'"}), "chat")
@@ -125,7 +129,7 @@ async def offline(session):
     tracks = ok(await call(session, "tracks"), "tracks")
     check("Bye" in tracks["summary"] and len(tracks["tracks"]) == 2, f"tracks: {tracks}")
     async with anyio.create_task_group() as group:
-        progress = Progress(on_render=group.cancel_scope.cancel)
+        progress = Progress(then=group.cancel_scope.cancel)
         group.start_soon(call, session, "export", {"output": "cancelled.mp4"}, progress)
     check(progress.seen, "the export had begun")
     jobs = ok(await call(session, "jobs"), "jobs")
@@ -196,11 +200,11 @@ async def cloud(session):
     check("Held" in tracks["summary"], f"the edit landed: {tracks['summary']}")
     check(len(fake_calls("send_message")) == sent + 1, "the cancelled message was sent once")
 
-    # An export cancelled while the render stalls: no file, submitted once.
+    # An export cancelled while the render stalls at 50 %: no file, submitted once.
     fake("/_fake/faults", {"endpoint": "submit_render", "fault": {"kind": "render_stalls"}})
     submitted = len(fake_calls("submit_render"))
     async with anyio.create_task_group() as group:
-        progress = Progress(on_render=group.cancel_scope.cancel)
+        progress = Progress(then=group.cancel_scope.cancel, at="rendering")
         group.start_soon(call, session, "export", {"output": "stalled.mp4"}, progress)
     check(not os.path.exists("stalled.mp4") and not os.path.exists("stalled.mp4.part"), "no output")
     check(len(fake_calls("submit_render")) == submitted + 1, "submitted once")
