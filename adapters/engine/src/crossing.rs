@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 use nemo_editor::draft::{CARD_SRC, Clip};
 
-use crate::graph::{Canvas, SLACK_MS, Source, atempo, audible, fades, fit_filter, num, secs, volume};
+use crate::graph::{Canvas, SLACK_MS, Source, atempo, audible, fades, fit_filter, num, rate, secs, volume};
 
 /// One clip as read for the join: its input, where it starts in the source, and how long
 /// it runs with its handles (timeline ms).
@@ -51,7 +51,7 @@ pub fn input(piece: &Piece, clip: &Clip, canvas: &Canvas) -> Vec<String> {
             "color=c={CARD_COLOUR}:s={}x{}:r={}:d={}",
             canvas.width,
             canvas.height,
-            num(canvas.fps),
+            rate(canvas.fps),
             secs(piece.read_ms)
         );
         return vec!["-f".into(), "lavfi".into(), "-i".into(), colour];
@@ -65,7 +65,7 @@ pub fn input(piece: &Piece, clip: &Clip, canvas: &Canvas) -> Vec<String> {
 /// The picture filters of a piece up to its common tail: a clip sped and fitted, a photo
 /// zoomed, a card as it is.
 fn picture(clip: &Clip, source: &Source, piece: &Piece, canvas: &Canvas) -> String {
-    let fps = num(canvas.fps);
+    let fps = rate(canvas.fps);
     if clip.src == CARD_SRC {
         return String::new();
     }

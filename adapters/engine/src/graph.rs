@@ -323,7 +323,7 @@ fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
     if (source.fps - canvas.fps).abs() < 0.01 && (speed - 1.0).abs() < 1e-9 {
         String::new()
     } else {
-        format!("fps={},", num(canvas.fps))
+        format!("fps={},", rate(canvas.fps))
     }
 }
 
@@ -520,6 +520,16 @@ pub(crate) fn secs(ms: i64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
+/// A frame rate as ffmpeg should read it: the NTSC rates as their exact fractions
+/// (`30000/1001`, not `29.97`, which ffmpeg reads as 2997/100 and then duplicates frames to
+/// keep up), any other as a number.
+pub(crate) fn rate(fps: f64) -> String {
+    [24_000, 30_000, 60_000, 120_000]
+        .iter()
+        .find(|n| (fps - f64::from(**n) / 1001.0).abs() < 0.005)
+        .map_or_else(|| num(fps), |n| format!("{n}/1001"))
+}
+
 /// A number without trailing zeros (`2`, `0.35`, `1.333`).
 pub(crate) fn num(n: f64) -> String {
     let text = format!("{n:.3}");
@@ -629,6 +639,20 @@ mod tests {
                  pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
             ),
             "{graph}"
+        );
+    }
+
+    #[test]
+    fn ntsc_rates_are_written_as_their_exact_fractions() {
+        assert_eq!(
+            (rate(29.97), rate(23.976), rate(59.94), rate(30.0), rate(15.0)),
+            (
+                "30000/1001".to_owned(),
+                "24000/1001".to_owned(),
+                "60000/1001".to_owned(),
+                "30".to_owned(),
+                "15".to_owned()
+            )
         );
     }
 

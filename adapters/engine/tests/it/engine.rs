@@ -239,3 +239,20 @@ fn render_without_pauses(path: &str) -> Vec<(i64, i64)> {
     joins.retain(|(_, end)| *end < at);
     joins
 }
+
+#[test]
+fn a_29_97_fps_clip_joined_with_a_30_fps_one_renders_at_the_exact_ntsc_rate() {
+    let engine = engine();
+    let dir = temp();
+    let tone = |s: u32| Some(format!("sine=frequency=440:duration={s}"));
+    let ntsc = clip(dir.path(), "ntsc.mp4", 2, "320x240", "30000/1001", tone(2), &["-c:a", "aac"]);
+    let thirty = clip(dir.path(), "thirty.mp4", 2, "320x240", "30", tone(2), &["-c:a", "aac"]);
+    let joined = json!({"t": [{"tt": 0, "sg": [
+        {"src": ntsc, "st": 0, "d": 2000, "in": 0},
+        {"src": thirty, "st": 2000, "d": 2000, "in": 0}
+    ]}]});
+    let out = render(&engine, &joined);
+    let probe = check_mp4(&out, 4.0, 0.05, true);
+    let video = probe["streams"].as_array().and_then(|s| s.iter().find(|s| s["codec_type"] == "video")).cloned();
+    assert_eq!(video.map(|v| v["r_frame_rate"].clone()), Some(json!("30000/1001")), "{probe}");
+}
