@@ -196,8 +196,8 @@ async def cloud(session):
             await anyio.sleep(0.01)
         group.cancel_scope.cancel()
     fake("/_fake/reply-delay", {"endpoint": "send_message", "ms": 0})
-    tracks = ok(await call(session, "tracks"), "tracks")
-    check("Held" in tracks["summary"], f"the edit landed: {tracks['summary']}")
+    # Whether the edit landed depends on how far the fake got; either way it is read, not re-sent.
+    ok(await call(session, "tracks"), "tracks")
     check(len(fake_calls("send_message")) == sent + 1, "the cancelled message was sent once")
 
     # An export cancelled while the render stalls at 50 %: no file, submitted once.
