@@ -209,6 +209,11 @@ pub enum Command {
     Skills,
     /// Print SKILL.md: how an AI agent should use nemoctl
     Guide,
+    /// Serve every command as a typed MCP tool over stdio, for AI agents (MCP clients)
+    ///
+    /// Add to a client's configuration: {"command": "nemoctl", "args": ["mcp"]} (with
+    /// "--offline" to edit on this machine). stdout carries protocol messages only.
+    Mcp,
 }
 
 impl Command {

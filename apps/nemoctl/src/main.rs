@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod daemon;
 mod failure;
+mod mcp;
 mod report;
 mod wiring;
 
@@ -21,7 +22,9 @@ use crate::wiring::InProcess;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let reporter = Reporter::new(cli.global.json, cli.global.quiet);
+    // `mcp`'s stdout is the protocol's: even its start-up errors go to stderr.
+    let json = cli.global.json && !matches!(cli.command, Command::Mcp);
+    let reporter = Reporter::new(json, cli.global.quiet);
     let result = run(cli, &reporter);
     reporter.close_text();
     match result {
@@ -68,6 +71,12 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Config(format!("could not start the async runtime: {e}")))?;
+    if matches!(cli.command, Command::Mcp) {
+        let backend = InProcess::of(config.backend).ok_or_else(|| {
+            CliError::Config("`nemoctl mcp` runs on --backend cloud or --offline (nemod shares their projects)".into())
+        })?;
+        return runtime.block_on(mcp::serve(&config, wiring::wire(&config, backend)?));
+    }
     // nemod does the work: `--backend daemon`, and `--detach` whatever the backend.
     let Some(backend) = InProcess::of(config.backend).filter(|_| !cli.command.is_detached()) else {
         return runtime.block_on(daemon::run(cli.command, &config, reporter));

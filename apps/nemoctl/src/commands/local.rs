@@ -15,13 +15,19 @@ const GUIDE: &str = include_str!("../../../../SKILL.md");
 
 /// `guide`: SKILL.md, then what the offline editor understands (its own instruction table).
 pub fn guide(reporter: &Reporter) -> Result<(), CliError> {
-    let guide = format!(
+    let guide = guide_text();
+    reporter.done(&guide, json!({"guide": guide}));
+    Ok(())
+}
+
+/// What `guide` prints (also `nemoctl mcp`'s guide resource): SKILL.md, then what the
+/// offline editor understands.
+pub fn guide_text() -> String {
+    format!(
         "{}\n\nWhat the offline editor understands (several per message):\n\n{}",
         GUIDE.trim_end(),
         nemo_editor::instructions::markdown_table().trim_end()
-    );
-    reporter.done(&guide, json!({"guide": guide}));
-    Ok(())
+    )
 }
 
 /// `skills`.

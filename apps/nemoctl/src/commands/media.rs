@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
 use nemo_core::model::Project;
+use nemo_core::ports::Progress;
 use nemo_core::service::{EditPlan, ExportReport, UploadSource, check_file};
 use nemo_daemon_client::wire::{AssetView, UploadReply};
 use serde_json::{Value, json};
@@ -141,13 +142,13 @@ pub async fn quick_edit(
     files: &[PathBuf],
     prompt: &str,
     output: Option<PathBuf>,
-    reporter: &Reporter,
+    progress: &dyn Progress,
 ) -> Result<Exported, Error> {
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     let sources = check_sources(&names)?;
     let (name, output) = edit_target(files, output);
     let plan =
         EditPlan { name, sources, instruction: prompt.to_owned(), output: output.to_string_lossy().into_owned() };
-    let (changes, report) = nemo.quick_edit(&plan, reporter).await?;
+    let (changes, report) = nemo.quick_edit(&plan, progress).await?;
     Ok(Exported { changes: Some(changes), ..Exported::of(&report) })
 }

@@ -64,7 +64,7 @@ pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &
         Command::Export { output, .. } => media::export(&ctx, output).await,
         Command::Edit { files, prompt, output, .. } => media::edit(&ctx, &files, &prompt, output).await,
         Command::Batch { spec, jobs, .. } => batch::batch(&ctx, &spec, usize::from(jobs)).await,
-        Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide => {
+        Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide | Command::Mcp => {
             unreachable!("handled before the service is wired")
         }
     }

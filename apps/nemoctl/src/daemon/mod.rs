@@ -125,7 +125,7 @@ pub async fn run(command: Command, config: &Config, reporter: &Reporter) -> Resu
             })
             .await?;
         }
-        Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide => {
+        Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide | Command::Mcp => {
             unreachable!("handled before any backend is chosen")
         }
     }

@@ -3,12 +3,14 @@
 //! The offline tests are here; `commands`, `exit_codes` and `token` run against a fake cloud
 //! served over HTTP on port 0, one per test (`cloud`); `state_files` covers unusable state
 //! files and a disk that fills up during a download; `daemon` runs `--backend daemon` against a
-//! real nemod (`nemod`) in front of the fake cloud.
+//! real nemod (`nemod`) in front of the fake cloud; `mcp` drives `nemoctl mcp` with the
+//! official MCP Python SDK.
 
 mod cloud;
 mod commands;
 mod daemon;
 mod exit_codes;
+mod mcp;
 mod nemod;
 mod offline_engine;
 mod offline_projects;
