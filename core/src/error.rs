@@ -295,6 +295,16 @@ pub enum Error {
         /// What the filesystem said.
         reason: String,
     },
+    /// The output path cannot take the video: a symbolic link, a directory, a device or pipe,
+    /// a file that cannot be written, a folder that does not exist. Found before anything is
+    /// uploaded, sent or rendered.
+    #[error("{path}: {reason}")]
+    OutputRefused {
+        /// The path as given.
+        path: String,
+        /// Why it cannot be written.
+        reason: String,
+    },
     /// Export was asked for an empty timeline.
     #[error("nothing to export: the timeline has no clips yet")]
     NothingToExport,
@@ -392,6 +402,7 @@ impl Error {
             Self::ExportBlocked => Exit::ExportBlocked,
             Self::MediaRefused(_)
             | Self::FileUnreadable { .. }
+            | Self::OutputRefused { .. }
             | Self::NothingToExport
             | Self::InstructionChangedNothing => Exit::InputRefused,
             Self::RateLimited { .. } => Exit::RateLimited,
@@ -428,6 +439,9 @@ impl Error {
             }
             Self::MediaRefused(_) => format!("Supported formats: {}.", supported_formats_line()),
             Self::FileUnreadable { .. } => "Check the path and permissions, then try again.".into(),
+            Self::OutputRefused { .. } => {
+                "Name a new file, or a regular file you can write, in a folder that exists (-o PATH).".into()
+            }
             Self::NothingToExport => {
                 "Upload a clip (`nemoctl upload FILE`) or ask for one to be generated first.".into()
             }

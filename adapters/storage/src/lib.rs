@@ -38,6 +38,7 @@ pub mod delivery;
 mod document;
 pub mod files;
 mod local;
+pub mod output;
 mod scoped;
 pub mod settings;
 mod store;

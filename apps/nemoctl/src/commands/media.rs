@@ -63,6 +63,7 @@ fn describe(asset: &AssetView) -> String {
 pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
     let project = ctx.nemo.current_project().await?;
     let output = output.unwrap_or_else(|| default_output(ctx, &project));
+    nemo_storage::output::check(&output)?;
     let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
     Exported::of(&report).show(ctx.reporter, None);
     Ok(())
@@ -147,6 +148,7 @@ pub async fn quick_edit(
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     let sources = check_sources(&names)?;
     let (name, output) = edit_target(files, output);
+    nemo_storage::output::check(&output)?;
     let plan =
         EditPlan { name, sources, instruction: prompt.to_owned(), output: output.to_string_lossy().into_owned() };
     let (changes, report) = nemo.quick_edit(&plan, progress).await?;

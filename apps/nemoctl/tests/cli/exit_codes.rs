@@ -126,6 +126,34 @@ fn exit_6_for_refused_files_with_no_request_at_all() {
 }
 
 #[test]
+fn exit_6_for_an_output_that_cannot_take_a_video_before_anything_is_sent() {
+    let h = Harness::cloud();
+    let clip = h.media("clip.mp4");
+    let kept = h.write("kept.mp4", b"the user's own file");
+    let link = h.path("link.mp4");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let folder = h.path("");
+    let outputs = [
+        (link.to_string_lossy().into_owned(), "symbolic link"),
+        (folder.to_string_lossy().into_owned(), "is a directory"),
+        ("/dev/full".to_owned(), "not a regular file"),
+        (h.path("no/such/folder/out.mp4").to_string_lossy().into_owned(), "cannot be used"),
+    ];
+    for (output, says) in &outputs {
+        let error = json_error(&h.run(&["--json", "edit", &clip, "-p", "trim to 2 seconds", "-o", output]), 6);
+        assert!(error["message"].as_str().unwrap().contains(says), "{output}: {error}");
+    }
+    assert!(h.fake().calls().is_empty(), "nothing reached the service: {:?}", h.fake().calls());
+    h.run(&["new", "trip"]).check_exit(0);
+    h.run(&["upload", &clip]).check_exit(0);
+    let error = json_error(&h.run(&["--json", "export", "-o", "/dev/full"]), 6);
+    assert!(error["message"].as_str().unwrap().contains("not a regular file"), "{error}");
+    assert!(h.fake().calls_to(Endpoint::SubmitRender).is_empty(), "no render was paid for");
+    assert_eq!(fs::read(&kept).unwrap(), b"the user's own file", "the link's target is untouched");
+    assert!(std::fs::metadata("/dev/full").map(|m| !m.is_file()).unwrap_or(true), "the device is still a device");
+}
+
+#[test]
 fn exit_6_for_an_empty_draft_without_a_render_request() {
     let h = Harness::cloud();
     h.run(&["new", "trip"]).check_exit(0);

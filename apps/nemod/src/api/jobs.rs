@@ -28,6 +28,7 @@ async fn queue(daemon: &Arc<Daemon>, request: &ExportRequest) -> Result<JobView,
     if !Path::new(&request.output).is_absolute() {
         return Err(not_absolute(&format!("output {:?}", request.output)));
     }
+    nemo_storage::output::check(Path::new(&request.output)).map_err(|e| failed(&e))?;
     if daemon.is_stopping() {
         return Err(shutting_down());
     }
@@ -66,6 +67,7 @@ pub async fn edit(daemon: &Arc<Daemon>, request: EditRequest) -> Handled {
     if request.instruction.trim().is_empty() {
         return Err(bad_request("the instruction is empty", ""));
     }
+    nemo_storage::output::check(Path::new(&request.output)).map_err(|e| failed(&e))?;
     check_sources(&request.sources).await?;
     if daemon.is_stopping() {
         return Err(shutting_down());
