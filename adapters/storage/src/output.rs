@@ -29,7 +29,7 @@ pub fn check(path: &Path) -> Result<(), Error> {
                 return refuse(format!("it cannot be written ({e})"));
             }
         }
-        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {}
         Err(e) => return refuse(format!("it cannot be checked ({e})")),
     }
     let folder = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
