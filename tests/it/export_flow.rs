@@ -6,7 +6,7 @@ use std::time::Duration;
 use nemo_core::error::{ApiError, Error};
 use nemo_core::model::JobState;
 use nemo_core::service::{EditPlan, EditStage, PollPolicy, Settings, UploadSource, check_file};
-use nemo_fake::{Endpoint, Fault};
+use nemo_fake::{Endpoint, FakeConfig, Fault};
 
 use crate::support::{START, World, secs};
 
@@ -108,6 +108,22 @@ async fn a_render_past_the_deadline_times_out_with_exit_8() {
     assert!(matches!(error, Error::RenderTimedOut { .. }));
     assert_eq!(error.exit().code(), 8);
     assert!(world.sleeps().iter().sum::<Duration>() <= Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn a_render_making_progress_past_the_deadline_finishes_when_only_a_stall_times_out() {
+    let config = FakeConfig { render_duration: Duration::from_secs(1800), ..FakeConfig::default() };
+    let poll = PollPolicy { deadline: Duration::from_secs(60), only_when_stalled: true, ..PollPolicy::default() };
+    let world = World::with_both(Settings { poll, ..Settings::default() }, config.clone());
+    world.project_with_clip().await;
+    world.nemo.export(&world.output("long.mp4"), &world.progress).await.unwrap();
+    assert!(world.sleeps().iter().sum::<Duration>() >= Duration::from_secs(1800), "it waited the whole render");
+
+    let stalled = World::with_both(Settings { poll, ..Settings::default() }, config);
+    stalled.project_with_clip().await;
+    stalled.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
+    let error = stalled.nemo.export(&stalled.output("stall.mp4"), &stalled.progress).await.unwrap_err();
+    assert!(matches!(error, Error::RenderTimedOut { .. }), "{error:?}");
 }
 
 #[tokio::test]

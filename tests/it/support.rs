@@ -48,6 +48,10 @@ impl World {
         Self::build(Settings::default(), config, StoreContents::default())
     }
 
+    pub fn with_both(settings: Settings, config: FakeConfig) -> Self {
+        Self::build(settings, config, StoreContents::default())
+    }
+
     pub fn with_store(contents: StoreContents) -> Self {
         Self::build(Settings::default(), FakeConfig::default(), contents)
     }

@@ -27,11 +27,12 @@ use nemo_storage::FileStore;
 
 /// How the core polls an offline render: every 5 ms (a poll is a lock and a read in this
 /// process; ~200 a second cost nothing measurable), so the file is copied out at most 5 ms
-/// after ffmpeg finishes it — which matters next to a short clip's 0.2 s render.
+/// after ffmpeg finishes it — which matters next to a short clip's 0.2 s render. The
+/// deadline applies to a stalled render only: a long video renders as long as it takes.
 #[must_use]
 pub fn poll_policy() -> PollPolicy {
     let every = Duration::from_millis(5);
-    PollPolicy { first: every, factor: 1.0, cap: every, ..PollPolicy::default() }
+    PollPolicy { first: every, factor: 1.0, cap: every, only_when_stalled: true, ..PollPolicy::default() }
 }
 
 /// The offline backend and the store of its projects.

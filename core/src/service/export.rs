@@ -24,6 +24,10 @@ pub struct PollPolicy {
     pub cap: Duration,
     /// Give up (the render keeps running on the service) after this long (10 min).
     pub deadline: Duration,
+    /// The deadline counts from the last time the render's progress rose, not from the
+    /// submit: a render that is making progress is never given up on, only a stalled one
+    /// (offline renders, whose length is the user's video, not a service's queue).
+    pub only_when_stalled: bool,
 }
 
 impl Default for PollPolicy {
@@ -33,6 +37,7 @@ impl Default for PollPolicy {
             factor: 1.5,
             cap: Duration::from_secs(15),
             deadline: Duration::from_secs(600),
+            only_when_stalled: false,
         }
     }
 }
@@ -255,8 +260,9 @@ where
     /// retried on the same id. Returns the result URL.
     async fn await_render(&self, job: &mut RenderJob, progress: &dyn Progress) -> Result<Option<String>, Error> {
         let policy = self.settings.poll;
-        let deadline = self.clock.now().plus(policy.deadline);
+        let mut deadline = self.clock.now().plus(policy.deadline);
         let mut wait = policy.first;
+        let mut reached = 0;
         loop {
             if self.clock.now().plus(wait) > deadline {
                 return Err(Error::RenderTimedOut { id: job.id.clone() });
@@ -267,8 +273,13 @@ where
             let id = &job.id;
             match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
                 Ok(status) => {
+                    let percent = status.progress;
                     if let Some(url) = self.on_status(job, status, progress).await? {
                         return Ok(url);
+                    }
+                    if policy.only_when_stalled && percent > reached {
+                        reached = percent;
+                        deadline = self.clock.now().plus(policy.deadline);
                     }
                 }
                 Err(Error::Api(error)) if error.is_retryable() => {}
