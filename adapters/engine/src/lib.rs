@@ -29,6 +29,7 @@ mod beds;
 mod captions;
 mod crossing;
 pub mod graph;
+mod leftovers;
 pub mod mp4;
 pub mod probe;
 pub mod quiet;
@@ -95,6 +96,7 @@ impl FfmpegEngine {
     /// # Errors
     /// [`EngineError::Failed`] when the work directory cannot be made.
     pub fn with_tools(tools: Tools) -> Result<Self, EngineError> {
+        leftovers::remove(&std::env::temp_dir());
         let n = ENGINES.fetch_add(1, Ordering::Relaxed);
         let work = std::env::temp_dir().join(format!("nemo-engine-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&work)
@@ -200,7 +202,7 @@ impl MediaEngine for FfmpegEngine {
         let part = render::part_of(&dest);
         let invocation = graph::build(&timeline, &sources, self.font.as_deref(), &part.to_string_lossy())
             .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
-        self.renders.start(&self.tools.ffmpeg, &invocation, dest)
+        self.renders.start(&self.tools, &invocation, dest)
     }
 
     fn render_state(&self, handle: RenderHandle) -> RenderState {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -14,6 +14,7 @@ use std::thread;
 use nemo_editor::{EngineError, RenderHandle, RenderState};
 
 use crate::graph::Invocation;
+use crate::tools::Tools;
 
 /// How much of ffmpeg's error output a failure keeps.
 const ERROR_TAIL: usize = 600;
@@ -38,9 +39,11 @@ impl Renders {
     ///
     /// # Errors
     /// [`EngineError::MissingTool`] when ffmpeg cannot be started.
-    pub fn start(&self, ffmpeg: &Path, invocation: &Invocation, dest: PathBuf) -> Result<RenderHandle, EngineError> {
+    pub fn start(&self, tools: &Tools, invocation: &Invocation, dest: PathBuf) -> Result<RenderHandle, EngineError> {
         let part = part_of(&dest);
-        let mut child = Command::new(ffmpeg)
+        let ffmpeg = &tools.ffmpeg;
+        let mut child = tools
+            .render_command()
             .args(&invocation.args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -1,5 +1,8 @@
 //! Finding ffmpeg and ffprobe: `NEMO_FFMPEG` / `NEMO_FFPROBE` when set, else the first match
 //! on `PATH`. A missing tool is an [`EngineError::MissingTool`] that says how to install it.
+//! Also `setpriv` (util-linux, on every Linux), when there is one: a render is started
+//! through it with a parent-death signal, so ffmpeg dies with the process that started it,
+//! however that process ends (SIGKILL included) — std has no safe way to ask for that.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -18,6 +21,8 @@ pub struct Tools {
     pub ffmpeg: PathBuf,
     /// ffprobe: probing.
     pub ffprobe: PathBuf,
+    /// `setpriv`, to start a render that dies with its parent; `None` where there is none.
+    pub reaper: Option<PathBuf>,
 }
 
 impl Tools {
@@ -26,7 +31,25 @@ impl Tools {
     /// # Errors
     /// [`EngineError::MissingTool`] naming the first one missing.
     pub fn find() -> Result<Self, EngineError> {
-        Ok(Self { ffmpeg: find("ffmpeg", "NEMO_FFMPEG")?, ffprobe: find("ffprobe", "NEMO_FFPROBE")? })
+        Ok(Self {
+            ffmpeg: find("ffmpeg", "NEMO_FFMPEG")?,
+            ffprobe: find("ffprobe", "NEMO_FFPROBE")?,
+            reaper: find("setpriv", "NEMO_SETPRIV").ok(),
+        })
+    }
+
+    /// The command that runs ffmpeg for a render: through the reaper when there is one, so
+    /// that ffmpeg is killed when the thread that started it (the process's) is gone.
+    #[must_use]
+    pub fn render_command(&self) -> std::process::Command {
+        match &self.reaper {
+            Some(reaper) => {
+                let mut command = std::process::Command::new(reaper);
+                command.args(["--pdeathsig", "KILL", "--"]).arg(&self.ffmpeg);
+                command
+            }
+            None => std::process::Command::new(&self.ffmpeg),
+        }
     }
 }
 

@@ -101,3 +101,57 @@ fn a_corrupt_input_video_is_refused_with_exit_6_and_no_output() {
     assert!(!h.path("out.mp4").exists());
     assert!(!h.path("out.mp4.part").exists());
 }
+
+/// The ids of running processes whose command line holds `part`.
+fn processes_with(part: &str) -> Vec<u32> {
+    let me = std::process::id();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_string_lossy().parse::<u32>().ok())
+        .filter(|pid| *pid != me)
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains(part)
+        })
+        .collect()
+}
+
+/// Waits up to `limit` for `ready`.
+fn wait_until(what: &str, limit: std::time::Duration, ready: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !ready() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ffmpeg_dies_with_a_killed_edit_and_the_next_start_removes_what_it_left() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    // 24 s of 1080×1920: seconds of ffmpeg, long enough to be killed in.
+    let mut edit = h
+        .cmd(&["--offline", "edit", &clip, "-p", "make it vertical, slow down to 0.25x", "-o", "slow.mp4"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let work = format!("nemo-engine-{}-", edit.id());
+    wait_until("the render to start", std::time::Duration::from_secs(60), || !processes_with(&work).is_empty());
+    edit.kill().unwrap();
+    edit.wait().unwrap();
+    wait_until("ffmpeg to die with its parent", std::time::Duration::from_secs(10), || {
+        processes_with(&work).is_empty()
+    });
+    assert!(!h.path("slow.mp4").exists(), "no file under the output's name");
+    let left = || {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(&work))
+    };
+    assert!(left(), "the killed edit left its work folder (it could not clean up)");
+    h.run(&["--offline", "projects"]).check_exit(0);
+    assert!(!left(), "the next start removed it");
+}
