@@ -14,6 +14,7 @@ use crate::support::START;
 #[tokio::test]
 async fn credentials_that_cannot_be_saved_fail_the_login_with_a_hint() {
     let mut store = MockStore::new();
+    store.expect_hold_credentials().returning(|| Ok(Box::new(())));
     store.expect_credentials().returning(|| Ok(None));
     store.expect_client_id().returning(|| Ok(None));
     store.expect_save_client_id().times(1).returning(|_| Ok(()));
@@ -32,6 +33,7 @@ async fn credentials_that_cannot_be_saved_fail_the_login_with_a_hint() {
 #[tokio::test]
 async fn a_store_that_cannot_be_read_stops_before_any_request() {
     let mut store = MockStore::new();
+    store.expect_hold_credentials().returning(|| Ok(Box::new(())));
     store.expect_credentials().returning(|| Err(StoreError("credentials.json is corrupt".into())));
     let clock = Arc::new(ManualClock::new(START));
     let fake = Arc::new(FakeBackend::new(clock.clone(), FakeConfig::default()));

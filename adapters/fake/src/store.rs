@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use nemo_core::ids::{ClientId, RenderId, SessionId};
 use nemo_core::model::{Project, RenderJob};
+use nemo_core::ports::store::CredentialsHold;
 use nemo_core::ports::{Store, StoreError, StoredCredentials};
 
 use crate::lock;
@@ -77,6 +78,11 @@ impl Store for MemoryStore {
     async fn save_credentials(&self, credentials: &StoredCredentials) -> Result<(), StoreError> {
         lock(&self.contents).credentials = Some(credentials.clone());
         Ok(())
+    }
+
+    /// In memory, one process: nothing to hold off.
+    async fn hold_credentials(&self) -> Result<CredentialsHold, StoreError> {
+        Ok(Box::new(()))
     }
 
     async fn clear_credentials(&self) -> Result<(), StoreError> {

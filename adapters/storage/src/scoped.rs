@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use async_trait::async_trait;
 use nemo_core::ids::{ClientId, RenderId, SessionId};
 use nemo_core::model::{Project, RenderJob};
+use nemo_core::ports::store::CredentialsHold;
 use nemo_core::ports::{Store, StoreError, StoredCredentials};
 
 /// Delegates to `inner`, except that the current project lives in memory.
@@ -36,6 +37,9 @@ impl Store for ScopedStore {
     }
     async fn save_credentials(&self, credentials: &StoredCredentials) -> Result<(), StoreError> {
         self.inner.save_credentials(credentials).await
+    }
+    async fn hold_credentials(&self) -> Result<CredentialsHold, StoreError> {
+        self.inner.hold_credentials().await
     }
     async fn clear_credentials(&self) -> Result<(), StoreError> {
         self.inner.clear_credentials().await

@@ -9,6 +9,7 @@ use crate::wire::{CredentialsFile, JobsFile, ProjectsFile};
 use async_trait::async_trait;
 use nemo_core::ids::{ClientId, RenderId, SessionId};
 use nemo_core::model::{Project, RenderJob};
+use nemo_core::ports::store::CredentialsHold;
 use nemo_core::ports::{Store, StoreError, StoredCredentials};
 
 const CLIENT_ID: &str = "client_id";
@@ -146,6 +147,16 @@ impl Store for FileStore {
 
     async fn save_credentials(&self, credentials: &StoredCredentials) -> Result<(), StoreError> {
         write_json(&self.credentials_path(), &CredentialsFile::from_domain(credentials), 0o600)
+    }
+
+    /// An OS lock on `CONFIG/.credentials.lock` against other processes, taken behind an
+    /// async lock of this process's: tasks of one process wait for each other without
+    /// blocking a thread (the OS lock would block the one another task needs to finish).
+    async fn hold_credentials(&self) -> Result<CredentialsHold, StoreError> {
+        static IN_PROCESS: futures::lock::Mutex<()> = futures::lock::Mutex::new(());
+        let in_process = IN_PROCESS.lock().await;
+        let across_processes = files::lock(&self.config_dir.join(".credentials.lock"))?;
+        Ok(Box::new((in_process, across_processes)))
     }
 
     async fn clear_credentials(&self) -> Result<(), StoreError> {

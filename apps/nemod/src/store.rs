@@ -18,6 +18,7 @@ use std::sync::{Mutex, PoisonError};
 use async_trait::async_trait;
 use nemo_core::ids::{ClientId, RenderId, SessionId};
 use nemo_core::model::{JobState, Project, RenderJob};
+use nemo_core::ports::store::CredentialsHold;
 use nemo_core::ports::{Store, StoreError, StoredCredentials};
 use nemo_storage::FileStore;
 
@@ -85,6 +86,9 @@ impl Store for DaemonStore {
     }
     async fn save_credentials(&self, credentials: &StoredCredentials) -> Result<(), StoreError> {
         self.shared.save_credentials(credentials).await
+    }
+    async fn hold_credentials(&self) -> Result<CredentialsHold, StoreError> {
+        self.shared.hold_credentials().await
     }
     async fn clear_credentials(&self) -> Result<(), StoreError> {
         self.shared.clear_credentials().await

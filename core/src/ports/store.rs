@@ -23,6 +23,9 @@ pub struct StoredCredentials {
     pub expires_at: Option<Timestamp>,
 }
 
+/// What [`Store::hold_credentials`] gives: other processes wait for the token while it lives.
+pub type CredentialsHold = Box<dyn std::any::Any + Send>;
+
 /// Persistent client state.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -50,6 +53,14 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// [`StoreError`] when they cannot be written.
     async fn save_credentials(&self, credentials: &StoredCredentials) -> Result<(), StoreError>;
+
+    /// Holds other processes off the stored token until the returned value is dropped, so
+    /// that "no usable token stored: get one and store it" runs once when several start at
+    /// once (each would otherwise burn a grant of the rate limit and revoke the other's).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the hold cannot be taken.
+    async fn hold_credentials(&self) -> Result<CredentialsHold, StoreError>;
 
     /// Forgets the credentials (the client id stays).
     ///

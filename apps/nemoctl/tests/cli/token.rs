@@ -121,3 +121,22 @@ fn nemo_token_is_used_and_never_shown_or_stored() {
     assert!(bearers > 5, "NEMO_TOKEN was used ({bearers} requests)");
     assert_eq!(h.fake().calls_to(nemo_fake::Endpoint::AnonymousToken).len(), 1, "only the first login's");
 }
+
+#[test]
+fn ten_first_runs_at_once_share_one_anonymous_token() {
+    let h = Harness::cloud();
+    let runs: Vec<_> = (0..10)
+        .map(|_| {
+            h.cmd(&["credits"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let output = run.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    assert_eq!(h.fake().calls_to(nemo_fake::Endpoint::AnonymousToken).len(), 1, "one grant for all ten");
+}
