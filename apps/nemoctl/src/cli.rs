@@ -159,8 +159,9 @@ pub enum Command {
     Open,
     /// The quick edit: new project, upload, one instruction, wait, export, download
     Edit {
-        /// The media files to edit
-        #[arg(required = true, value_name = "FILE")]
+        /// The media files to edit (videos, photos, music); none for a prompt that needs no
+        /// media ("make a 5 second intro that says 'Welcome'")
+        #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
         /// The instruction, in plain words ("add a title 'Hello'")
         #[arg(short, long, value_name = "TEXT")]

@@ -86,3 +86,12 @@ fn a_changed_upload_is_named_instead_of_edited() {
     );
     assert!(!h.path("x.mp4").exists());
 }
+
+#[test]
+fn an_edit_with_no_files_makes_a_title_card() {
+    let h = Harness::new();
+    let out = h.run(&["--offline", "edit", "-p", "make a 3 second intro that says 'Welcome'", "-o", "intro.mp4"]);
+    out.check_exit(0);
+    assert!(out.stdout.starts_with("Added a 3 second title card \"Welcome\" at the start."), "{}", out.stdout);
+    assert!((seconds(&h, "intro.mp4") - 3.0).abs() <= 0.1);
+}
