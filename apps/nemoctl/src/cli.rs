@@ -247,6 +247,8 @@ impl Command {
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
+    /// Print every setting with the value in effect (flag > env > config.toml > default)
+    List,
     /// Print the value in effect (flag > env > config.toml > default)
     Get {
         /// api_url, web_url, backend, skill, lang, output_dir or render_timeout

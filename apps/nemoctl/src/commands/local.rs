@@ -74,6 +74,16 @@ pub fn config_path(env: &Env, reporter: &Reporter) -> Result<(), CliError> {
 /// `config get KEY` / `config set KEY VALUE`.
 pub fn config(action: &ConfigAction, config: &Config, reporter: &Reporter) -> Result<(), CliError> {
     match action {
+        ConfigAction::List => {
+            let values = config::KEYS
+                .iter()
+                .map(|key| config::effective(config, key).map(|value| (*key, value)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let text: Vec<String> = values.iter().map(|(key, value)| format!("{key} = {value}")).collect();
+            let object: serde_json::Map<String, serde_json::Value> =
+                values.iter().map(|(key, value)| ((*key).to_owned(), json!(value))).collect();
+            reporter.done(&text.join("\n"), json!({"settings": object}));
+        }
         ConfigAction::Get { key } => {
             let value = config::effective(config, key)?;
             reporter.done(&value, json!({"key": key, "value": value}));

@@ -199,6 +199,11 @@ fn config_set_get_path_round_trip() {
     h.run(&["config", "get", "skill"]).check_stdout("instagram-reels-maker");
     h.run(&["config", "set", "web_url", "https://example.invalid/"]).check_exit(0);
     h.run(&["config", "get", "web_url"]).check_stdout("https://example.invalid");
+    let list = h.run(&["config", "list"]);
+    list.check_exit(0);
+    assert!(list.stdout.lines().any(|l| l == "skill = instagram-reels-maker"), "{}", list.stdout);
+    assert!(list.stdout.lines().any(|l| l == "web_url = https://example.invalid"), "{}", list.stdout);
+    assert_eq!(h.run(&["--json", "config", "list"]).done()["settings"]["skill"], "instagram-reels-maker");
     assert!(fs::read_to_string(h.config_dir().join("config.toml")).unwrap().contains("instagram-reels-maker"));
     // flag > config.toml
     h.run(&["--skill", "nemo-video", "config", "get", "skill"]).check_stdout("nemo-video");

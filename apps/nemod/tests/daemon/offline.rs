@@ -118,4 +118,6 @@ async fn an_offline_render_killed_mid_way_finishes_after_the_restart_with_its_pr
     assert_eq!(projects["projects"][0]["name"], "trip", "{projects}");
     let tracks: Value = nemod.client.get("/v1/tracks").await.unwrap();
     assert!(tracks["summary"].as_str().unwrap().contains("0-24s"), "{tracks}");
+    let stderr = std::fs::read_to_string(nemod.dir.path().join("nemod.stderr")).unwrap_or_default();
+    assert!(stderr.contains("nemod ready") && !stderr.contains('\u{1b}'), "no colour codes into a file: {stderr}");
 }
