@@ -70,6 +70,8 @@ pub const CAPTIONS_ROLE: &str = "subtitle";
 pub const CARD_SRC: &str = "card";
 /// How long a photo shows unless told otherwise, ms.
 pub const PHOTO_MS: i64 = 3000;
+/// `m.quality` of a render in high quality.
+pub const HIGH_QUALITY: &str = "high";
 /// Where a title sits unless told otherwise.
 pub const TITLE_POSITION: &str = "center";
 

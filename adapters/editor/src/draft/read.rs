@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use super::{
-    BLACK, CAPTIONS_ROLE, CLIP_VOLUME, DISSOLVE, FADE, FIT_BLUR, FIT_CROP, MUSIC_VOLUME, TITLE_POSITION, TrackType,
+    BLACK, CAPTIONS_ROLE, CLIP_VOLUME, DISSOLVE, FADE, FIT_BLUR, FIT_CROP, HIGH_QUALITY, MUSIC_VOLUME, TITLE_POSITION,
+    TrackType,
 };
 
 /// A video segment.
@@ -88,6 +89,8 @@ pub struct Timeline {
     pub canvas: Option<(u32, u32)>,
     /// How a picture of another shape fills the canvas (`m.fit`).
     pub fit: Fit,
+    /// The render in high quality (`m.quality: "high"`), else the quick default.
+    pub high_quality: bool,
 }
 
 /// How a picture of another shape fills the canvas.
@@ -133,6 +136,7 @@ impl Timeline {
         let size =
             |key: &str| draft.pointer(&format!("/m/{key}")).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
         timeline.canvas = size("width").zip(size("height")).filter(|(w, h)| *w > 0 && *h > 0);
+        timeline.high_quality = draft.pointer("/m/quality").and_then(Value::as_str) == Some(HIGH_QUALITY);
         timeline.fit = match draft.pointer("/m/fit").and_then(Value::as_str) {
             Some(FIT_BLUR) => Fit::Blur,
             Some(FIT_CROP) => Fit::Crop,

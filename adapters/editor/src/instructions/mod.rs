@@ -15,6 +15,7 @@ pub mod join;
 pub mod music;
 pub mod mute;
 pub mod pauses;
+pub mod quality;
 pub mod resolution;
 pub mod slideshow;
 pub mod speed;
@@ -40,6 +41,7 @@ pub static TABLE: &[&dyn Instruction] = &[
     &pauses::Pauses,
     &aspect::Aspect,
     &resolution::Resolution,
+    &quality::Quality,
     &speed::Speed,
     &cut::Cut,
     &trim::Trim,
