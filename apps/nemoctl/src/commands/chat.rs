@@ -125,8 +125,7 @@ async fn handle(ctx: &Ctx<'_>, message: &str) -> Result<(), CliError> {
         Ok(answer) => show(ctx.reporter, &answer.offline_if(ctx.offline())),
         Err(project) => {
             let output = media::default_output(ctx, &project);
-            nemo_storage::output::check(&output)?;
-            let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
+            let report = interruptible(media::export_to(&ctx.nemo, &output, ctx.reporter)).await?;
             Exported::of(&report).show(ctx.reporter, Some("export"));
         }
     }

@@ -63,10 +63,19 @@ fn describe(asset: &AssetView) -> String {
 pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
     let project = ctx.nemo.current_project().await?;
     let output = output.unwrap_or_else(|| default_output(ctx, &project));
-    nemo_storage::output::check(&output)?;
-    let report = interruptible(ctx.nemo.export(&output.to_string_lossy(), ctx.reporter)).await?;
+    let report = interruptible(export_to(&ctx.nemo, &output, ctx.reporter)).await?;
     Exported::of(&report).show(ctx.reporter, None);
     Ok(())
+}
+
+/// Every export of this process (`export`, `chat export`, the MCP tools): the output is
+/// checked first, so a path that cannot take a video costs no render.
+///
+/// # Errors
+/// [`Error::OutputRefused`], or the export's own.
+pub async fn export_to(nemo: &Service, output: &Path, progress: &dyn Progress) -> Result<ExportReport, Error> {
+    nemo_storage::output::check(output)?;
+    nemo.export(&output.to_string_lossy(), progress).await
 }
 
 /// Where a project is exported without `-o`: `<output_dir>/<project>.mp4`.

@@ -3,7 +3,7 @@
 //! returns a [`Done`] — the same JSON the CLI's `--json` prints, from the wire views — or
 //! the CLI's error. Nothing here prints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
 use nemo_core::model::Project;
@@ -20,7 +20,7 @@ use super::outcome::Done;
 use super::paths::{resolve, resolved};
 use super::view;
 use crate::commands::chat::Finder;
-use crate::commands::media::{Exported, check_sources, quick_edit};
+use crate::commands::media::{Exported, check_sources, export_to, quick_edit};
 use crate::failure::CliError;
 use crate::report::value_of;
 use crate::wiring::{Service, Wiring};
@@ -151,7 +151,7 @@ impl Calls {
         progress: &dyn Progress,
     ) -> Result<Done, CliError> {
         let output = self.output(project, output);
-        let exported = Exported::of(&self.nemo.export(&output, progress).await?);
+        let exported = Exported::of(&export_to(&self.nemo, Path::new(&output), progress).await?);
         Ok(Done::new(format!("{} ({} bytes)", exported.output, exported.bytes), exported.json()))
     }
 

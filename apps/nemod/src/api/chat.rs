@@ -84,9 +84,6 @@ async fn export(daemon: &Arc<Daemon>, project: Project, output_dir: Option<&str>
         return refused(ErrorKind::ShuttingDown, "nemod is shutting down", Exit::Failure);
     }
     let output = Path::new(dir).join(project.video_file_name());
-    if let Err(error) = nemo_storage::output::check(&output) {
-        return ChatEnd::Error { error: ErrorDetail::of(&error) };
-    }
     match daemon.supervisor().queue_export(project, &output.to_string_lossy()).await {
         Ok(job) => ChatEnd::Done(ChatAnswer::Export(Box::new(JobReply { job: JobView::of(&job) }))),
         Err(error) => ChatEnd::Error { error: ErrorDetail::of(&error) },

@@ -18,6 +18,7 @@
 mod edit;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -149,9 +150,11 @@ impl Supervisor {
     /// nothing sent yet — and drives it on a task of its own.
     ///
     /// # Errors
-    /// [`Error::NothingToExport`], connection and refusal errors of the draft's read,
+    /// [`Error::OutputRefused`], [`Error::NothingToExport`], connection and refusal errors of the draft's read,
     /// [`Error::Store`].
     pub async fn queue_export(self: &Arc<Self>, project: Project, output: &str) -> Result<RenderJob, Error> {
+        // Before anything is saved or sent: a path that cannot take a video costs no render.
+        nemo_storage::output::check(Path::new(output))?;
         let job = self.service.queue_export(project, output, &LogProgress).await?;
         tracing::info!(job = %job.id, output = %job.output, "export queued");
         self.spawn(job.clone(), true);
