@@ -11,7 +11,7 @@ use crate::failure::CliError;
 use crate::report::{Reporter, value_of};
 
 /// What `login`, `logout` and `credits` say offline, where there is no account.
-const NO_ACCOUNT: &str =
+pub const NO_ACCOUNT: &str =
     "Offline there is no account: everything runs on this machine, free, with no token and no credits.";
 
 /// `login`.
@@ -75,10 +75,15 @@ pub async fn credits(ctx: &Ctx<'_>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The `--json` object of an offline balance: there is none.
+pub fn offline_json() -> serde_json::Value {
+    json!({"offline": true, "available": null})
+}
+
 /// Prints the balance.
 pub fn show_credits(reporter: &Reporter, credits: &CreditsView) {
     if credits.offline {
-        reporter.done(NO_ACCOUNT, json!({"offline": true, "available": null}));
+        reporter.done(NO_ACCOUNT, offline_json());
         return;
     }
     reporter.done(

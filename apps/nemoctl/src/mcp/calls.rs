@@ -19,6 +19,7 @@ use super::args;
 use super::outcome::Done;
 use super::paths::{resolve, resolved};
 use super::view;
+use crate::commands::account;
 use crate::commands::chat::Finder;
 use crate::commands::media::{Exported, check_sources, export_to, quick_edit};
 use crate::failure::CliError;
@@ -108,7 +109,7 @@ impl Calls {
     pub async fn chat(&self, message: &str, progress: &dyn Progress) -> Result<Done, CliError> {
         let finder = Finder::from_process();
         let outcome = self.nemo.message(message, &|token: &str| finder.find(token), progress).await?;
-        let (line, mut value) = match ChatAnswer::of(outcome) {
+        let (line, mut value) = match ChatAnswer::of(outcome).map(|answer| answer.offline_if(self.offline)) {
             // Tagged with its intent, as nemod's chat answers.
             Ok(answer) => (answer_line(&answer), value_of(&answer)),
             Err(project) => {
@@ -186,10 +187,7 @@ impl Calls {
     /// `credits {}` (offline: there is no account).
     pub async fn credits(&self, progress: &dyn Progress) -> Result<Done, CliError> {
         if self.offline {
-            return Ok(Done::new(
-                "Offline there is no account: no token and no credits.",
-                json!({"offline": true, "available": null}),
-            ));
+            return Ok(credits_done(&CreditsView::offline()));
         }
         Ok(credits_done(&CreditsView::of(&self.nemo.credits(progress).await?)))
     }
@@ -208,6 +206,9 @@ fn answer_line(answer: &ChatAnswer) -> String {
 }
 
 fn credits_done(credits: &CreditsView) -> Done {
+    if credits.offline {
+        return Done::new(account::NO_ACCOUNT, account::offline_json());
+    }
     Done::new(
         format!("available {}  frozen {}  total {}", credits.available, credits.frozen, credits.total),
         value_of(credits),
