@@ -94,7 +94,7 @@ pub fn lengths(clips: &[Clip], sources: &[&Source], fps: f64) -> Vec<i64> {
         if clips[i].still {
             return i64::MAX / 4;
         }
-        let used = clips[i].in_ms + (clips[i].d as f64 * clips[i].sp).round() as i64;
+        let used = clips[i].in_ms + clips[i].source_span();
         ((sources[i].duration_ms - used).max(0) as f64 / clips[i].sp) as i64
     };
     (1..clips.len())

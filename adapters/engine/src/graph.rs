@@ -259,7 +259,7 @@ fn join_clips(
         // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
         // resampler above all — see the clip, not the whole file once per clip.
         let (video_from, audio_from) = if uses.iter().filter(|(other, _)| *other == input).count() > 1 {
-            let end = secs(offset + (clip.d as f64 * clip.sp).round() as i64 + SLACK_MS);
+            let end = secs(offset + clip.source_span() + SLACK_MS);
             let start = secs(offset);
             (format!("trim=start={start}:end={end},"), format!("atrim=start={start}:end={end},"))
         } else {
@@ -376,7 +376,7 @@ struct Input {
 /// from it, as after removing pauses; otherwise each clip is its own input, seeked to its
 /// in-point (a 10 s cut from an hour-long file decodes 10 s, not the hour).
 fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
-    let span = |clip: &Clip| (clip.d as f64 * clip.sp).round() as i64;
+    let span = Clip::source_span;
     let mut inputs: Vec<Input> = Vec::new();
     let mut uses = vec![(0, 0); clips.len()];
     let mut sources: Vec<&str> = Vec::new();

@@ -37,6 +37,23 @@ pub struct Clip {
     pub still: bool,
 }
 
+impl Clip {
+    /// How much of its source the clip shows, ms: its length times its speed.
+    #[must_use]
+    pub fn source_span(&self) -> i64 {
+        (self.d as f64 * self.sp).round() as i64
+    }
+
+    /// The part of `[from, to)` (its source's ms) that the clip shows, placed on the
+    /// timeline; `None` when it shows none of it.
+    #[must_use]
+    pub fn shows(&self, from: i64, to: i64) -> Option<(i64, i64)> {
+        let (a, b) = (from.max(self.in_ms), to.min(self.in_ms + self.source_span()));
+        let at = |source: i64| self.st + ((source - self.in_ms) as f64 / self.sp).round() as i64;
+        Some((at(a), at(b))).filter(|(start, end)| b > a && end > start)
+    }
+}
+
 /// A transition centred on a cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cross {

@@ -118,11 +118,9 @@ fn place(cues: &[Cue], clips: &[Clip], main: &str) -> Vec<(i64, i64, String, usi
     let mut placed = Vec::new();
     for (n, (from, to, text)) in cues.iter().enumerate() {
         for clip in clips.iter().filter(|clip| clip.src == main) {
-            let source_end = clip.in_ms + (clip.d as f64 * clip.sp).round() as i64;
-            let (a, b) = ((*from).max(clip.in_ms), (*to).min(source_end));
-            if b - a >= 100 {
-                let at = |source: i64| clip.st + ((source - clip.in_ms) as f64 / clip.sp).round() as i64;
-                placed.push((at(a), at(b) - at(a), text.clone(), n));
+            // A sliver under a tenth of a second is not worth reading.
+            if let Some((start, end)) = clip.shows(*from, *to).filter(|(start, end)| end - start >= 100) {
+                placed.push((start, end - start, text.clone(), n));
             }
         }
     }

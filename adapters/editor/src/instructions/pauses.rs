@@ -96,17 +96,7 @@ fn on_frames(silences: &[(i64, i64)], fps: Option<f64>) -> Vec<(i64, i64)> {
 
 /// A clip's source silences as timeline ranges (only the parts the clip shows).
 fn on_timeline(clip: &Clip, silences: &[(i64, i64)]) -> Vec<(i64, i64)> {
-    let source_end = clip.in_ms + (clip.d as f64 * clip.sp).round() as i64;
-    silences
-        .iter()
-        .map(|&(from, to)| (from.max(clip.in_ms), to.min(source_end)))
-        .filter(|(from, to)| to > from)
-        .map(|(from, to)| {
-            let at = |source: i64| clip.st + ((source - clip.in_ms) as f64 / clip.sp).round() as i64;
-            (at(from), at(to))
-        })
-        .filter(|(from, to)| to > from)
-        .collect()
+    silences.iter().filter_map(|&(from, to)| clip.shows(from, to)).collect()
 }
 
 /// Ranges sorted with overlaps joined.
