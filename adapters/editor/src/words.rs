@@ -60,6 +60,16 @@ impl Clause {
     pub fn quoted(&self) -> Option<(String, String)> {
         quoted(&self.text)
     }
+
+    /// The file the clause names — its quoted text, else a word ending in one of
+    /// `extensions` — and the clause without it.
+    #[must_use]
+    pub fn file(&self, extensions: &[&str]) -> (Option<String>, String) {
+        match self.quoted() {
+            Some((text, rest)) => (Some(text), rest),
+            None => file_with(&self.text, extensions),
+        }
+    }
 }
 
 /// The clauses of `message`, in order (empty clauses dropped).
@@ -180,16 +190,16 @@ pub fn position(lower: &str) -> Option<&'static str> {
     }
 }
 
-const AUDIO_EXTENSIONS: [&str; 7] = [".mp3", ".wav", ".m4a", ".aac", ".ogg", ".flac", ".opus"];
+/// The extensions of the audio files an instruction can name.
+pub const AUDIO_EXTENSIONS: [&str; 7] = [".mp3", ".wav", ".m4a", ".aac", ".ogg", ".flac", ".opus"];
+/// The extensions of the subtitle files an instruction can name.
+pub const SUBTITLE_EXTENSIONS: [&str; 2] = [".srt", ".vtt"];
 
-/// A word ending in an audio extension, and the clause without it.
-#[must_use]
-pub fn audio_file(clause: &str) -> (Option<String>, String) {
+/// A word ending in one of `extensions`, and the clause without it.
+fn file_with(clause: &str, extensions: &[&str]) -> (Option<String>, String) {
     let trim = |w: &str| w.trim_end_matches([',', '.', ';', '!', '?']).to_owned();
-    let file = clause
-        .split_whitespace()
-        .map(trim)
-        .find(|w| AUDIO_EXTENSIONS.iter().any(|ext| w.to_lowercase().ends_with(ext)));
+    let file =
+        clause.split_whitespace().map(trim).find(|w| extensions.iter().any(|ext| w.to_lowercase().ends_with(ext)));
     let rest = match &file {
         Some(file) => clause.replacen(file.as_str(), " ", 1),
         None => clause.to_owned(),
@@ -295,7 +305,9 @@ mod tests {
         assert_eq!(seconds_ms("4秒 顶部"), Some(4000));
         assert_eq!(percent_in("at 50 %"), Some(50));
         assert_eq!(position("at the top"), Some("top"));
-        assert_eq!(audio_file("add music song2.mp3 at 30%").0.as_deref(), Some("song2.mp3"));
+        assert_eq!(Clause::new("add music song2.mp3 at 30%").file(&AUDIO_EXTENSIONS).0.as_deref(), Some("song2.mp3"));
+        assert_eq!(Clause::new("captions from talk.VTT.").file(&SUBTITLE_EXTENSIONS).0.as_deref(), Some("talk.VTT"));
+        assert_eq!(Clause::new("music 'my song.wav'").file(&AUDIO_EXTENSIONS).0.as_deref(), Some("my song.wav"));
         let clause = Clause::new("  Make it VERTICAL 9:16 ");
         assert!(clause.has(&["vertical"]) && clause.contains(&["9:16"]) && !clause.has(&["vert"]));
         assert_eq!(clause.text(), "Make it VERTICAL 9:16");

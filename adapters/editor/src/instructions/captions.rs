@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::draft::{CAPTIONS_ROLE, Clip, Timeline, edit};
 use crate::instruction::{About, Change, Context, Instruction, text};
 use crate::subtitles::{self, Cue};
-use crate::words::Clause;
+use crate::words::{Clause, SUBTITLE_EXTENSIONS};
 
 /// The instruction.
 pub struct Captions;
@@ -40,17 +40,7 @@ impl Instruction for Captions {
         if !asks {
             return None;
         }
-        let file = clause.quoted().map(|(text, _)| text).or_else(|| {
-            clause
-                .text()
-                .split_whitespace()
-                .map(|w| w.trim_end_matches([',', '.', ';', '!', '?']))
-                .find(|w| {
-                    let lower = w.to_lowercase();
-                    lower.ends_with(".srt") || lower.ends_with(".vtt")
-                })
-                .map(str::to_owned)
-        });
+        let (file, _) = clause.file(&SUBTITLE_EXTENSIONS);
         Some(json!({"file": file}))
     }
 

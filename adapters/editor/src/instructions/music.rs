@@ -12,7 +12,7 @@ use crate::draft::{LIBRARY_MUSIC_NAME, LIBRARY_MUSIC_SRC, MUSIC_VOLUME, edit};
 use crate::instruction::{About, Change, Context, Instruction, number, text};
 use crate::instructions::volume::speaks_of_volume;
 use crate::media::MediaEngine;
-use crate::words::{Clause, audio_file, percent, percent_in};
+use crate::words::{AUDIO_EXTENSIONS, Clause, percent, percent_in};
 
 /// The instruction.
 pub struct Music;
@@ -45,10 +45,7 @@ impl Instruction for Music {
         {
             return None;
         }
-        let (file, rest) = match clause.quoted() {
-            Some((text, rest)) => (Some(text), rest),
-            None => audio_file(clause.text()),
-        };
+        let (file, rest) = clause.file(&AUDIO_EXTENSIONS);
         let style = STYLES.iter().find(|(words, zh, _, _)| clause.has(words) || clause.contains(zh)).map(|s| s.2);
         Some(json!({"file": file, "volume": percent_in(&rest), "style": style}))
     }
