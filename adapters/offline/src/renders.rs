@@ -41,13 +41,13 @@ impl Renders {
             return Err(ApiError::status(409, "render id already exists"));
         }
         files::write(&path, record)?;
-        self.start(engine, id, record)
+        self.start(engine, id, record).map(drop)
     }
 
-    fn start(&self, engine: &dyn MediaEngine, id: &RenderId, record: &RenderFile) -> Result<(), ApiError> {
+    fn start(&self, engine: &dyn MediaEngine, id: &RenderId, record: &RenderFile) -> Result<RenderHandle, ApiError> {
         let handle = engine.start_render(&record.draft).map_err(|e| ApiError::code(4001, e.to_string()))?;
         self.lock().insert(id.as_str().to_owned(), handle);
-        Ok(())
+        Ok(handle)
     }
 
     /// Where a render stands; one saved by a process that is gone starts again here.
@@ -57,10 +57,7 @@ impl Renders {
     pub fn status(&self, dir: &Dir, engine: &dyn MediaEngine, id: &RenderId) -> Result<RenderStatus, ApiError> {
         let status =
             |phase, progress, output_url, error| RenderStatus { id: id.clone(), phase, progress, output_url, error };
-        let Some(handle) = self.handle(dir, engine, id)? else {
-            return Ok(status(RenderPhase::Processing, 0, None, None));
-        };
-        Ok(match engine.render_state(handle) {
+        Ok(match engine.render_state(self.handle(dir, engine, id)?) {
             RenderState::Running(percent) => status(RenderPhase::Processing, percent.min(99), None, None),
             RenderState::Done { .. } => {
                 status(RenderPhase::Completed, 100, Some(format!("{SCHEME}{}", id.as_str())), None)
@@ -119,16 +116,14 @@ impl Renders {
         }
     }
 
-    /// The live handle of a render, starting a saved one again; `None` when it could not be
-    /// started yet (its file is being written).
-    fn handle(&self, dir: &Dir, engine: &dyn MediaEngine, id: &RenderId) -> Result<Option<RenderHandle>, ApiError> {
+    /// The live handle of a render, starting a saved one again.
+    fn handle(&self, dir: &Dir, engine: &dyn MediaEngine, id: &RenderId) -> Result<RenderHandle, ApiError> {
         if let Some(handle) = self.lock().get(id.as_str()) {
-            return Ok(Some(*handle));
+            return Ok(*handle);
         }
         let record = files::read::<RenderFile>(&dir.render(id.as_str()))?
             .ok_or_else(|| ApiError::status(404, "render not found"))?;
-        self.start(engine, id, &record)?;
-        Ok(self.lock().get(id.as_str()).copied())
+        self.start(engine, id, &record)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, RenderHandle>> {

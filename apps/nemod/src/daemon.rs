@@ -88,7 +88,8 @@ impl DaemonConfig {
 pub struct Daemon {
     ports: Arc<Ports>,
     supervisor: Arc<Supervisor>,
-    backend_name: &'static str,
+    /// Whether the backend is the offline editor (else the cloud).
+    offline: bool,
     max_jobs: usize,
     token: Option<BearerToken>,
     stopping: AtomicBool,
@@ -122,13 +123,13 @@ impl Daemon {
     /// `cloud` or `offline`.
     #[must_use]
     pub fn backend_name(&self) -> &'static str {
-        self.backend_name
+        if self.offline { "offline" } else { "cloud" }
     }
 
     /// Whether the work is done offline (no account, no credits).
     #[must_use]
     pub fn is_offline(&self) -> bool {
-        self.backend_name == "offline"
+        self.offline
     }
 
     /// `--max-jobs`.
@@ -184,7 +185,7 @@ pub async fn run(config: DaemonConfig, shutdown: impl Future<Output = ()>) -> Re
     };
     tracing::info!(
         socket = %socket.display(),
-        backend = daemon.backend_name,
+        backend = daemon.backend_name(),
         max_jobs = config.max_jobs,
         pid = std::process::id(),
         lock = %lock.path().display(),
@@ -213,23 +214,19 @@ pub async fn run(config: DaemonConfig, shutdown: impl Future<Output = ()>) -> Re
 
 fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let (backend, backend_name, store): (Arc<dyn Backend>, _, _) = match &config.backend {
+    let (backend, store, poll): (Arc<dyn Backend>, _, _) = match &config.backend {
         BackendChoice::Cloud { api_url } => {
             let http = HttpConfig::new(api_url.clone(), config.attribution.clone());
             let backend = HttpBackend::new(http, clock.clone()).map_err(|e| DaemonError::Setup(e.to_string()))?;
-            (Arc::new(backend), "cloud", DaemonStore::new(&config.config_dir, &config.state_dir))
+            (Arc::new(backend), DaemonStore::new(&config.config_dir, &config.state_dir), PollPolicy::default())
         }
         BackendChoice::Offline => {
             // The offline editor, built as `nemoctl --offline` builds it, on the same projects
             // (STATE/offline, apart from the cloud's); the daemon's jobs in STATE/offline/nemod.
             let offline = nemo_offline::open(&config.state_dir).map_err(|e| DaemonError::Setup(e.to_string()))?;
             let dir = offline.backend.root();
-            (offline.backend, "offline", DaemonStore::new(&dir, &dir))
+            (offline.backend, DaemonStore::new(&dir, &dir), nemo_offline::poll_policy())
         }
-    };
-    let poll = match &config.backend {
-        BackendChoice::Cloud { .. } => PollPolicy::default(),
-        BackendChoice::Offline => nemo_offline::poll_policy(),
     };
     let settings = Settings {
         env_token: config.env_token.clone(),
@@ -244,7 +241,7 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
     Ok(Daemon {
         ports,
         supervisor,
-        backend_name,
+        offline: config.backend == BackendChoice::Offline,
         max_jobs: config.max_jobs,
         token: config.listen.as_ref().map(|(_, token)| token.clone()),
         stopping: AtomicBool::new(false),
