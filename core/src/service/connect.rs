@@ -64,23 +64,24 @@ where
         if let Some(cached) = self.credentials.lock().unwrap_or_else(PoisonError::into_inner).clone() {
             return Ok(cached);
         }
-        let _hold;
-        let credentials = if let Some(token) = &self.settings.env_token {
-            Credentials { token: token.clone(), user_id: None, expires_at: None, origin: TokenOrigin::Environment }
-        } else if let Some(stored) = {
-            // Read (and, when there is none, get) the token while others wait: a process
-            // that waited then finds the token the first one stored.
-            _hold = self.store.hold_credentials().await.map_err(store_error)?;
-            self.usable_stored_credentials().await?
-        } {
-            Credentials {
-                token: stored.token,
-                user_id: stored.user_id,
-                expires_at: stored.expires_at,
-                origin: TokenOrigin::Stored,
+        let credentials = match &self.settings.env_token {
+            Some(token) => {
+                Credentials { token: token.clone(), user_id: None, expires_at: None, origin: TokenOrigin::Environment }
             }
-        } else {
-            self.anonymous_credentials(progress).await?
+            None => {
+                // Read (and, when there is none, get) the token while others wait: a process
+                // that waited then finds the token the first one stored.
+                let _hold = self.store.hold_credentials().await.map_err(store_error)?;
+                match self.usable_stored_credentials().await? {
+                    Some(stored) => Credentials {
+                        token: stored.token,
+                        user_id: stored.user_id,
+                        expires_at: stored.expires_at,
+                        origin: TokenOrigin::Stored,
+                    },
+                    None => self.anonymous_credentials(progress).await?,
+                }
+            }
         };
         *self.credentials.lock().unwrap_or_else(PoisonError::into_inner) = Some(credentials.clone());
         Ok(credentials)
