@@ -62,11 +62,18 @@ fn free_editing_trim_the_pauses_add_transitions_and_export_a_clean_final_cut() {
     assert!(r < 30.0 && g > 100.0, "green after it: {r:.0} {g:.0}");
 }
 
-/// How many near-white pixels the lower half of the frame at `seconds` holds (caption text).
-fn white_below_middle(path: &std::path::Path, seconds: f64, width: usize) -> usize {
+/// How many near-white pixels (drawn text) the frame at `seconds`, `width` wide, holds in
+/// its rows from `from` to `to` (fractions of its height).
+fn white_pixels(path: &std::path::Path, seconds: f64, width: usize, (from, to): (f64, f64)) -> usize {
     let frame = frame_at(path, seconds);
-    let rows = frame.len() / 3 / width;
-    frame.chunks_exact(3).skip(width * rows / 2).filter(|p| p.iter().all(|v| *v > 200)).count()
+    let rows = (frame.len() / 3 / width) as f64;
+    let (first, last) = ((rows * from) as usize * width, (rows * to) as usize * width);
+    frame.chunks_exact(3).skip(first).take(last - first).filter(|p| p.iter().all(|v| *v > 200)).count()
+}
+
+/// Caption text: the lower half.
+fn white_below_middle(path: &std::path::Path, seconds: f64, width: usize) -> usize {
+    white_pixels(path, seconds, width, (0.5, 1.0))
 }
 
 /// ffprobe's picture size of a file.
@@ -193,11 +200,9 @@ fn library_music_has_rhythm_and_harmony_and_ducks_under_speech() {
     assert!(speaking < pause - 3.0, "quieter under speech ({speaking:.1} dB) than between phrases ({pause:.1} dB)");
 }
 
-/// How many near-white pixels the middle third (rows) of the frame at `seconds` holds.
+/// A title's text: the middle third.
 fn white_in_middle(path: &std::path::Path, seconds: f64, width: usize) -> usize {
-    let frame = frame_at(path, seconds);
-    let rows = frame.len() / 3 / width;
-    frame.chunks_exact(3).skip(width * rows / 3).take(width * rows / 3).filter(|p| p.iter().all(|v| *v > 200)).count()
+    white_pixels(path, seconds, width, (1.0 / 3.0, 2.0 / 3.0))
 }
 
 #[test]
