@@ -46,7 +46,7 @@ pub mod wire;
 
 pub use config_file::ConfigFile;
 pub use document::Document;
-pub use local::find_file;
+pub use local::{check_source, find_file};
 pub use scoped::ScopedStore;
 pub use store::FileStore;
 

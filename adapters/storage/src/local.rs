@@ -1,10 +1,22 @@
 //! [`find_file`]: where a file a chat message names is on this machine — `~/` is the user's
 //! home, a relative name is relative to the sender's working directory — for the core's
-//! message use case, which reads no disk. nemoctl and nemod find files the same way.
+//! message use case, which reads no disk. nemoctl and nemod find files the same way — and
+//! check an upload the same way ([`check_source`]).
 
 use std::path::{Path, PathBuf};
 
-use nemo_core::service::FoundFile;
+use nemo_core::error::Error;
+use nemo_core::service::{FoundFile, UploadSource, check_file};
+
+/// An upload checked before a byte is sent: a URL, or a local file of a supported kind and
+/// size (the core's [`check_file`] given the file's size, when it is a regular file).
+///
+/// # Errors
+/// [`Error::MediaRefused`] or [`Error::FileUnreadable`].
+pub fn check_source(source: &str) -> Result<UploadSource, Error> {
+    let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
+    check_file(source, size)
+}
 
 /// The regular file `token` names, with its size; `None` when there is none (or `token` is
 /// relative and there is no `cwd` to resolve it against).

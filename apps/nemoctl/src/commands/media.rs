@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use nemo_core::error::Error;
 use nemo_core::model::Project;
 use nemo_core::ports::Progress;
-use nemo_core::service::{EditPlan, ExportReport, UploadSource, check_file};
+use nemo_core::service::{EditPlan, ExportReport, UploadSource};
 use nemo_daemon_client::wire::{AssetView, UploadReply};
 use serde_json::{Value, json};
 
@@ -20,13 +20,7 @@ use crate::wiring::Service;
 /// # Errors
 /// [`Error::MediaRefused`] or [`Error::FileUnreadable`] for the first bad one.
 pub fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Error> {
-    sources
-        .iter()
-        .map(|source| {
-            let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
-            check_file(source, size)
-        })
-        .collect()
+    sources.iter().map(|source| nemo_storage::check_source(source)).collect()
 }
 
 /// `upload PATH|URL...`.

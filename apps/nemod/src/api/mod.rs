@@ -21,7 +21,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use nemo_core::error::{Error, Exit};
 use nemo_core::model::Project;
 use nemo_core::ports::{Progress, ProgressEvent};
-use nemo_core::service::{UploadSource, check_file};
+use nemo_core::service::UploadSource;
 use nemo_daemon_client::MAX_BODY;
 use nemo_daemon_client::wire::{
     AccountView, AssetView, CreditsView, ErrorBody, ErrorDetail, ErrorKind, Health, LinkView, LogoutReply,
@@ -373,8 +373,7 @@ async fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Reply> {
         if !is_url && !Path::new(source).is_absolute() {
             return Err(not_absolute(source));
         }
-        let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
-        checked.push(check_file(source, size).map_err(|e| failed(&e))?);
+        checked.push(nemo_storage::check_source(source).map_err(|e| failed(&e))?);
     }
     Ok(checked)
 }
