@@ -75,6 +75,22 @@ pub struct Global {
     /// Language for new sessions [default: from LANG, else en]
     #[arg(long, global = true, value_name = "CODE")]
     pub lang: Option<String>,
+
+    /// Colour errors and hints on stderr: auto (at a terminal, unless NO_COLOR is set),
+    /// always or never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// At a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
 }
 
 /// The backends.
@@ -218,6 +234,31 @@ pub enum Command {
 }
 
 impl Command {
+    /// Its name on the command line (`config` for every `config` action).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Logout => "logout",
+            Self::New { .. } => "new",
+            Self::Projects => "projects",
+            Self::Use { .. } => "use",
+            Self::Chat { .. } => "chat",
+            Self::Upload { .. } => "upload",
+            Self::Tracks => "tracks",
+            Self::Credits => "credits",
+            Self::Export { .. } => "export",
+            Self::Jobs => "jobs",
+            Self::Open => "open",
+            Self::Edit { .. } => "edit",
+            Self::Batch { .. } => "batch",
+            Self::Config { .. } => "config",
+            Self::Completions { .. } => "completions",
+            Self::Skills => "skills",
+            Self::Guide => "guide",
+            Self::Mcp => "mcp",
+        }
+    }
+
     /// Whether `--detach` hands the command to nemod, whatever the backend.
     pub fn is_detached(&self) -> bool {
         matches!(
@@ -277,5 +318,23 @@ mod tests {
         let cli = Cli::try_parse_from(["nemoctl", "--project", "a", "use", "b"]).unwrap();
         assert_eq!(cli.global.project.as_deref(), Some("a"));
         assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "b"));
+    }
+
+    #[test]
+    fn every_command_is_named_as_it_is_typed() {
+        use clap::CommandFactory;
+        for sub in Cli::command().get_subcommands() {
+            let mut args = vec!["nemoctl", sub.get_name()];
+            let required: Vec<&str> = match sub.get_name() {
+                "use" | "upload" | "batch" => vec!["x"],
+                "edit" => vec!["-p", "x"],
+                "config" => vec!["path"],
+                "completions" => vec!["bash"],
+                _ => vec![],
+            };
+            args.extend(required);
+            let cli = Cli::try_parse_from(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.command.name(), sub.get_name());
+        }
     }
 }

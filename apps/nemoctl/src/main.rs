@@ -1,15 +1,20 @@
 //! `nemoctl`: glue only — parse the command line, resolve the settings, wire the adapters,
 //! call the core's use cases, print the result and map failures to the product's exit codes.
 
+mod bars;
 mod cli;
 mod commands;
 mod config;
 mod daemon;
 mod failure;
 mod mcp;
+mod paint;
 mod report;
+mod usage;
+mod width;
 mod wiring;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,14 +22,20 @@ use clap::Parser;
 use crate::cli::{Cli, Command, ConfigAction};
 use crate::config::Env;
 use crate::failure::CliError;
+use crate::paint::Paint;
 use crate::report::Reporter;
 use crate::wiring::InProcess;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage::refuse(&error),
+    };
     // `mcp`'s stdout is the protocol's: even its start-up errors go to stderr.
     let json = cli.global.json && !matches!(cli.command, Command::Mcp);
-    let reporter = Reporter::new(json, cli.global.quiet);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let paint = Paint::choose(cli.global.color, no_color, std::io::stderr().is_terminal());
+    let reporter = Reporter::new(cli.command.name(), json, cli.global.quiet, paint);
     let result = run(cli, &reporter);
     reporter.close_text();
     match result {

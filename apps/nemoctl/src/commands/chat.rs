@@ -181,11 +181,31 @@ pub struct SilentEditIsTheResult<'a>(pub &'a Reporter);
 
 impl Progress for SilentEditIsTheResult<'_> {
     fn report(&self, event: ProgressEvent) {
-        if !self.0.is_json() && matches!(&event, ProgressEvent::Notice(text) if text.starts_with("Done. ")) {
+        if !self.0.is_json() && matches!(&event, ProgressEvent::Notice(text) if is_silent_edit(text)) {
             return;
         }
         self.0.report(event);
     }
+}
+
+/// A quick edit's progress: the core's notice of a silent edit is the editor's answer, so it
+/// is printed as one (on stdout).
+pub struct SilentEditIsTheAnswer<'a>(pub &'a Reporter);
+
+impl Progress for SilentEditIsTheAnswer<'_> {
+    fn report(&self, event: ProgressEvent) {
+        match event {
+            ProgressEvent::Notice(text) if is_silent_edit(&text) => self.0.answer(&text),
+            other => self.0.report(other),
+        }
+    }
+}
+
+/// Whether a notice is the core's telling of a silent edit ([`silent_edit_notice`]).
+///
+/// [`silent_edit_notice`]: nemo_core::service::silent_edit_notice
+fn is_silent_edit(notice: &str) -> bool {
+    notice.starts_with("Done. ")
 }
 
 /// What the editor's GUI-style suggestion means at the command line.

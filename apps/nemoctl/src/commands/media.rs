@@ -10,6 +10,7 @@ use nemo_core::service::{EditPlan, ExportReport, UploadSource};
 use nemo_daemon_client::wire::{AssetView, UploadReply};
 use serde_json::{Value, json};
 
+use super::chat::SilentEditIsTheAnswer;
 use super::{Ctx, interruptible};
 use crate::failure::CliError;
 use crate::report::{Reporter, value_of};
@@ -123,7 +124,8 @@ impl Exported {
 
 /// `edit FILE... -p TEXT [-o FILE]`.
 pub async fn edit(ctx: &Ctx<'_>, files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> Result<(), CliError> {
-    interruptible(quick_edit(&ctx.nemo, files, prompt, output, ctx.reporter)).await?.show(ctx.reporter, None);
+    let progress = SilentEditIsTheAnswer(ctx.reporter);
+    interruptible(quick_edit(&ctx.nemo, files, prompt, output, &progress)).await?.show(ctx.reporter, None);
     Ok(())
 }
 

@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::failure::CliError;
-use crate::report::{self, Reporter, table, value_of};
+use crate::report::{self, Reporter, table_within, value_of};
+use crate::width;
 
 /// `new [NAME]`.
 pub async fn new(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
@@ -51,7 +52,9 @@ pub fn show_list(reporter: &Reporter, list: &ProjectList) {
     } else {
         let rows = projects.iter().map(|p| [p.name.clone(), p.session_id.clone(), p.created.clone()]);
         let marks = std::iter::once(' ').chain(projects.iter().map(|p| if p.current { '*' } else { ' ' }));
-        let table = table(["NAME", "SESSION", "CREATED"], rows);
+        // Two columns go to the mark.
+        let columns = width::stdout_columns().map(|c| c.saturating_sub(2));
+        let table = table_within(["NAME", "SESSION", "CREATED"], rows, columns);
         marks.zip(table.lines()).map(|(mark, line)| format!("{mark} {line}")).collect::<Vec<_>>().join("\n")
     };
     reporter.done(&text, value_of(list));

@@ -106,7 +106,7 @@ impl Shown {
             // The editor's answer to a quick edit, as the in-process edit shows it.
             match (text.trim().is_empty(), job.changes.is_empty()) {
                 (false, _) => reporter.report(ProgressEvent::AgentText(text.clone())),
-                (true, false) => reporter.report(ProgressEvent::Notice(silent_edit_notice(&job.changes))),
+                (true, false) => reporter.answer(&silent_edit_notice(&job.changes)),
                 (true, true) => {}
             }
             self.answer = true;

@@ -48,7 +48,9 @@ fn offline_edit_prints_the_output_for_people() {
     let out = h.run(&["--offline", "edit", &clip, "-p", "add a title 'Hello'"]);
     out.check_exit(0);
     let bytes = fs::metadata(h.path("clip-edited.mp4")).unwrap().len();
-    assert_eq!(out.stdout.trim(), format!("./clip-edited.mp4 ({bytes} bytes)"));
+    // The editor's answer, on a line of its own, then the file: both results, on stdout.
+    assert_eq!(out.stdout, format!("Done. Title added: \"Hello\" (0-3s)\n./clip-edited.mp4 ({bytes} bytes)\n"));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
 
 #[test]
