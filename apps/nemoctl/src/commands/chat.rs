@@ -3,7 +3,7 @@
 //! with `--backend daemon` — and [`show`] prints any answer the same way for both. Without
 //! MESSAGE: an interactive session on a terminal, else one message per line of stdin.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use nemo_core::gui::GuiAction;
@@ -14,7 +14,8 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::media::{self, Exported};
-use super::{Ctx, account, ctrl_c, interruptible, projects};
+use super::prompt::Prompt;
+use super::{Ctx, account, interruptible, projects};
 use crate::config::Config;
 use crate::failure::CliError;
 use crate::report::{self, Reporter};
@@ -55,8 +56,9 @@ async fn lines(handle: &impl AsyncFn(&str) -> Result<(), CliError>) -> Result<()
     Ok(())
 }
 
-/// The interactive session: a prompt on stderr, one message per line. Ctrl-C while waiting
-/// stops the wait (the message is never sent again); Ctrl-C or Ctrl-D at the prompt quits.
+/// The interactive session: a line editor ([`Prompt`]), one message per line. Ctrl-C while
+/// waiting stops the wait (the message is never sent again); Ctrl-C at the prompt clears the
+/// line; Ctrl-D leaves.
 async fn interactive(
     config: &Config,
     reporter: &Reporter,
@@ -66,29 +68,19 @@ async fn interactive(
     for hint in config.profile.hints.iter().take(2) {
         eprintln!("  e.g. {hint}");
     }
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
-    loop {
-        eprint!("nemo> ");
-        let _ = std::io::stderr().flush();
-        let line = tokio::select! {
-            line = lines.next_line() => line.map_err(|e| CliError::Input(format!("stdin: {e}")))?,
-            () = ctrl_c() => None,
-        };
-        let Some(line) = line else {
-            eprintln!();
-            return Ok(());
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        match handle(line.trim()).await {
+    let mut prompt = Prompt::open(&config.state_dir)?;
+    // The prompt blocks this thread; nothing else runs between two messages.
+    while let Some(line) = prompt.next()? {
+        match handle(&line).await {
             Ok(()) => {}
             Err(CliError::Interrupted) => {
                 eprintln!("\nStopped waiting; the message was not sent again. `status` shows the timeline.");
             }
             Err(error) => reporter.error(&error),
         }
+        reporter.close_text();
     }
+    Ok(())
 }
 
 /// Where the files a message names are: `~/` from `HOME`, relative names from this

@@ -7,6 +7,7 @@ pub mod chat;
 pub mod local;
 pub mod media;
 pub mod projects;
+pub mod prompt;
 
 use std::future::Future;
 

@@ -56,9 +56,9 @@ fn login_use_projects_and_logout_go_through_nemod_on_the_state_nemoctl_shares() 
     let (through, local) = (daemon(&h, &["projects"]), h.run(&["projects"]));
     through.check_exit(0);
     assert_eq!(through.stdout, local.stdout, "the same projects and the same current one");
-    let (through, local) = (daemon(&h, &["credits"]), h.run(&["credits"]));
-    through.check_exit(0);
-    assert_eq!((through.stdout, through.stderr), (local.stdout, local.stderr), "the same balance, said the same way");
+    let (via, here) = (daemon(&h, &["credits"]), h.run(&["credits"]));
+    via.check_exit(0);
+    assert_eq!((via.stdout, via.stderr), (here.stdout, here.stderr), "the same balance, said the same way");
     assert!(through.stdout.lines().any(|line| line.starts_with("* trip ")), "{}", through.stdout);
     assert_eq!(daemon(&h, &["--json", "projects"]).done()["projects"].as_array().unwrap().len(), 2);
     let link = daemon(&h, &["open"]);

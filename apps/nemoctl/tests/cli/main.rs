@@ -10,6 +10,7 @@ mod cloud;
 mod commands;
 mod daemon;
 mod exit_codes;
+mod json_lines;
 mod mcp;
 mod nemod;
 mod offline_engine;

@@ -25,3 +25,81 @@ fn control_sequences_in_results_and_errors_never_reach_the_terminal_raw() {
         assert!(!out.stdout.contains(CONTROLS) && !out.stderr.contains(CONTROLS), "{:?} {:?}", out.stdout, out.stderr);
     }
 }
+
+/// `nemoctl ARGS` under a pseudo-terminal (util-linux `script`), as a person would run it.
+struct AtATerminal {
+    child: std::process::Child,
+    seen: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl AtATerminal {
+    fn start(h: &Harness, args: &[&str]) -> Self {
+        use std::io::Read;
+        use std::process::Stdio;
+        let mut child = h
+            .cmd_under(&["sh", "-c", "exec script -qec \"$*\" /dev/null", "sh"], args)
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let seen = std::sync::Arc::<std::sync::Mutex<String>>::default();
+        let (mut stdout, sink) = (child.stdout.take().unwrap(), seen.clone());
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n @ 1..) = stdout.read(&mut buffer) {
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Self { child, seen }
+    }
+
+    /// Waits until the screen has shown `text` `times` times in all.
+    fn wait_for(&self, text: &str, times: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.seen.lock().unwrap().matches(text).count() < times {
+            assert!(std::time::Instant::now() < deadline, "no {text:?} in {:?}", self.seen.lock().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    fn type_keys(&mut self, keys: &str) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(keys.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for the end; returns the exit code and what the screen showed.
+    fn finish(mut self) -> (i32, String) {
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        (status.code().unwrap_or(-1), self.seen.lock().unwrap().clone())
+    }
+}
+
+#[test]
+fn interactive_chat_has_a_line_editor_with_history_ctrl_c_clears_the_line_and_ctrl_d_leaves() {
+    let h = Harness::new();
+    let mut chat = AtATerminal::start(&h, &["--offline", "chat"]);
+    chat.wait_for("nemo> ", 1);
+    chat.type_keys("never sent\u{3}");
+    chat.wait_for("nemo> ", 2);
+    chat.type_keys("credits\r");
+    chat.wait_for("nemo> ", 3);
+    chat.type_keys("\u{4}");
+    let (code, screen) = chat.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert_eq!(screen.matches("Offline there is no account").count(), 1, "{screen}");
+    let history = std::fs::read_to_string(h.state_dir().join("chat_history")).unwrap();
+    assert!(history.lines().any(|l| l == "credits") && !history.contains("never sent"), "{history}");
+
+    // The next session has it: the up arrow brings back "credits".
+    let mut again = AtATerminal::start(&h, &["--offline", "chat"]);
+    again.wait_for("nemo> ", 1);
+    again.type_keys("\u{1b}[A\r");
+    again.wait_for("Offline there is no account", 1);
+    again.type_keys("\u{4}");
+    assert_eq!(again.finish().0, 0);
+}
