@@ -101,33 +101,38 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
     let file = ConfigFile::load(&config_dir).map_err(|e| CliError::Config(e.0))?;
     let from_file = |key: &str| file.get(key).filter(|v| !v.trim().is_empty());
 
+    let file_path = file.path().display().to_string();
+    let in_file = |key: &'static str| {
+        let file_path = &file_path;
+        move |problem: String| setting(key, format!("{problem} (in {file_path})"))
+    };
     let backend = if global.offline {
         BackendKind::Offline
     } else if let Some(backend) = global.backend {
         backend
     } else if let Some(name) = from_file("backend") {
-        parse_backend(&name).map_err(|e| CliError::Config(format!("{} (in {})", e, file.path().display())))?
+        parse_backend(&name).map_err(in_file("backend"))?
     } else {
         BackendKind::Cloud
     };
-    let skill =
-        global.skill.clone().or_else(|| from_file("skill")).unwrap_or_else(|| attribution::DEFAULT_PROFILE.into());
-    let profile = check_skill(&skill)?;
+    let profile = match (&global.skill, from_file("skill")) {
+        (Some(skill), _) => check_skill(skill).map_err(|problem| setting("skill", problem))?,
+        (None, Some(skill)) => check_skill(&skill).map_err(in_file("skill"))?,
+        (None, None) => check_skill(attribution::DEFAULT_PROFILE).map_err(|problem| setting("skill", problem))?,
+    };
     let executable = std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let platform = attribution::detect_platform(env.skill_source.as_deref(), &executable);
     let (env_token, env_client_id) =
         settings::env_credentials(env.token.as_deref(), env.client_id.as_deref()).map_err(CliError::Config)?;
-    let lang = global
-        .lang
-        .clone()
-        .or_else(|| from_file("lang"))
-        .or_else(|| env.lang.as_deref().and_then(lang_from_locale))
-        .unwrap_or_else(|| "en".into());
+    let lang = match (&global.lang, from_file("lang")) {
+        (Some(code), _) => parse_lang(code).map_err(|problem| setting("lang", problem))?,
+        (None, Some(code)) => parse_lang(&code).map_err(in_file("lang"))?,
+        // A locale says what it can; one that names no language leaves the default.
+        (None, None) => env.lang.as_deref().and_then(lang_from_locale).unwrap_or_else(|| "en".into()),
+    };
     let render_timeout = match (render_timeout, from_file("render_timeout")) {
         (Some(secs), _) => Duration::from_secs(secs),
-        (None, Some(text)) => {
-            parse_seconds(&text).map_err(|e| CliError::Config(format!("{e} (in {})", file.path().display())))?
-        }
+        (None, Some(text)) => parse_seconds(&text).map_err(in_file("render_timeout"))?,
         (None, None) => DEFAULT_RENDER_TIMEOUT,
     };
     Ok(Config {
@@ -162,11 +167,33 @@ fn parse_backend(name: &str) -> Result<BackendKind, String> {
         .map_err(|_| format!("unknown backend {:?}: use cloud, offline or daemon", name.trim()))
 }
 
-fn check_skill(name: &str) -> Result<&'static Profile, CliError> {
+fn check_skill(name: &str) -> Result<&'static Profile, String> {
     attribution::profile(name.trim()).ok_or_else(|| {
         let names: Vec<&str> = attribution::profiles().iter().map(|p| p.name).collect();
-        CliError::Config(format!("unknown skill profile {name:?}; choose one of: {}", names.join(", ")))
+        format!("unknown skill profile {name:?}; choose one of: {}", names.join(", "))
     })
+}
+
+/// `lang`: a language code — two or three letters, optionally a region (`en`, `zh-CN`,
+/// `pt_BR`, `es-419`) — kept as written.
+fn parse_lang(code: &str) -> Result<String, String> {
+    let code = code.trim();
+    let (language, region) = code.split_once(['-', '_']).map_or((code, None), |(l, r)| (l, Some(r)));
+    let letters = |text: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphabetic())
+    };
+    let region_ok = region.is_none_or(|r| letters(r, 2..=2) || (r.len() == 3 && r.chars().all(|c| c.is_ascii_digit())));
+    if letters(language, 2..=3) && region_ok {
+        Ok(code.to_owned())
+    } else {
+        Err(format!("unknown language {code:?}: use a language code such as en, zh or zh-CN"))
+    }
+}
+
+/// A setting that cannot be used: exit 2, the key named.
+fn setting(key: &str, problem: String) -> CliError {
+    let message = if problem.starts_with(key) { problem } else { format!("{key}: {problem}") };
+    CliError::Setting { key: key.to_owned(), message }
 }
 
 /// `zh_CN.UTF-8` → `zh`; `C` and `POSIX` say nothing.
@@ -197,20 +224,22 @@ pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
 /// # Errors
 /// [`CliError::Config`] for an unknown key or an unusable value.
 pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
-    match key {
-        "backend" => parse_backend(value).map(drop).map_err(CliError::Config),
+    let checked = match key {
+        "backend" => parse_backend(value).map(drop),
         "skill" => check_skill(value).map(drop),
-        "render_timeout" => parse_seconds(value).map(drop).map_err(CliError::Config),
+        "lang" => parse_lang(value).map(drop),
+        "render_timeout" => parse_seconds(value).map(drop),
         "api_url" | "web_url" if !(value.starts_with("http://") || value.starts_with("https://")) => {
-            Err(CliError::Config(format!("{key} must start with http:// or https://")))
+            Err(format!("{key} must start with http:// or https://"))
         }
         _ if KEYS.contains(&key) => Ok(()),
-        other => Err(unknown_key(other)),
-    }
+        other => return Err(unknown_key(other)),
+    };
+    checked.map_err(|problem| setting(key, problem))
 }
 
 fn unknown_key(key: &str) -> CliError {
-    CliError::Config(format!("unknown setting {key:?}; the settings are {}", KEYS.join(", ")))
+    setting(key, format!("unknown setting {key:?}; the settings are {}", KEYS.join(", ")))
 }
 
 #[cfg(test)]
@@ -235,6 +264,23 @@ mod tests {
         assert!(check_setting("render_timeout", "90").is_ok());
         assert!(check_setting("render_timeout", "0").is_err());
         assert!(check_setting("render_timeout", "1.5").is_err());
+        assert!(check_setting("lang", "zh-CN").is_ok());
+        let refused = check_setting("lang", "klingon!").unwrap_err();
+        assert_eq!(refused.exit_code(), 2);
+        assert!(refused.message().starts_with("lang: unknown language \"klingon!\""), "{}", refused.message());
+        let refused = check_setting("render_timeout", "soon").unwrap_err();
+        assert_eq!(refused.exit_code(), 2);
+        assert!(refused.message().starts_with("render_timeout must be"), "{}", refused.message());
+    }
+
+    #[test]
+    fn languages_are_codes() {
+        for code in ["en", "zh", "zh-CN", "pt_BR", "es-419", "yue"] {
+            assert_eq!(parse_lang(code).as_deref(), Ok(code));
+        }
+        for code in ["english", "e", "zh-", "12", "en-USA", ""] {
+            assert!(parse_lang(code).is_err(), "{code}");
+        }
     }
 
     #[test]

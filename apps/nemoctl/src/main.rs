@@ -56,6 +56,9 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
         Command::Config { action: ConfigAction::Path } => {
             return commands::local::config_path(&Env::from_process(), reporter);
         }
+        Command::Config { action: ConfigAction::Set { key, value } } => {
+            return commands::local::config_set(&Env::from_process().config_dir()?, key, value, reporter);
+        }
         _ => {}
     }
     let config = config::resolve(&cli.global, cli.command.render_timeout(), &Env::from_process())?;

@@ -1,5 +1,7 @@
 //! Commands that need no backend: `config`, `completions`, `skills`, `guide`.
 
+use std::path::Path;
+
 use clap::CommandFactory;
 use nemo_core::attribution;
 use nemo_storage::ConfigFile;
@@ -88,22 +90,30 @@ pub fn config(action: &ConfigAction, config: &Config, reporter: &Reporter) -> Re
             let value = config::effective(config, key)?;
             reporter.done(&value, json!({"key": key, "value": value}));
         }
-        ConfigAction::Set { key, value } => {
-            let mut file = ConfigFile::load(&config.config_dir).map_err(|e| CliError::Config(e.0))?;
-            if value.is_empty() {
-                if !config::KEYS.contains(&key.as_str()) {
-                    config::check_setting(key, value)?;
-                }
-                file.unset(key);
-            } else {
-                config::check_setting(key, value)?;
-                file.set(key, value);
-            }
-            file.save().map_err(|e| CliError::Config(e.0))?;
-            let text = if value.is_empty() { format!("{key} removed") } else { format!("{key} = {value:?}") };
-            reporter.done(&text, json!({"key": key, "value": value, "path": file.path()}));
-        }
+        ConfigAction::Set { key, value } => return config_set(&config.config_dir, key, value, reporter),
         ConfigAction::Path => return config_path(&Env::from_process(), reporter),
     }
+    Ok(())
+}
+
+/// `config set KEY VALUE` (an empty VALUE removes the key). It needs only the config
+/// directory, so a bad value already in config.toml can always be set right.
+///
+/// # Errors
+/// [`CliError::Setting`] for an unknown key or a value it cannot take.
+pub fn config_set(config_dir: &Path, key: &str, value: &str, reporter: &Reporter) -> Result<(), CliError> {
+    let mut file = ConfigFile::load(config_dir).map_err(|e| CliError::Config(e.0))?;
+    if value.is_empty() {
+        if !config::KEYS.contains(&key) {
+            config::check_setting(key, value)?;
+        }
+        file.unset(key);
+    } else {
+        config::check_setting(key, value)?;
+        file.set(key, value);
+    }
+    file.save().map_err(|e| CliError::Config(e.0))?;
+    let text = if value.is_empty() { format!("{key} removed") } else { format!("{key} = {value:?}") };
+    reporter.done(&text, json!({"key": key, "value": value, "path": file.path()}));
     Ok(())
 }

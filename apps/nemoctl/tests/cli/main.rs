@@ -213,10 +213,37 @@ fn config_set_get_path_round_trip() {
     // An empty value removes the setting.
     h.run(&["config", "set", "skill", ""]).check_exit(0);
     h.run(&["config", "get", "skill"]).check_stdout("nemoctl");
-    // Bad keys and values are refused and not stored.
-    h.run(&["config", "set", "skill", "nope"]).check_exit(1);
-    h.run(&["config", "set", "token", "x"]).check_exit(1);
+    // Bad keys and values are refused (wrong usage, exit 2) and not stored.
+    h.run(&["config", "set", "skill", "nope"]).check_exit(2);
+    h.run(&["config", "set", "token", "x"]).check_exit(2);
     assert!(!fs::read_to_string(h.config_dir().join("config.toml")).unwrap().contains("token"));
+}
+
+#[test]
+fn unusable_settings_are_exit_2_naming_the_key_wherever_they_come_from() {
+    let h = Harness::new();
+    for (key, value) in [("lang", "klingon!"), ("render_timeout", "soon")] {
+        let out = h.run(&["config", "set", key, value]);
+        out.check_exit(2);
+        assert!(out.stderr.starts_with(&format!("error: {key}")), "{}", out.stderr);
+    }
+    let out = h.run(&["--lang", "english please", "--offline", "new", "trip"]);
+    out.check_exit(2);
+    assert!(out.stderr.contains("lang: unknown language \"english please\""), "{}", out.stderr);
+    // A bad value in config.toml: every command says which key, and `config set` still mends it.
+    fs::create_dir_all(h.config_dir()).unwrap();
+    fs::write(h.config_dir().join("config.toml"), "render_timeout = \"soon\"\nlang = \"??\"\n").unwrap();
+    let out = h.run(&["--json", "--offline", "credits"]);
+    out.check_exit(2);
+    let error = out.json_lines().pop().unwrap();
+    assert!(error["message"].as_str().unwrap().contains("config.toml"), "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("nemoctl config set"), "{error}");
+    h.run(&["config", "set", "render_timeout", "30"]).check_exit(0);
+    let out = h.run(&["--offline", "credits"]);
+    out.check_exit(2);
+    assert!(out.stderr.starts_with("error: lang: unknown language \"??\""), "{}", out.stderr);
+    h.run(&["config", "set", "lang", ""]).check_exit(0);
+    h.run(&["--offline", "credits"]).check_exit(0);
 }
 
 #[test]

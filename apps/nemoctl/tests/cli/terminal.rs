@@ -34,11 +34,17 @@ struct AtATerminal {
 
 impl AtATerminal {
     fn start(h: &Harness, args: &[&str]) -> Self {
+        Self::start_with(h, args, &[])
+    }
+
+    /// With these environment variables too.
+    fn start_with(h: &Harness, args: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::Read;
         use std::process::Stdio;
         let mut child = h
             .cmd_under(&["sh", "-c", "exec script -qec \"$*\" /dev/null", "sh"], args)
             .env("TERM", "xterm")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -102,4 +108,22 @@ fn interactive_chat_has_a_line_editor_with_history_ctrl_c_clears_the_line_and_ct
     again.wait_for("Offline there is no account", 1);
     again.type_keys("\u{4}");
     assert_eq!(again.finish().0, 0);
+}
+
+#[test]
+fn errors_and_hints_are_coloured_at_a_terminal_unless_no_color_or_never() {
+    let h = Harness::new();
+    h.write("notes.txt", b"not a video");
+    let screen = |args: &[&str], env: &[(&str, &str)]| AtATerminal::start_with(&h, args, env).finish().1;
+    let refused = ["--offline", "upload", "notes.txt"];
+    assert!(screen(&refused, &[]).contains("\u{1b}[1m\u{1b}[31merror:"), "red at a terminal");
+    for (args, env) in
+        [(&refused[..], &[("NO_COLOR", "1")][..]), (&["--color", "never", "--offline", "upload", "notes.txt"], &[])]
+    {
+        let text = screen(args, env);
+        assert!(text.contains("error:") && !text.contains("\u{1b}["), "{args:?} {env:?}: {text:?}");
+    }
+    let piped = h.run(&["--color", "always", "--offline", "upload", "notes.txt"]);
+    assert!(piped.stderr.starts_with("\u{1b}[1m\u{1b}[31merror:"), "always: {:?}", piped.stderr);
+    assert!(!piped.stdout.contains('\u{1b}'), "never on stdout");
 }
