@@ -13,27 +13,51 @@ pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
 /// The web site when nothing else is said.
 pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
 
-/// `NEMO_CONFIG_DIR` when set, else `HOME/.config/nemovideo`.
-///
-/// # Errors
-/// When neither is set.
-pub fn config_dir(nemo_config_dir: Option<&str>, home: Option<&str>) -> Result<PathBuf, String> {
-    dir("NEMO_CONFIG_DIR", nemo_config_dir, home, ".config/nemovideo")
+/// Where a user's files go when nothing names them: `HOME` and the XDG base directories
+/// that override its defaults (read from the environment by the apps).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserDirs<'a> {
+    /// `HOME`.
+    pub home: Option<&'a str>,
+    /// `XDG_CONFIG_HOME` (used only when absolute, as the XDG spec says).
+    pub xdg_config_home: Option<&'a str>,
+    /// `XDG_STATE_HOME` (used only when absolute).
+    pub xdg_state_home: Option<&'a str>,
 }
 
-/// `NEMO_STATE_DIR` when set, else `HOME/.local/state/nemovideo`.
+/// `NEMO_CONFIG_DIR` when set, else `XDG_CONFIG_HOME/nemovideo`, else
+/// `HOME/.config/nemovideo`.
 ///
 /// # Errors
-/// When neither is set.
-pub fn state_dir(nemo_state_dir: Option<&str>, home: Option<&str>) -> Result<PathBuf, String> {
-    dir("NEMO_STATE_DIR", nemo_state_dir, home, ".local/state/nemovideo")
+/// When none is set.
+pub fn config_dir(nemo_config_dir: Option<&str>, user: UserDirs<'_>) -> Result<PathBuf, String> {
+    dir("NEMO_CONFIG_DIR", nemo_config_dir, user.xdg_config_home, user.home, ".config")
 }
 
-fn dir(var: &str, explicit: Option<&str>, home: Option<&str>, under_home: &str) -> Result<PathBuf, String> {
-    match (explicit, home) {
-        (Some(dir), _) => Ok(PathBuf::from(dir)),
-        (None, Some(home)) => Ok(Path::new(home).join(under_home)),
-        (None, None) => Err(format!("HOME is not set, so there is no default for {under_home}; set {var}")),
+/// `NEMO_STATE_DIR` when set, else `XDG_STATE_HOME/nemovideo`, else
+/// `HOME/.local/state/nemovideo`.
+///
+/// # Errors
+/// When none is set.
+pub fn state_dir(nemo_state_dir: Option<&str>, user: UserDirs<'_>) -> Result<PathBuf, String> {
+    dir("NEMO_STATE_DIR", nemo_state_dir, user.xdg_state_home, user.home, ".local/state")
+}
+
+fn dir(
+    var: &str,
+    explicit: Option<&str>,
+    xdg: Option<&str>,
+    home: Option<&str>,
+    base_under_home: &str,
+) -> Result<PathBuf, String> {
+    const OURS: &str = "nemovideo";
+    match (explicit, xdg.filter(|x| Path::new(x).is_absolute()), home) {
+        (Some(dir), ..) => Ok(PathBuf::from(dir)),
+        (None, Some(xdg), _) => Ok(Path::new(xdg).join(OURS)),
+        (None, None, Some(home)) => Ok(Path::new(home).join(base_under_home).join(OURS)),
+        (None, None, None) => {
+            Err(format!("HOME is not set, so there is no default for {base_under_home}/{OURS}; set {var}"))
+        }
     }
 }
 
@@ -79,6 +103,21 @@ pub fn env_credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_projects_own_variables_win_then_xdg_then_home() {
+        let user = UserDirs { home: Some("/home/me"), xdg_config_home: Some("/xdg/c"), xdg_state_home: Some("/xdg/s") };
+        assert_eq!(config_dir(Some("/mine"), user), Ok(PathBuf::from("/mine")));
+        assert_eq!(config_dir(None, user), Ok(PathBuf::from("/xdg/c/nemovideo")));
+        assert_eq!(state_dir(None, user), Ok(PathBuf::from("/xdg/s/nemovideo")));
+        let home_only = UserDirs { home: Some("/home/me"), ..UserDirs::default() };
+        assert_eq!(config_dir(None, home_only), Ok(PathBuf::from("/home/me/.config/nemovideo")));
+        assert_eq!(state_dir(None, home_only), Ok(PathBuf::from("/home/me/.local/state/nemovideo")));
+        // A relative XDG value is to be ignored (the XDG spec).
+        let relative = UserDirs { xdg_state_home: Some("state"), ..home_only };
+        assert_eq!(state_dir(None, relative), Ok(PathBuf::from("/home/me/.local/state/nemovideo")));
+        assert!(state_dir(None, UserDirs::default()).unwrap_err().contains("NEMO_STATE_DIR"));
+    }
 
     #[test]
     fn a_given_url_wins_over_config_toml_which_wins_over_the_default() {

@@ -61,6 +61,8 @@ pub struct Env {
     state_dir: Option<String>,
     lang: Option<String>,
     home: Option<String>,
+    xdg_config_home: Option<String>,
+    xdg_state_home: Option<String>,
 }
 
 impl Env {
@@ -75,20 +77,30 @@ impl Env {
             state_dir: var("NEMO_STATE_DIR"),
             lang: var("LANG"),
             home: var("HOME"),
+            xdg_config_home: var("XDG_CONFIG_HOME"),
+            xdg_state_home: var("XDG_STATE_HOME"),
         }
     }
 
-    /// `NEMO_CONFIG_DIR`, default `~/.config/nemovideo`.
+    fn user_dirs(&self) -> settings::UserDirs<'_> {
+        settings::UserDirs {
+            home: self.home.as_deref(),
+            xdg_config_home: self.xdg_config_home.as_deref(),
+            xdg_state_home: self.xdg_state_home.as_deref(),
+        }
+    }
+
+    /// `NEMO_CONFIG_DIR`, else `XDG_CONFIG_HOME/nemovideo`, else `~/.config/nemovideo`.
     ///
     /// # Errors
     /// When neither it nor `HOME` is set.
     pub fn config_dir(&self) -> Result<PathBuf, CliError> {
-        settings::config_dir(self.config_dir.as_deref(), self.home.as_deref()).map_err(CliError::Config)
+        settings::config_dir(self.config_dir.as_deref(), self.user_dirs()).map_err(CliError::Config)
     }
 
-    /// `NEMO_STATE_DIR`, default `~/.local/state/nemovideo`.
+    /// `NEMO_STATE_DIR`, else `XDG_STATE_HOME/nemovideo`, else `~/.local/state/nemovideo`.
     fn state_dir(&self) -> Result<PathBuf, CliError> {
-        settings::state_dir(self.state_dir.as_deref(), self.home.as_deref()).map_err(CliError::Config)
+        settings::state_dir(self.state_dir.as_deref(), self.user_dirs()).map_err(CliError::Config)
     }
 }
 

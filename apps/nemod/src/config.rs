@@ -26,9 +26,14 @@ fn resolve_in(
     args: &DaemonArgs,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<(DaemonConfig, Option<String>), String> {
-    let home = env("HOME");
-    let state_dir = settings::state_dir(env("NEMO_STATE_DIR").as_deref(), home.as_deref())?;
-    let config_dir = settings::config_dir(env("NEMO_CONFIG_DIR").as_deref(), home.as_deref())?;
+    let (home, xdg_config_home, xdg_state_home) = (env("HOME"), env("XDG_CONFIG_HOME"), env("XDG_STATE_HOME"));
+    let user = settings::UserDirs {
+        home: home.as_deref(),
+        xdg_config_home: xdg_config_home.as_deref(),
+        xdg_state_home: xdg_state_home.as_deref(),
+    };
+    let state_dir = settings::state_dir(env("NEMO_STATE_DIR").as_deref(), user)?;
+    let config_dir = settings::config_dir(env("NEMO_CONFIG_DIR").as_deref(), user)?;
     let file = ConfigFile::load(&config_dir).map_err(|e| e.0)?;
     let skill = args.skill.clone().unwrap_or_else(|| attribution::DEFAULT_PROFILE.into());
     let profile = attribution::profile(skill.trim()).ok_or_else(|| format!("unknown skill profile {skill:?}"))?;

@@ -329,3 +329,25 @@ fn batch_runs_every_entry_and_reports_failures() {
     let done = h.run(&["--offline", "--json", "batch", &toml]).done();
     assert_eq!((done["ok"].as_u64(), done["failed"].as_u64()), (Some(1), Some(0)));
 }
+
+#[test]
+fn xdg_base_directories_are_used_when_nemos_own_variables_are_not_set() {
+    let h = Harness::new();
+    let (config, state) = (h.path("xdg-config"), h.path("xdg-state"));
+    let run = |args: &[&str]| {
+        h.cmd(args)
+            .env_remove("NEMO_CONFIG_DIR")
+            .env_remove("NEMO_STATE_DIR")
+            .env("XDG_CONFIG_HOME", &config)
+            .env("XDG_STATE_HOME", &state)
+            .output_checked()
+    };
+    run(&["config", "path"]).check_stdout(&config.join("nemovideo/config.toml").to_string_lossy());
+    run(&["--offline", "new", "trip"]).check_exit(0);
+    assert!(state.join("nemovideo/offline/projects.json").exists(), "offline projects under XDG_STATE_HOME");
+    // The project's own variables still win.
+    h.cmd(&["config", "path"])
+        .env("XDG_CONFIG_HOME", &config)
+        .output_checked()
+        .check_stdout(&h.config_dir().join("config.toml").to_string_lossy());
+}
