@@ -15,6 +15,7 @@ mod mcp;
 mod nemod;
 mod offline_engine;
 mod offline_projects;
+mod readme_tour;
 mod state_files;
 mod support;
 mod terminal;
