@@ -5,6 +5,7 @@ mod bench;
 mod cargo;
 mod ci;
 mod fuzz;
+mod man;
 mod sample;
 
 use std::env;
@@ -23,6 +24,8 @@ tasks:
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
   fuzz     `fuzz TARGET [SECONDS]`: run a cargo-fuzz target (sse_decoder, draft_reader,
            intent_router) on its corpus for SECONDS (default 600); needs cargo-fuzz
+  man      `man [DIR]`: nemoctl's man pages, one per command, from its clap definitions, into
+           DIR (default target/man)
   sample   regenerate samples/clip.mp4 with ffmpeg (the command in samples/README.md)
 ";
 
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("deps") => ci::check_core_dependencies(),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("man") => man::run(&args[1..]),
         Some("sample") => sample::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

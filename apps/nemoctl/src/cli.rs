@@ -21,9 +21,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     nemoctl new trip && nemoctl upload clip.mp4 && nemoctl chat \"trim the pauses\" && nemoctl export\n\n\
     Exit codes: 0 ok, 1 failure, 2 usage, 3 not authenticated, 4 out of credits, 5 export not \
     allowed, 6 input refused, 7 rate limited, 8 timed out, 9 render failed, 10 unreachable.\n\
-    Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR, NEMO_STATE_DIR.")]
+    Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR (else XDG_CONFIG_HOME), \
+    NEMO_STATE_DIR (else XDG_STATE_HOME), NO_COLOR.")]
 pub struct Cli {
-    /// The global options.
+    /// The global options, listed after each command's own.
     #[command(flatten)]
     pub global: Global,
 
@@ -32,8 +33,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, listed after each command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The NemoVideo API [default: https://mega-api-prod.nemovideo.ai]
     #[arg(long, global = true, env = "NEMO_API_URL", value_name = "URL")]
@@ -119,18 +121,25 @@ impl BackendKind {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Make sure a token exists (NEMO_TOKEN, the stored one, or a free anonymous one)
+    #[command(after_help = "Examples:\n  \
+        nemoctl login\n  \
+        NEMO_TOKEN=… nemoctl login    # your own account, never stored")]
     Login,
     /// Forget the stored token (the client id stays)
+    #[command(after_help = "Examples:\n  nemoctl logout")]
     Logout,
     /// Create a project (a session), make it current, print its id and browser link
+    #[command(after_help = "Examples:\n  nemoctl new trip\n  nemoctl --offline new trip    # kept on this machine")]
     New {
         /// Its name
         #[arg(default_value = "untitled")]
         name: String,
     },
     /// List saved projects (the current one starred)
+    #[command(after_help = "Examples:\n  nemoctl projects\n  nemoctl --json projects")]
     Projects,
     /// Switch the current project
+    #[command(after_help = "Examples:\n  nemoctl use trip\n  nemoctl use 4647782621058175642")]
     Use {
         /// A project name (the newest of that name) or session id
         // Not `project`: that id is the global `--project`, which would swallow the value and
@@ -142,21 +151,35 @@ pub enum Command {
     ///
     /// Without MESSAGE on a terminal: an interactive session (Ctrl-C cancels a wait, never
     /// re-sends; Ctrl-D quits). Without a terminal: one message per line of stdin.
+    #[command(after_help = "Examples:\n  \
+        nemoctl chat \"remove the pauses, add a title 'Hi'\"\n  \
+        nemoctl chat export\n  \
+        nemoctl chat    # interactive: arrows, history, Ctrl-D quits\n  \
+        printf 'trim to 8 seconds\\nexport\\n' | nemoctl chat")]
     Chat {
         /// The message
         message: Option<String>,
     },
     /// Check and upload media files or URLs to the current project
+    #[command(after_help = "Examples:\n  \
+        nemoctl upload clip.mp4 music.mp3\n  \
+        nemoctl upload https://example.com/clip.mp4")]
     Upload {
         /// Files (mp4, mov, avi, webm, mkv; jpg, png, gif, webp; mp3, wav, m4a, aac) or URLs
         #[arg(required = true, value_name = "PATH|URL")]
         sources: Vec<String>,
     },
     /// The timeline summary of the current project
+    #[command(after_help = "Examples:\n  nemoctl tracks\n  nemoctl --project beach tracks")]
     Tracks,
     /// The credit balance: available, frozen, total
+    #[command(after_help = "Examples:\n  nemoctl credits\n  nemoctl --json credits")]
     Credits,
     /// Render the current project and download it
+    #[command(after_help = "Examples:\n  \
+        nemoctl export -o trip.mp4\n  \
+        nemoctl export --render-timeout 120\n  \
+        nemoctl export --detach    # nemod sees it through")]
     Export {
         /// Where to write the video [default: ./<project>.mp4]
         #[arg(short, long, value_name = "FILE")]
@@ -170,10 +193,16 @@ pub enum Command {
         render_timeout: Option<u64>,
     },
     /// Render jobs and their states
+    #[command(after_help = "Examples:\n  nemoctl jobs\n  nemoctl --backend daemon jobs    # nemod's jobs")]
     Jobs,
     /// Print the browser link of the current project
+    #[command(after_help = "Examples:\n  nemoctl open")]
     Open,
     /// The quick edit: new project, upload, one instruction, wait, export, download
+    #[command(after_help = "Examples:\n  \
+        nemoctl edit clip.mp4 -p \"remove the pauses, add a title 'Hello'\" -o out.mp4\n  \
+        nemoctl --offline edit a.mp4 b.mp4 -p \"join the clips with a fade\"\n  \
+        nemoctl edit -p \"make a 5 second intro that says 'Welcome'\"")]
     Edit {
         /// The media files to edit (videos, photos, music); none for a prompt that needs no
         /// media ("make a 5 second intro that says 'Welcome'")
@@ -197,6 +226,7 @@ pub enum Command {
     ///
     /// JSON: a list of {"files": [...], "prompt": "...", "output": "..."}. TOML: [[edit]]
     /// tables with the same keys. Relative paths are relative to SPEC's folder.
+    #[command(after_help = "Examples:\n  nemoctl batch edits.toml --jobs 4\n  nemoctl -q --json batch edits.json")]
     Batch {
         /// The spec file
         spec: PathBuf,
@@ -212,24 +242,35 @@ pub enum Command {
         render_timeout: Option<u64>,
     },
     /// Read or change settings in config.toml
+    #[command(after_help = "Examples:\n  \
+        nemoctl config list\n  \
+        nemoctl config set render_timeout 900\n  \
+        nemoctl config set lang \"\"    # back to the default")]
     Config {
         /// What to do
         #[command(subcommand)]
         action: ConfigAction,
     },
     /// Print a shell completion script
+    #[command(after_help = "Examples:\n  \
+        nemoctl completions bash > ~/.local/share/bash-completion/completions/nemoctl")]
     Completions {
         /// The shell
         shell: clap_complete::Shell,
     },
     /// List the attribution profiles (`--skill NAME`)
+    #[command(after_help = "Examples:\n  \
+        nemoctl skills\n  \
+        nemoctl --skill instagram-reels-maker edit clip.mp4 -p \"format for Reels\"")]
     Skills,
     /// Print SKILL.md: how an AI agent should use nemoctl
+    #[command(after_help = "Examples:\n  nemoctl guide")]
     Guide,
     /// Serve every command as a typed MCP tool over stdio, for AI agents (MCP clients)
     ///
     /// Add to a client's configuration: {"command": "nemoctl", "args": ["mcp"]} (with
     /// "--offline" to edit on this machine). stdout carries protocol messages only.
+    #[command(after_help = "Examples:\n  nemoctl mcp\n  nemoctl --offline mcp")]
     Mcp,
 }
 
@@ -318,6 +359,21 @@ mod tests {
         let cli = Cli::try_parse_from(["nemoctl", "--project", "a", "use", "b"]).unwrap();
         assert_eq!(cli.global.project.as_deref(), Some("a"));
         assert!(matches!(cli.command, Command::Use { name_or_id } if name_or_id == "b"));
+    }
+
+    #[test]
+    fn every_command_has_examples_and_its_own_options_before_the_global_ones() {
+        use clap::CommandFactory;
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            let help = Cli::try_parse_from(["nemoctl", name, "--help"]).unwrap_err().render().to_string();
+            assert!(help.contains("Examples:\n  nemoctl "), "{name}: {help}");
+            let globals = help.find("Global options:").unwrap_or_else(|| panic!("{name}: {help}"));
+            assert!(help.find("--api-url").is_some_and(|at| at > globals), "{name}: {help}");
+            if let Some(own) = help.find("\nOptions:") {
+                assert!(own < globals, "{name}: {help}");
+            }
+        }
     }
 
     #[test]
