@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 /// How often a spinner turns when nothing else moves it.
 const SPIN_EVERY: Duration = Duration::from_millis(100);
+
+/// Columns left free at the right edge for the terminal's own echo of Ctrl-C (`^C`).
+const ECHO_ROOM: u16 = 3;
 
 /// What a line shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +68,7 @@ pub struct Bars {
 impl Bars {
     /// Lines drawn on stderr.
     pub fn stderr() -> Self {
-        Self::on(ProgressDrawTarget::stderr())
+        Self::on(ProgressDrawTarget::term_like(Box::new(EchoRoom(console::Term::stderr()))))
     }
 
     /// Lines drawn on `target` (tests draw on an in-memory terminal).
@@ -100,7 +103,7 @@ impl Bars {
 
     fn start(&self, activity: &Activity, prefix: &str) -> ProgressBar {
         let (bar, template) = match activity {
-            Activity::Step(_) => (ProgressBar::new_spinner(), "{spinner:.cyan} {prefix}{wide_msg}"),
+            Activity::Step(_) => (ProgressBar::new_spinner(), "{spinner:.cyan} {prefix}{msg}"),
             Activity::Render { .. } => {
                 (ProgressBar::new(100), "{spinner:.cyan} {prefix}rendering {bar:30.cyan/blue} {pos:>3}%")
             }
@@ -133,9 +136,64 @@ impl Bars {
         }
     }
 
+    /// Clears every line: the command's work is over (or stopped).
+    pub fn clear_all(&self) {
+        for (_, (_, bar)) in self.lines.lock().unwrap_or_else(PoisonError::into_inner).drain() {
+            bar.finish_and_clear();
+        }
+    }
+
     /// Whether any line is drawn.
     pub fn any(&self) -> bool {
         !self.lines.lock().unwrap_or_else(PoisonError::into_inner).is_empty()
+    }
+}
+
+/// stderr as indicatif sees it: [`ECHO_ROOM`] columns narrower than it is. indicatif pads a
+/// line to the terminal's edge, so the terminal's echo of Ctrl-C would wrap to a new line,
+/// and the progress line above it could no longer be cleared when the wait stops.
+#[derive(Debug)]
+struct EchoRoom(console::Term);
+
+impl TermLike for EchoRoom {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(ECHO_ROOM).max(1)
+    }
+
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -201,7 +259,9 @@ mod tests {
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(shown[0].contains("[1] Editing…") && shown[1].contains("[2] rendering"), "{shown:?}");
         bars.clear(Some(1));
-        bars.clear(Some(2));
+        settle();
+        assert_eq!(rows(&term).len(), 1, "{:?}", term.contents());
+        bars.clear_all();
         settle();
         assert!(rows(&term).is_empty(), "{:?}", term.contents());
     }

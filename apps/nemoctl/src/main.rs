@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     let paint = Paint::choose(cli.global.color, no_color, std::io::stderr().is_terminal());
     let reporter = Reporter::new(cli.command.name(), json, cli.global.quiet, paint);
     let result = run(cli, &reporter);
-    reporter.close_text();
+    reporter.finish();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

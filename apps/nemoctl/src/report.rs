@@ -104,8 +104,16 @@ impl Reporter {
         }
     }
 
+    /// The work is over or stopped: every progress line cleared, the editor's open line ended.
+    pub fn finish(&self) {
+        if let Some(bars) = &self.bars {
+            bars.clear_all();
+        }
+        self.close_text();
+    }
+
     /// Ends the line the agent's streamed text left open, if any.
-    pub fn close_text(&self) {
+    fn close_text(&self) {
         if self.text_open.swap(false, Ordering::SeqCst) {
             write_stdout("\n");
         }

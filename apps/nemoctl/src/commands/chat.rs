@@ -71,14 +71,16 @@ async fn interactive(
     let mut prompt = Prompt::open(&config.state_dir)?;
     // The prompt blocks this thread; nothing else runs between two messages.
     while let Some(line) = prompt.next()? {
-        match handle(&line).await {
+        let result = handle(&line).await;
+        // Nothing may be left drawing over the next prompt.
+        reporter.finish();
+        match result {
             Ok(()) => {}
             Err(CliError::Interrupted) => {
-                eprintln!("\nStopped waiting; the message was not sent again. `status` shows the timeline.");
+                eprintln!("Stopped waiting; the message was not sent again. `status` shows the timeline.");
             }
             Err(error) => reporter.error(&error),
         }
-        reporter.close_text();
     }
     Ok(())
 }
