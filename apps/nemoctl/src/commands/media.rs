@@ -122,10 +122,12 @@ impl Exported {
     }
 }
 
-/// `edit FILE... -p TEXT [-o FILE]`.
+/// `edit FILE... -p TEXT [-o FILE]`: on a new project of its own, kept among the projects,
+/// the current project left as it was (as through nemod).
 pub async fn edit(ctx: &Ctx<'_>, files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> Result<(), CliError> {
     let progress = SilentEditIsTheAnswer(ctx.reporter);
-    interruptible(quick_edit(&ctx.nemo, files, prompt, output, &progress)).await?.show(ctx.reporter, None);
+    let own_project = ctx.wiring.scoped(None);
+    interruptible(quick_edit(&own_project, files, prompt, output, &progress)).await?.show(ctx.reporter, None);
     Ok(())
 }
 

@@ -252,23 +252,25 @@ fn export_downloads_the_file_and_jobs_lists_the_render() {
 fn edit_makes_the_file_in_one_command() {
     let h = Harness::cloud();
     let clip = h.media("clip.mp4");
+    h.run(&["new", "trip"]).check_exit(0);
+    let before = h.fake().calls().len();
     let out = h.run(&["--json", "edit", &clip, "-p", "add a title 'Hello'", "-o", "out.mp4"]);
     let done = done_of(&out);
     assert_eq!(done["output"], "out.mp4");
     assert_eq!(fs::metadata(h.path("out.mp4")).unwrap().len(), done["bytes"].as_u64().unwrap());
     assert!(done["changes"][0].as_str().unwrap().contains("Title added: \"Hello\""), "{done}");
-    let endpoints: Vec<Endpoint> = h.fake().calls().iter().map(|c| c.endpoint).collect();
+    let endpoints: Vec<Endpoint> = h.fake().calls()[before..].iter().map(|c| c.endpoint).collect();
     let first =
         |e: Endpoint| endpoints.iter().position(|x| *x == e).unwrap_or_else(|| panic!("no {e:?}: {endpoints:?}"));
-    assert!(first(Endpoint::AnonymousToken) < first(Endpoint::CreateSession));
     assert!(first(Endpoint::CreateSession) < first(Endpoint::UploadFile));
     assert!(first(Endpoint::UploadFile) < first(Endpoint::SendMessage));
     assert!(first(Endpoint::SendMessage) < first(Endpoint::SubmitRender));
     assert!(first(Endpoint::SubmitRender) < first(Endpoint::DownloadUrl));
     assert_eq!(endpoints.iter().filter(|e| **e == Endpoint::SendMessage).count(), 1);
-    // The project it made is saved and current.
-    h.run(&["projects"]).check_exit(0);
-    assert!(h.run(&["projects"]).stdout.contains("* clip"));
+    // The project it made is saved; the current one stays what it was (as through nemod).
+    let projects = h.run(&["projects"]);
+    projects.check_exit(0);
+    assert!(projects.stdout.contains("* trip") && projects.stdout.contains("  clip "), "{}", projects.stdout);
 }
 
 #[test]
