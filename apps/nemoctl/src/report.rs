@@ -218,9 +218,12 @@ impl Reporter {
         due
     }
 
-    /// A line on stderr for people, above any progress line.
+    /// A line on stderr for people, above any progress line; at a terminal it starts a line
+    /// of its own (a pipe's stdout is left as the editor wrote it).
     fn tell(&self, text: &str) {
-        self.close_text();
+        if self.bars.is_some() {
+            self.close_text();
+        }
         let line = format!("{}{}", self.prefix(), printable(text));
         self.lifted(|| eprintln!("{line}"));
     }
