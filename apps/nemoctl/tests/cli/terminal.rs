@@ -42,7 +42,8 @@ impl AtATerminal {
         use std::io::Read;
         use std::process::Stdio;
         let mut child = h
-            .cmd_under(&["sh", "-c", "exec script -qec \"$*\" /dev/null", "sh"], args)
+            // bash quotes each argument again for the command line `script` hands to a shell.
+            .cmd_under(&["bash", "-c", "exec script -qec \"${*@Q}\" /dev/null", "bash"], args)
             .env("TERM", "xterm")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
@@ -126,4 +127,27 @@ fn errors_and_hints_are_coloured_at_a_terminal_unless_no_color_or_never() {
     let piped = h.run(&["--color", "always", "--offline", "upload", "notes.txt"]);
     assert!(piped.stderr.starts_with("\u{1b}[1m\u{1b}[31merror:"), "always: {:?}", piped.stderr);
     assert!(!piped.stdout.contains('\u{1b}'), "never on stdout");
+}
+
+#[test]
+fn progress_at_a_terminal_is_redrawn_in_place_and_gone_when_the_edit_is_done() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let args = ["--offline", "edit", &clip, "-p", "remove the pauses, add a title 'Hi'", "-o", "out.mp4"];
+    let (code, typescript) = AtATerminal::start(&h, &args).finish();
+    assert_eq!(code, 0, "{typescript:?}");
+    assert!(typescript.contains("\r\u{1b}[2K"), "progress was drawn, and redrawn in place: {typescript:?}");
+    let mut terminal = vt100::Parser::new(24, 100, 0);
+    terminal.process(typescript.as_bytes());
+    let screen = terminal.screen().contents();
+    let shown: Vec<&str> = screen.lines().map(str::trim_end).filter(|l| !l.is_empty()).collect();
+    let bytes = std::fs::metadata(h.path("out.mp4")).unwrap().len();
+    assert_eq!(
+        shown,
+        [
+            "Removed 2 pauses (1.8 s); the video is now 4.2 seconds long. Added the title \"Hi\" (0-3 s).".to_owned(),
+            format!("out.mp4 ({bytes} bytes)")
+        ],
+        "only the results are left on the screen: {typescript:?}"
+    );
 }
