@@ -46,4 +46,7 @@ async fn sigterm_exits_0_keeps_every_job_and_the_next_start_finishes_them() {
         check_video(std::path::Path::new(&job.output), &job.id);
     }
     assert!(world.submits().values().all(|n| *n == 1), "no render id submitted twice");
+    // Two runs' log lines, to a file and to a piped stderr: never a colour code.
+    let logs = world.daemon_logs();
+    assert!(logs.contains("shutting down") && !logs.contains('\u{1b}'), "{logs:?}");
 }
