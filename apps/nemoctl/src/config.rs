@@ -204,8 +204,7 @@ fn parse_lang(code: &str) -> Result<String, String> {
 
 /// A setting that cannot be used: exit 2, the key named.
 fn setting(key: &str, problem: String) -> CliError {
-    let message = if problem.starts_with(key) { problem } else { format!("{key}: {problem}") };
-    CliError::Setting { key: key.to_owned(), message }
+    CliError::Setting(if problem.starts_with(key) { problem } else { format!("{key}: {problem}") })
 }
 
 /// `zh_CN.UTF-8` → `zh`; `C` and `POSIX` say nothing.
@@ -217,7 +216,7 @@ fn lang_from_locale(locale: &str) -> Option<String> {
 /// The value in effect for `config get KEY`.
 ///
 /// # Errors
-/// [`CliError::Config`] for an unknown key.
+/// [`CliError::Setting`] for an unknown key.
 pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
     Ok(match key {
         "api_url" => config.api_url.clone(),
@@ -234,7 +233,7 @@ pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
 /// Checks a value before `config set` stores it.
 ///
 /// # Errors
-/// [`CliError::Config`] for an unknown key or an unusable value.
+/// [`CliError::Setting`] for an unknown key or an unusable value.
 pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
     let checked = match key {
         "backend" => parse_backend(value).map(drop),
@@ -251,7 +250,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
 }
 
 fn unknown_key(key: &str) -> CliError {
-    setting(key, format!("unknown setting {key:?}; the settings are {}", KEYS.join(", ")))
+    CliError::Setting(format!("unknown setting {key:?}; the settings are {}", KEYS.join(", ")))
 }
 
 #[cfg(test)]

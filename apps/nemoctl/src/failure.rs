@@ -14,13 +14,9 @@ pub enum CliError {
     /// A setting or environment value cannot be used.
     Config(String),
     /// A setting's value (from a flag, the environment or config.toml) is not one it can
-    /// take, or there is no such setting: wrong usage, exit 2.
-    Setting {
-        /// The setting.
-        key: String,
-        /// What is wrong, naming the key and where the value came from.
-        message: String,
-    },
+    /// take, or there is no such setting: wrong usage, exit 2. The text names the key and
+    /// where the value came from.
+    Setting(String),
     /// The offline engine cannot run: ffmpeg or ffprobe is missing (the text says how to
     /// install them).
     MissingTool(String),
@@ -66,7 +62,7 @@ impl CliError {
             Self::DaemonDown { .. } => Exit::Unreachable.code(),
             Self::Daemon { exit, .. } => *exit,
             Self::Input(_) => Exit::InputRefused.code(),
-            Self::Setting { .. } => Exit::Usage.code(),
+            Self::Setting(_) => Exit::Usage.code(),
             // The offline service cannot be started, as a cloud that cannot be reached.
             Self::MissingTool(_) => Exit::Unreachable.code(),
             Self::Config(_) | Self::BatchFailed { .. } => Exit::Failure.code(),
@@ -77,8 +73,9 @@ impl CliError {
     pub fn message(&self) -> String {
         match self {
             Self::Core(error) => error.to_string(),
-            Self::Config(message) | Self::Input(message) | Self::MissingTool(message) => message.clone(),
-            Self::Setting { message, .. } => message.clone(),
+            Self::Config(message) | Self::Input(message) | Self::MissingTool(message) | Self::Setting(message) => {
+                message.clone()
+            }
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
             Self::DaemonDown { socket } => format!("nemod is not running (nothing answers on {socket})"),
             Self::Daemon { message, .. } => message.clone(),
@@ -91,10 +88,9 @@ impl CliError {
         match self {
             Self::Core(error) => error.hint(),
             Self::Config(_) => "Fix the value (`nemoctl config path` shows where config.toml is) and try again.".into(),
-            Self::Setting { key, .. } => format!(
-                "Set it right with `nemoctl config set {key} VALUE` (or remove it: `nemoctl config set {key} \"\"`); \
-                 `nemoctl config list` shows every setting."
-            ),
+            Self::Setting(_) => "`nemoctl config list` shows every setting and its value; `nemoctl config set \
+                                     KEY VALUE` changes one (an empty VALUE removes it)."
+                .into(),
             Self::MissingTool(_) => {
                 "Install ffmpeg (`sudo apt-get install ffmpeg`), or run without --offline to use the cloud.".into()
             }

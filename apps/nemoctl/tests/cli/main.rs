@@ -238,7 +238,7 @@ fn unusable_settings_are_exit_2_naming_the_key_wherever_they_come_from() {
     out.check_exit(2);
     let error = out.json_lines().pop().unwrap();
     assert!(error["message"].as_str().unwrap().contains("config.toml"), "{error}");
-    assert!(error["hint"].as_str().unwrap().contains("nemoctl config set"), "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("nemoctl config set KEY VALUE"), "{error}");
     h.run(&["config", "set", "render_timeout", "30"]).check_exit(0);
     let out = h.run(&["--offline", "credits"]);
     out.check_exit(2);
