@@ -75,9 +75,10 @@ fn the_anonymous_token_stays_in_credentials_json() {
         &["-v", "upload", &clip],
         &["-v", "chat", "add music"],
         &["-v", "--json", "chat", "add a title 'Hi'"],
-        &["-v", "tracks"],
+        // `edit` leaves the current project alone: its own is named.
+        &["-v", "--project", "clip", "tracks"],
         &["-v", "--json", "credits"],
-        &["-v", "open"],
+        &["-v", "--project", "clip", "open"],
         &["-v", "--json", "export", "-o", "out.mp4"],
         &["-v", "jobs"],
         &["-v", "projects"],
@@ -105,9 +106,10 @@ fn nemo_token_is_used_and_never_shown_or_stored() {
     let runs: &[&[&str]] = &[
         &["-v", "login"],
         &["-v", "--json", "edit", &clip, "-p", "add music", "-o", "out.mp4"],
-        &["-v", "tracks"],
+        // `edit` leaves the current project alone: its own is named.
+        &["-v", "--project", "clip", "tracks"],
         &["-v", "credits"],
-        &["-v", "open"],
+        &["-v", "--project", "clip", "open"],
         &["-v", "logout"],
     ];
     let outputs: Vec<Output> = runs.iter().map(|args| h.cmd(args).env("NEMO_TOKEN", &token).output_checked()).collect();
