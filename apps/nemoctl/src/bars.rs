@@ -7,13 +7,12 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::echo::NoControlEcho;
 
 /// How often a spinner turns when nothing else moves it.
 const SPIN_EVERY: Duration = Duration::from_millis(100);
-
-/// Columns left free at the right edge for the terminal's own echo of Ctrl-C (`^C`).
-const ECHO_ROOM: u16 = 3;
 
 /// What a line shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,23 +62,31 @@ impl Activity {
 pub struct Bars {
     multi: MultiProgress,
     lines: Mutex<HashMap<Option<usize>, (Activity, ProgressBar)>>,
+    /// At a real terminal: its echo of control keys, turned off while a line is drawn.
+    quiet_keys: Option<Mutex<Option<NoControlEcho>>>,
 }
 
 impl Bars {
     /// Lines drawn on stderr.
     pub fn stderr() -> Self {
-        Self::on(ProgressDrawTarget::term_like(Box::new(EchoRoom(console::Term::stderr()))))
+        Self { quiet_keys: Some(Mutex::default()), ..Self::on(ProgressDrawTarget::stderr()) }
     }
 
     /// Lines drawn on `target` (tests draw on an in-memory terminal).
     pub fn on(target: ProgressDrawTarget) -> Self {
-        Self { multi: MultiProgress::with_draw_target(target), lines: Mutex::default() }
+        Self { multi: MultiProgress::with_draw_target(target), lines: Mutex::default(), quiet_keys: None }
     }
 
     /// Shows `activity` on `item`'s line: the same activity moved on is redrawn in place,
-    /// another replaces it, a finished one is cleared.
+    /// another replaces it, a finished one is cleared. A batch entry's line ends the
+    /// command's own step (the login before the entries).
     pub fn show(&self, item: Option<usize>, activity: Activity) {
         let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        if item.is_some()
+            && let Some((_, bar)) = lines.remove(&None)
+        {
+            bar.finish_and_clear();
+        }
         let prefix = item.map_or_else(String::new, |i| format!("[{i}] "));
         let bar = match lines.remove(&item) {
             Some((shown, bar)) if shown.continues(&activity) => bar,
@@ -98,6 +105,21 @@ impl Bars {
             bar.finish_and_clear();
         } else {
             lines.insert(item, (activity, bar));
+        }
+        self.echo_keys(lines.is_empty());
+    }
+
+    /// Turns the terminal's echo of control keys off while a line is drawn, back on when none
+    /// is: indicatif leaves the cursor at the right edge of its last line, so a `^C` echoed
+    /// there would wrap to a new line, and the line above could no longer be cleared.
+    fn echo_keys(&self, echo: bool) {
+        if let Some(quiet_keys) = &self.quiet_keys {
+            let mut quiet_keys = quiet_keys.lock().unwrap_or_else(PoisonError::into_inner);
+            match (echo, quiet_keys.is_some()) {
+                (true, true) => *quiet_keys = None,
+                (false, false) => *quiet_keys = NoControlEcho::on_stdin(),
+                _ => {}
+            }
         }
     }
 
@@ -131,9 +153,11 @@ impl Bars {
 
     /// Clears `item`'s line: its activity is over.
     pub fn clear(&self, item: Option<usize>) {
-        if let Some((_, bar)) = self.lines.lock().unwrap_or_else(PoisonError::into_inner).remove(&item) {
+        let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, bar)) = lines.remove(&item) {
             bar.finish_and_clear();
         }
+        self.echo_keys(lines.is_empty());
     }
 
     /// Clears every line: the command's work is over (or stopped).
@@ -141,59 +165,12 @@ impl Bars {
         for (_, (_, bar)) in self.lines.lock().unwrap_or_else(PoisonError::into_inner).drain() {
             bar.finish_and_clear();
         }
+        self.echo_keys(true);
     }
 
     /// Whether any line is drawn.
     pub fn any(&self) -> bool {
         !self.lines.lock().unwrap_or_else(PoisonError::into_inner).is_empty()
-    }
-}
-
-/// stderr as indicatif sees it: [`ECHO_ROOM`] columns narrower than it is. indicatif pads a
-/// line to the terminal's edge, so the terminal's echo of Ctrl-C would wrap to a new line,
-/// and the progress line above it could no longer be cleared when the wait stops.
-#[derive(Debug)]
-struct EchoRoom(console::Term);
-
-impl TermLike for EchoRoom {
-    fn width(&self) -> u16 {
-        self.0.size().1.saturating_sub(ECHO_ROOM).max(1)
-    }
-
-    fn height(&self) -> u16 {
-        self.0.size().0
-    }
-
-    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
-        self.0.move_cursor_up(n)
-    }
-
-    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
-        self.0.move_cursor_down(n)
-    }
-
-    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
-        self.0.move_cursor_right(n)
-    }
-
-    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
-        self.0.move_cursor_left(n)
-    }
-
-    fn write_line(&self, s: &str) -> std::io::Result<()> {
-        self.0.write_line(s)
-    }
-
-    fn write_str(&self, s: &str) -> std::io::Result<()> {
-        self.0.write_str(s)
-    }
-
-    fn clear_line(&self) -> std::io::Result<()> {
-        self.0.clear_line()
-    }
-
-    fn flush(&self) -> std::io::Result<()> {
-        self.0.flush()
     }
 }
 
@@ -252,12 +229,16 @@ mod tests {
     #[test]
     fn batch_entries_each_have_a_line_and_a_step_is_cleared_when_over() {
         let (term, bars) = on_screen();
+        bars.show(None, Activity::Step("Getting a free starter token…".into()));
         bars.show(Some(1), Activity::Step("Editing…".into()));
         bars.show(Some(2), Activity::Render { id: "render_2".into(), percent: 30 });
         settle();
         let shown = rows(&term);
         assert_eq!(shown.len(), 2, "{shown:?}");
-        assert!(shown[0].contains("[1] Editing…") && shown[1].contains("[2] rendering"), "{shown:?}");
+        assert!(
+            shown[0].contains("[1] Editing…") && shown[1].contains("[2] rendering"),
+            "the token's line gone: {shown:?}"
+        );
         bars.clear(Some(1));
         settle();
         assert_eq!(rows(&term).len(), 1, "{:?}", term.contents());

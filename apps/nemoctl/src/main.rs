@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod daemon;
+mod echo;
 mod failure;
 mod mcp;
 mod paint;
