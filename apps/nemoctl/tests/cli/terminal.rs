@@ -42,8 +42,12 @@ impl AtATerminal {
         use std::io::Read;
         use std::process::Stdio;
         let mut child = h
-            // bash quotes each argument again for the command line `script` hands to a shell.
-            .cmd_under(&["bash", "-c", "exec script -qec \"${*@Q}\" /dev/null", "bash"], args)
+            // bash quotes each argument again for the command line `script` hands to a shell;
+            // the terminal is 100×24, as the screens the tests replay it on.
+            .cmd_under(
+                &["bash", "-c", "exec script -qec \"stty cols 100 rows 24; exec ${*@Q}\" /dev/null", "bash"],
+                args,
+            )
             .env("TERM", "xterm")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
@@ -150,4 +154,30 @@ fn progress_at_a_terminal_is_redrawn_in_place_and_gone_when_the_edit_is_done() {
         ],
         "only the results are left on the screen: {typescript:?}"
     );
+}
+
+#[test]
+fn ctrl_c_while_the_editor_thinks_stops_the_wait_and_leaves_no_spinner_behind() {
+    let h = Harness::cloud_with(nemo_fake::FakeConfig {
+        turn_work: std::time::Duration::from_secs(30),
+        ..crate::cloud::quick()
+    });
+    h.run(&["new", "trip"]).check_exit(0);
+    h.run(&["upload", &h.media("clip.mp4")]).check_exit(0);
+    let mut chat = AtATerminal::start(&h, &["chat"]);
+    chat.wait_for("nemo> ", 1);
+    chat.type_keys("add a title 'Hi'\r");
+    chat.wait_for("editing", 1);
+    chat.type_keys("\u{3}");
+    chat.wait_for("Stopped waiting", 1);
+    chat.wait_for("nemo> ", 2);
+    chat.type_keys("\u{4}");
+    let (code, typescript) = chat.finish();
+    assert_eq!(code, 0, "{typescript:?}");
+    let mut terminal = vt100::Parser::new(24, 100, 0);
+    terminal.process(typescript.as_bytes());
+    let screen = terminal.screen().contents();
+    assert!(!screen.contains("editing"), "the spinner was cleared:\n{screen}");
+    assert!(screen.contains("nemo> add a title 'Hi'\nStopped waiting; the message was not sent again."), "{screen}");
+    assert_eq!(h.fake().calls_to(nemo_fake::Endpoint::SendMessage).len(), 1, "sent once, never again");
 }
