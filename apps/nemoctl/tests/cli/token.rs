@@ -75,10 +75,9 @@ fn the_anonymous_token_stays_in_credentials_json() {
         &["-v", "upload", &clip],
         &["-v", "chat", "add music"],
         &["-v", "--json", "chat", "add a title 'Hi'"],
-        // `edit` leaves the current project alone: its own is named.
-        &["-v", "--project", "clip", "tracks"],
+        &["-v", "tracks"],
         &["-v", "--json", "credits"],
-        &["-v", "--project", "clip", "open"],
+        &["-v", "open"],
         &["-v", "--json", "export", "-o", "out.mp4"],
         &["-v", "jobs"],
         &["-v", "projects"],
