@@ -90,11 +90,13 @@ impl Bars {
         let prefix = item.map_or_else(String::new, |i| format!("[{i}] "));
         let bar = match lines.remove(&item) {
             Some((shown, bar)) if shown.continues(&activity) => bar,
-            Some((_, bar)) => {
-                bar.finish_and_clear();
-                self.start(&activity, &prefix)
+            Some((_, shown)) => {
+                // In its place: a batch entry's line does not move.
+                let bar = self.start(&activity, &prefix, Some(&shown));
+                shown.finish_and_clear();
+                bar
             }
-            None => self.start(&activity, &prefix),
+            None => self.start(&activity, &prefix, None),
         };
         match &activity {
             Activity::Step(text) => bar.set_message(text.clone()),
@@ -123,7 +125,8 @@ impl Bars {
         }
     }
 
-    fn start(&self, activity: &Activity, prefix: &str) -> ProgressBar {
+    /// A new line for `activity`: after `replacing` when given, else last.
+    fn start(&self, activity: &Activity, prefix: &str, replacing: Option<&ProgressBar>) -> ProgressBar {
         let (bar, template) = match activity {
             Activity::Step(_) => (ProgressBar::new_spinner(), "{spinner:.cyan} {prefix}{msg}"),
             Activity::Render { .. } => {
@@ -140,7 +143,11 @@ impl Bars {
             ),
         };
         let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let bar = self.multi.add(bar.with_style(style.progress_chars("=> ")).with_prefix(prefix.to_owned()));
+        let bar = bar.with_style(style.progress_chars("=> ")).with_prefix(prefix.to_owned());
+        let bar = match replacing {
+            Some(shown) => self.multi.insert_after(shown, bar),
+            None => self.multi.add(bar),
+        };
         bar.enable_steady_tick(SPIN_EVERY);
         bar
     }
@@ -238,6 +245,13 @@ mod tests {
         assert!(
             shown[0].contains("[1] Editing…") && shown[1].contains("[2] rendering"),
             "the token's line gone: {shown:?}"
+        );
+        bars.show(Some(1), Activity::Render { id: "render_1".into(), percent: 10 });
+        settle();
+        let shown = rows(&term);
+        assert!(
+            shown[0].contains("[1] rendering") && shown[1].contains("[2] rendering"),
+            "[1] in its place: {shown:?}"
         );
         bars.clear(Some(1));
         settle();
