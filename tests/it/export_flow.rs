@@ -23,7 +23,7 @@ async fn export_needs_a_track_with_segments_and_sends_no_render_request() {
 }
 
 #[tokio::test]
-async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() {
+async fn export_submits_a_render_ms_id_polls_by_its_progress_and_downloads() {
     let world = World::new();
     world.project_with_clip().await;
     let output = world.output("ok.mp4");
@@ -35,23 +35,26 @@ async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() 
     assert_eq!(std::fs::metadata(&output).unwrap().len(), report.bytes);
     assert!(!std::path::Path::new(&format!("{output}.part")).exists());
     let waits = world.sleeps();
-    assert_eq!(waits[..3], [secs(2.0), secs(3.0), secs(4.5)], "2 s, growing ×1.5");
+    assert_eq!(waits[0], Duration::ZERO, "the first poll at once");
+    assert!(waits[1..].iter().all(|wait| *wait >= secs(0.25)), "then at least 0.25 s apart: {waits:?}");
     assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
     let jobs = world.nemo.jobs().await.unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].state, JobState::Done { bytes: report.bytes });
 }
 
-#[test]
-fn the_poll_wait_grows_to_a_15_second_cap() {
-    let policy = PollPolicy::default();
-    let mut wait = policy.first;
-    let mut waits = vec![wait];
-    for _ in 0..6 {
-        wait = policy.next(wait);
-        waits.push(wait);
-    }
-    assert_eq!(waits, [secs(2.0), secs(3.0), secs(4.5), secs(6.75), secs(10.125), secs(15.0), secs(15.0)]);
+#[tokio::test]
+async fn a_render_is_polled_at_once_then_noticed_within_a_second_of_its_end() {
+    let world = World::new();
+    world.project_with_clip().await;
+
+    world.nemo.export(&world.output("soon.mp4"), &world.progress).await.unwrap();
+
+    let sleeps = world.sleeps();
+    assert_eq!(sleeps.first(), Some(&Duration::ZERO), "the first poll is made at once: {sleeps:?}");
+    let waited: Duration = sleeps.iter().sum();
+    let render = FakeConfig::default().render_duration;
+    assert!(waited >= render && waited <= render + secs(1.0), "noticed after {waited:?}: {sleeps:?}");
 }
 
 #[tokio::test]
@@ -77,9 +80,10 @@ async fn transient_poll_errors_are_retried_on_the_same_id() {
 
     let report = world.nemo.export(&world.output("poll.mp4"), &world.progress).await.unwrap();
 
-    assert_eq!(world.sleeps(), [secs(2.0), secs(3.0), secs(4.5)], "two failed polls, then the answer");
+    let waits = world.sleeps();
+    assert!(waits[1] >= secs(0.9) && waits[2] >= secs(0.9), "a failed poll is not repeated at once: {waits:?}");
     let polls = world.calls_to(Endpoint::RenderStatus);
-    assert_eq!(polls.len(), 2, "the 503 and the answer reached the service; the refused connection did not");
+    assert_eq!(polls.len(), waits.len() - 1, "every poll but the refused connection reached the service");
     assert!(polls.iter().all(|c| c.detail == report.render_id.as_str()), "always the same id");
     assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "never submitted again");
 }

@@ -1,54 +1,17 @@
 //! Export: pre-check the draft, submit it verbatim under a fresh `render_<ms>` id (a new id
-//! and one retry on failure), poll with a growing delay, download from the result URL without
+//! and one retry on failure), poll as the [`PollPolicy`](super::PollPolicy) says, download from the result URL without
 //! the token, falling back to the API's download route. Every step is saved in the job first,
 //! so an interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
 
 use std::sync::PoisonError;
-use std::time::Duration;
 
+use super::poll::Seen;
 use super::{Nemo, store_error};
 use crate::draft::Draft;
 use crate::error::{ApiError, Error};
 use crate::ids::RenderId;
 use crate::model::{JobState, Project, RenderJob, RenderPhase, RenderRequest, RenderStatus};
 use crate::ports::{Backend, Clock, Progress, ProgressEvent, Store};
-
-/// How a render is polled: the first wait, the growth factor, the cap and the deadline.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PollPolicy {
-    /// The first wait after submitting (2 s).
-    pub first: Duration,
-    /// Each wait is the previous one times this (1.5).
-    pub factor: f64,
-    /// No wait is longer than this (15 s).
-    pub cap: Duration,
-    /// Give up (the render keeps running on the service) after this long (10 min).
-    pub deadline: Duration,
-    /// The deadline counts from the last time the render's progress rose, not from the
-    /// submit: a render that is making progress is never given up on, only a stalled one
-    /// (offline renders, whose length is the user's video, not a service's queue).
-    pub only_when_stalled: bool,
-}
-
-impl Default for PollPolicy {
-    fn default() -> Self {
-        Self {
-            first: Duration::from_secs(2),
-            factor: 1.5,
-            cap: Duration::from_secs(15),
-            deadline: Duration::from_secs(600),
-            only_when_stalled: false,
-        }
-    }
-}
-
-impl PollPolicy {
-    /// The wait after `previous`.
-    #[must_use]
-    pub fn next(&self, previous: Duration) -> Duration {
-        previous.mul_f64(self.factor).min(self.cap)
-    }
-}
 
 /// A finished export.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,14 +224,14 @@ where
     async fn await_render(&self, job: &mut RenderJob, progress: &dyn Progress) -> Result<Option<String>, Error> {
         let policy = self.settings.poll;
         let mut deadline = self.clock.now().plus(policy.deadline);
-        let mut wait = policy.first;
+        let mut seen: Option<Seen> = None;
         let mut reached = 0;
         loop {
+            let wait = policy.wait(seen);
             if self.clock.now().plus(wait) > deadline {
                 return Err(Error::RenderTimedOut { id: job.id.clone() });
             }
             self.clock.sleep(wait).await;
-            wait = policy.next(wait);
             let backend = &*self.backend;
             let id = &job.id;
             match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
@@ -277,16 +240,27 @@ where
                     if let Some(url) = self.on_status(job, status, progress).await? {
                         return Ok(url);
                     }
+                    seen = Some(Seen::then(seen, self.clock.now().since(job.created), percent));
                     if policy.only_when_stalled && percent > reached {
                         reached = percent;
                         deadline = self.clock.now().plus(policy.deadline);
                     }
                 }
-                Err(Error::Api(error)) if error.is_retryable() => {}
-                Err(Error::Unreachable(_) | Error::ConnectionLost(_) | Error::RateLimited { .. }) => {}
+                // A failed poll tells nothing new: the next one waits as after a poll that saw
+                // the same progress (never at once).
+                Err(Error::Api(error)) if error.is_retryable() => seen = self.seen_again(job, seen),
+                Err(Error::Unreachable(_) | Error::ConnectionLost(_) | Error::RateLimited { .. }) => {
+                    seen = self.seen_again(job, seen);
+                }
                 Err(error) => return Err(error),
             }
         }
+    }
+
+    /// What the polls of `job` have seen after one more that failed: the same progress, now.
+    fn seen_again(&self, job: &RenderJob, seen: Option<Seen>) -> Option<Seen> {
+        let percent = seen.map_or(0, |seen| seen.percent);
+        Some(Seen::then(seen, self.clock.now().since(job.created), percent))
     }
 
     /// Records a poll answer; `Some(url)` once the render is done.

@@ -7,6 +7,7 @@ mod chat;
 mod connect;
 mod export;
 mod message;
+mod poll;
 mod projects;
 mod quick_edit;
 mod upload;
@@ -18,8 +19,9 @@ use std::time::Duration;
 pub use account::TracksReport;
 pub use chat::{TurnReport, silent_edit_notice};
 pub use connect::Account;
-pub use export::{ExportReport, PollPolicy};
+pub use export::ExportReport;
 pub use message::{FoundFile, NEW_PROJECT, Outcome};
+pub use poll::{Cadence, PollPolicy, Seen};
 pub use quick_edit::{EditPlan, EditStage};
 pub use upload::{UploadSource, check_file};
 
