@@ -305,6 +305,12 @@ pub enum Error {
         /// Why it cannot be written.
         reason: String,
     },
+    /// Another export is writing the same output now (its `.part` is held).
+    #[error("{path}: another export is writing this file now")]
+    OutputBusy {
+        /// The path as given.
+        path: String,
+    },
     /// Export was asked for an empty timeline.
     #[error("nothing to export: the timeline has no clips yet")]
     NothingToExport,
@@ -403,6 +409,7 @@ impl Error {
             Self::MediaRefused(_)
             | Self::FileUnreadable { .. }
             | Self::OutputRefused { .. }
+            | Self::OutputBusy { .. }
             | Self::NothingToExport
             | Self::InstructionChangedNothing => Exit::InputRefused,
             Self::RateLimited { .. } => Exit::RateLimited,
@@ -441,6 +448,9 @@ impl Error {
             Self::FileUnreadable { .. } => "Check the path and permissions, then try again.".into(),
             Self::OutputRefused { .. } => {
                 "Name a new file, or a regular file you can write, in a folder that exists (-o PATH).".into()
+            }
+            Self::OutputBusy { .. } => {
+                "Wait for that export to end (`nemoctl jobs`), or name another file (-o PATH).".into()
             }
             Self::NothingToExport => {
                 "Upload a clip (`nemoctl upload FILE`) or ask for one to be generated first.".into()

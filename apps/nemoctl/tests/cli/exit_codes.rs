@@ -19,7 +19,7 @@ fn json_error(out: &Output, code: i32) -> serde_json::Value {
 }
 
 /// A project whose draft holds a video and music: ready to export.
-fn ready_to_export(h: &Harness) {
+pub(crate) fn ready_to_export(h: &Harness) {
     h.run(&["new", "trip"]).check_exit(0);
     h.run(&["upload", &h.media("clip.mp4")]).check_exit(0);
     h.run(&["chat", "add music"]).check_exit(0);

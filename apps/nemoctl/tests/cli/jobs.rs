@@ -1,0 +1,60 @@
+//! Jobs and their outputs (issue 15, items 3 and 9): a second export to an output another is
+//! writing is refused (exit 6) and never reports bytes the file does not hold; a batch naming
+//! one output twice is refused before anything is sent.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use nemo_fake::{Endpoint, FakeConfig};
+
+use crate::exit_codes::ready_to_export;
+use crate::support::{Harness, Output};
+
+/// Waits until `path` exists (another process made it).
+fn wait_for_file(path: &std::path::Path) {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "{} never appeared", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn jobs_a_second_export_to_an_output_being_written_is_refused_with_exit_6() {
+    let h = Harness::cloud_with(FakeConfig { render_duration: Duration::from_secs(3), ..FakeConfig::default() });
+    ready_to_export(&h);
+    let first = h.cmd(&["--json", "export", "-o", "same.mp4"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+    let first = first.unwrap();
+    wait_for_file(&h.path("same.mp4.part.lock"));
+
+    let second = h.run(&["--json", "export", "-o", "./same.mp4"]);
+
+    second.check_exit(6);
+    let error = second.json_lines().pop().unwrap();
+    assert!(error["message"].as_str().unwrap().contains("another export is writing this file now"), "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("another file"), "{error}");
+    let first = Output::from(first.wait_with_output().unwrap());
+    let done = first.done();
+    let bytes = std::fs::metadata(h.path("same.mp4")).unwrap().len();
+    assert_eq!(done["bytes"].as_u64(), Some(bytes), "the bytes reported are the file's");
+    assert_eq!(h.fake().calls_to(Endpoint::SubmitRender).len(), 1, "the refused export rendered nothing");
+    assert!(!h.path("same.mp4.part.lock").exists(), "the claim ends with its export");
+}
+
+#[test]
+fn jobs_a_batch_writing_one_output_twice_is_refused_before_anything_is_sent() {
+    let h = Harness::cloud();
+    let clip = h.media("clip.mp4");
+    let spec = format!(
+        "[[edit]]\nfiles = [{clip:?}]\nprompt = \"add music\"\noutput = \"a.mp4\"\n\n\
+         [[edit]]\nfiles = [{clip:?}]\nprompt = \"add music\"\noutput = \"b.mp4\"\n\n\
+         [[edit]]\nfiles = [{clip:?}]\nprompt = \"add a title 'Hi'\"\noutput = \"./a.mp4\"\n"
+    );
+    let spec = h.write("spec.toml", spec.as_bytes());
+
+    let out = h.run(&["batch", &spec]);
+
+    out.check_exit(6);
+    assert!(out.stderr.contains("entries 1 and 3 both write"), "{}", out.stderr);
+    assert!(h.fake().calls().is_empty(), "nothing was sent");
+}
