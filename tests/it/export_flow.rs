@@ -263,3 +263,64 @@ async fn a_quick_edit_found_after_a_restart_while_instructing_is_not_sent_again(
     assert!(error.hint().contains(session_id.as_str()), "{}", error.hint());
     assert!(world.calls_to(Endpoint::SendMessage).is_empty());
 }
+
+#[tokio::test]
+async fn an_export_after_a_timeout_takes_up_the_same_render_and_jobs_shows_where_it_stands() {
+    let poll = PollPolicy { deadline: Duration::from_secs(2), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    let error = world.nemo.export(&world.output("first.mp4"), &world.progress).await.unwrap_err();
+    assert!(matches!(error, Error::RenderTimedOut { .. }), "{error:?}");
+
+    world.clock.advance(secs(1.0));
+    let jobs = world.nemo.refreshed_jobs(&world.progress).await.unwrap();
+    let JobState::Rendering { progress } = jobs[0].state else { panic!("{:?}", jobs[0]) };
+    assert!(progress > 0, "polled afresh, not the percentage saved at the timeout: {jobs:?}");
+    world.clock.advance(secs(10.0));
+    let jobs = world.nemo.refreshed_jobs(&world.progress).await.unwrap();
+    assert_eq!(jobs[0].state, JobState::Rendering { progress: 100 }, "rendered, not downloaded");
+    world.mark();
+
+    let report = world.nemo.export(&world.output("again.mp4"), &world.progress).await.unwrap();
+
+    assert_eq!(report.render_id, jobs[0].id, "the same render");
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 0, "nothing submitted again");
+    assert!(world.notices().iter().any(|n| n.contains("Resuming render")), "{:?}", world.notices());
+    assert_eq!(std::fs::metadata(world.output("again.mp4")).unwrap().len(), report.bytes);
+    let jobs = world.nemo.jobs().await.unwrap();
+    assert_eq!((jobs.len(), &jobs[0].state), (1, &JobState::Done { bytes: report.bytes }), "{jobs:?}");
+}
+
+#[tokio::test]
+async fn an_unfinished_render_the_service_no_longer_knows_is_marked_failed_and_rendered_anew() {
+    let poll = PollPolicy { deadline: Duration::from_secs(2), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.nemo.export(&world.output("first.mp4"), &world.progress).await.unwrap_err();
+    world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::status(404, "no such render")));
+    world.mark();
+
+    // The new render outlasts the deadline too: what matters is that it is a new one.
+    let error = world.nemo.export(&world.output("again.mp4"), &world.progress).await.unwrap_err();
+
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "a new render");
+    let jobs = world.nemo.jobs().await.unwrap();
+    assert!(matches!(&jobs[0].state, JobState::Failed { reason } if reason.contains("no longer knows")), "{jobs:?}");
+    assert_eq!(error, Error::RenderTimedOut { id: jobs[1].id.clone() });
+}
+
+#[tokio::test]
+async fn a_stalled_local_render_times_out_saying_it_stopped_not_that_it_keeps_running() {
+    let poll =
+        PollPolicy { deadline: Duration::from_secs(60), only_when_stalled: true, local: true, ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
+
+    let error = world.nemo.export(&world.output("stall.mp4"), &world.progress).await.unwrap_err();
+
+    assert!(matches!(error, Error::LocalRenderStalled { .. }), "{error:?}");
+    assert_eq!(error.exit().code(), 8);
+    assert!(!error.hint().contains("keeps running"), "{}", error.hint());
+    assert!(error.hint().contains("--offline export"), "{}", error.hint());
+}

@@ -32,7 +32,7 @@ use nemo_storage::FileStore;
 #[must_use]
 pub fn poll_policy() -> PollPolicy {
     let every = Duration::from_millis(5);
-    PollPolicy { cadence: Cadence::Every(every), only_when_stalled: true, ..PollPolicy::default() }
+    PollPolicy { cadence: Cadence::Every(every), only_when_stalled: true, local: true, ..PollPolicy::default() }
 }
 
 /// The offline backend and the store of its projects.

@@ -37,12 +37,82 @@ where
     /// # Errors
     /// [`Error::NothingToExport`] (no render request is made), [`Error::ExportBlocked`],
     /// [`Error::RenderFailed`], [`Error::RenderTimedOut`], connection and refusal errors.
+    ///
+    /// A render of the same draft of the project still under way — its export timed out, or
+    /// its process was killed — is taken up instead of submitting a new one (said as a
+    /// notice): polled, then downloaded to `output`. One the service no longer knows (404) is
+    /// marked failed and a new render submitted.
     pub async fn export(&self, output: &str, progress: &dyn Progress) -> Result<ExportReport, Error> {
         let (project, draft) = self.export_ready_draft(self.current_project().await?, progress).await?;
-        let job = self.new_job(&project, output);
+        if let Some(mut job) = self.unfinished_render(&project, &draft).await? {
+            progress.report(ProgressEvent::Notice(format!(
+                "Resuming render {} of this same draft (submitted {}) instead of submitting a new one.",
+                job.id,
+                job.created.to_rfc3339()
+            )));
+            output.clone_into(&mut job.output);
+            self.store.save_render_job(&job).await.map_err(store_error)?;
+            match self.resume_export(job.clone(), progress).await {
+                Err(Error::Api(ApiError::Refused(refusal))) if refusal.status == 404 => {
+                    let reason = "the service no longer knows this render".to_owned();
+                    progress
+                        .report(ProgressEvent::Notice(format!("Render {}: {reason}; submitting a new one.", job.id)));
+                    self.set_state(&mut job, JobState::Failed { reason }).await?;
+                }
+                other => return other,
+            }
+        }
+        let job = self.new_job(&project, output, &draft);
         self.store.save_render_job(&job).await.map_err(store_error)?;
         let job = self.submit_job(job, &draft, progress).await?;
         self.resume_export(job, progress).await
+    }
+
+    /// The latest job of `project` rendering `draft` that was submitted and has not ended
+    /// (rendering or downloading).
+    async fn unfinished_render(&self, project: &Project, draft: &Draft) -> Result<Option<RenderJob>, Error> {
+        let digest = draft.digest();
+        let jobs = self.store.render_jobs().await.map_err(store_error)?;
+        Ok(jobs.into_iter().rev().find(|job| {
+            job.session_id == project.session_id
+                && job.draft_digest.as_deref() == Some(digest.as_str())
+                && matches!(job.state, JobState::Rendering { .. } | JobState::Downloading { .. })
+        }))
+    }
+
+    /// `jobs`: every job, oldest first, those being rendered as the service says they stand
+    /// now — each polled once, so a job whose export stopped (killed, or timed out) does not
+    /// show its last percentage for ever: rendering N %, `Rendering { progress: 100 }` when
+    /// it is rendered but not downloaded, or failed (saved: nothing else can follow a failed
+    /// render). The rest is shown as saved, and nothing but a failure is saved, so an export
+    /// following a job meanwhile is never overwritten. A render on this machine
+    /// ([`PollPolicy::local`](super::PollPolicy::local)) is not polled: a poll would start it
+    /// again in this process. A poll that fails leaves its job as saved.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the jobs cannot be read or a failure saved.
+    pub async fn refreshed_jobs(&self, progress: &dyn Progress) -> Result<Vec<RenderJob>, Error> {
+        let mut jobs = self.jobs().await?;
+        if self.settings.poll.local {
+            return Ok(jobs);
+        }
+        for job in jobs.iter_mut().filter(|job| matches!(job.state, JobState::Rendering { .. })) {
+            let backend = &*self.backend;
+            let id = &job.id;
+            let Ok(status) = self.call(progress, |token| async move { backend.render_status(&token, id).await }).await
+            else {
+                continue;
+            };
+            match status.phase {
+                RenderPhase::Completed => job.state = JobState::Rendering { progress: 100 },
+                RenderPhase::Failed => {
+                    let reason = status.error.unwrap_or_else(|| "no reason given".into());
+                    self.set_state(job, JobState::Failed { reason }).await?;
+                }
+                _ => job.state = JobState::Rendering { progress: status.progress.min(99) },
+            }
+        }
+        Ok(jobs)
     }
 
     /// The project's draft (read from the service), when it can be exported.
@@ -94,14 +164,15 @@ where
         Ok(job)
     }
 
-    /// A job in `Submitting` under a fresh id, not saved yet.
-    fn new_job(&self, project: &Project, output: &str) -> RenderJob {
+    /// A job in `Submitting` under a fresh id, rendering `draft`, not saved yet.
+    fn new_job(&self, project: &Project, output: &str, draft: &Draft) -> RenderJob {
         let now = self.clock.now();
         RenderJob {
             id: self.fresh_render_id(),
             session_id: project.session_id.clone(),
             project: project.name.clone(),
             output: output.to_owned(),
+            draft_digest: Some(draft.digest()),
             state: JobState::Submitting,
             created: now,
             updated: now,
@@ -150,8 +221,8 @@ where
         output: &str,
         progress: &dyn Progress,
     ) -> Result<RenderJob, Error> {
-        let (project, _) = self.export_ready_draft(project, progress).await?;
-        let job = self.new_job(&project, output);
+        let (project, draft) = self.export_ready_draft(project, progress).await?;
+        let job = self.new_job(&project, output, &draft);
         self.store.save_render_job(&job).await.map_err(store_error)?;
         Ok(job)
     }
@@ -229,7 +300,8 @@ where
         loop {
             let wait = policy.wait(seen);
             if self.clock.now().plus(wait) > deadline {
-                return Err(Error::RenderTimedOut { id: job.id.clone() });
+                let id = job.id.clone();
+                return Err(if policy.local { Error::LocalRenderStalled { id } } else { Error::RenderTimedOut { id } });
             }
             self.clock.sleep(wait).await;
             let backend = &*self.backend;

@@ -17,6 +17,10 @@ pub struct PollPolicy {
     /// submit: a render that is making progress is never given up on, only a stalled one
     /// (offline renders, whose length is the user's video, not a service's queue).
     pub only_when_stalled: bool,
+    /// The render runs on this machine (offline): it stops when the process following it
+    /// ends, and a poll of one whose process is gone starts it again — so a timeout stops it,
+    /// and a job list does not poll it.
+    pub local: bool,
 }
 
 /// When polls are made.
@@ -63,6 +67,7 @@ impl Default for PollPolicy {
             cadence: Cadence::Adaptive { min: Duration::from_millis(250), max: Duration::from_secs(60) },
             deadline: Duration::from_secs(600),
             only_when_stalled: false,
+            local: false,
         }
     }
 }

@@ -102,9 +102,10 @@ pub fn show_link(reporter: &Reporter, link: &LinkView) {
     }
 }
 
-/// `jobs`.
+/// `jobs`: the unfinished ones refreshed from the service (see
+/// [`nemo_core::service::Nemo::refreshed_jobs`]).
 pub async fn jobs(ctx: &Ctx<'_>) -> Result<(), CliError> {
-    let jobs = ctx.nemo.jobs().await?;
+    let jobs = ctx.nemo.refreshed_jobs(ctx.reporter).await?;
     report::jobs(ctx.reporter, jobs.iter().map(JobView::of).collect(), "No render jobs yet.");
     Ok(())
 }

@@ -124,7 +124,7 @@ pub async fn call(
         }
         "jobs" => {
             parse::<args::Nothing>(arguments)?;
-            calls.jobs().await
+            calls.jobs(progress).await
         }
         "credits" => {
             parse::<args::Nothing>(arguments)?;

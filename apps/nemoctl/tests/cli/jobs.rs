@@ -1,6 +1,7 @@
 //! Jobs and their outputs (issue 15, items 3 and 9): a second export to an output another is
 //! writing is refused (exit 6) and never reports bytes the file does not hold; a batch naming
-//! one output twice is refused before anything is sent.
+//! one output twice is refused before anything is sent; after exit 8 or a kill, `jobs` shows
+//! the render as the service has it and `export` takes it up instead of paying for another.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -57,4 +58,48 @@ fn jobs_a_batch_writing_one_output_twice_is_refused_before_anything_is_sent() {
     out.check_exit(6);
     assert!(out.stderr.contains("entries 1 and 3 both write"), "{}", out.stderr);
     assert!(h.fake().calls().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn jobs_after_exit_8_shows_the_render_as_it_stands_and_export_takes_it_up() {
+    let h = Harness::cloud_with(FakeConfig { render_duration: Duration::from_secs(3), ..FakeConfig::default() });
+    ready_to_export(&h);
+    let out = h.run(&["export", "--render-timeout", "1", "-o", "first.mp4"]);
+    out.check_exit(8);
+    assert!(out.stderr.contains("`nemoctl export` picks it up"), "{}", out.stderr);
+    std::thread::sleep(Duration::from_secs(3));
+
+    let jobs = h.run(&["jobs"]);
+
+    jobs.check_exit(0);
+    assert!(jobs.stdout.contains("rendered, not downloaded"), "refreshed from the service: {}", jobs.stdout);
+    let out = h.run(&["--json", "export", "-o", "again.mp4"]);
+    let done = out.done();
+    assert!(out.stdout.contains("Resuming render"), "a notice line: {}", out.stdout);
+    assert_eq!(h.fake().calls_to(Endpoint::SubmitRender).len(), 1, "the render was paid for once");
+    assert_eq!(done["bytes"].as_u64(), Some(std::fs::metadata(h.path("again.mp4")).unwrap().len()));
+    let jobs = h.run(&["jobs"]);
+    assert!(jobs.stdout.contains("done (4.1 KB)") && jobs.stdout.contains("again.mp4"), "{}", jobs.stdout);
+}
+
+#[test]
+fn jobs_after_a_killed_export_takes_up_its_render() {
+    let h = Harness::cloud_with(FakeConfig { render_duration: Duration::from_secs(3), ..FakeConfig::default() });
+    ready_to_export(&h);
+    let mut first = h.cmd(&["export", "-o", "killed.mp4"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    while h.fake().calls_to(Endpoint::RenderStatus).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the export never polled");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let jobs = h.run(&["jobs"]);
+    jobs.check_exit(0);
+    assert!(jobs.stdout.contains("rendering") && jobs.stdout.contains("killed.mp4"), "{}", jobs.stdout);
+    let out = h.run(&["export", "-o", "killed.mp4"]);
+    out.check_exit(0);
+    assert!(out.stderr.contains("Resuming render"), "{}", out.stderr);
+    assert_eq!(h.fake().calls_to(Endpoint::SubmitRender).len(), 1);
 }

@@ -388,6 +388,7 @@ fn is_transient(error: &Error) -> bool {
         | Error::ConnectionLost(_)
         | Error::RateLimited { .. }
         | Error::RenderTimedOut { .. }
+        | Error::LocalRenderStalled { .. }
         | Error::Store(_) => true,
         Error::Api(api) => api.is_retryable(),
         _ => false,
