@@ -103,3 +103,32 @@ fn jobs_after_a_killed_export_takes_up_its_render() {
     assert!(out.stderr.contains("Resuming render"), "{}", out.stderr);
     assert_eq!(h.fake().calls_to(Endpoint::SubmitRender).len(), 1);
 }
+
+#[test]
+fn jobs_an_offline_export_killed_mid_render_is_taken_up_by_the_next_export() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    h.run(&["--offline", "new", "slow"]).check_exit(0);
+    h.run(&["--offline", "upload", &clip]).check_exit(0);
+    h.run(&["--offline", "chat", "slow down to 0.5x"]).check_exit(0);
+    let mut first = h.cmd(&["--offline", "export", "-o", "slow.mp4"]);
+    let mut first = first.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let jobs_file = h.state_dir().join("offline").join("jobs.json");
+    let started = Instant::now();
+    while !std::fs::read_to_string(&jobs_file).is_ok_and(|jobs| jobs.contains("\"rendering\"")) {
+        assert!(started.elapsed() < Duration::from_secs(60), "the render never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let jobs = h.run(&["--offline", "jobs"]);
+    jobs.check_exit(0);
+    assert!(jobs.stderr.contains("renders the same draft again"), "what is true offline: {}", jobs.stderr);
+    let out = h.run(&["--offline", "export", "-o", "slow.mp4"]);
+
+    out.check_exit(0);
+    assert!(out.stderr.contains("Resuming render"), "{}", out.stderr);
+    assert!(std::fs::metadata(h.path("slow.mp4")).unwrap().len() > 0);
+    assert!(h.run(&["--offline", "jobs"]).stdout.contains("done"), "the one job ended");
+}
