@@ -1,7 +1,8 @@
-//! Export: pre-check the draft, submit it verbatim under a fresh `render_<ms>` id (a new id
-//! and one retry on failure), poll as the [`PollPolicy`](super::PollPolicy) says, download from the result URL without
-//! the token, falling back to the API's download route. Every step is saved in the job first,
-//! so an interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
+//! Export: pre-check the draft, take up a render of it still under way or submit it verbatim
+//! under a fresh `render_<ms>` id (a new id and one retry on failure), poll as the
+//! [`PollPolicy`](super::PollPolicy) says, download from the result URL without the token,
+//! falling back to the API's download route. Every step is saved in the job first, so an
+//! interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
 
 use std::sync::PoisonError;
 
@@ -66,53 +67,6 @@ where
         self.store.save_render_job(&job).await.map_err(store_error)?;
         let job = self.submit_job(job, &draft, progress).await?;
         self.resume_export(job, progress).await
-    }
-
-    /// The latest job of `project` rendering `draft` that was submitted and has not ended
-    /// (rendering or downloading).
-    async fn unfinished_render(&self, project: &Project, draft: &Draft) -> Result<Option<RenderJob>, Error> {
-        let digest = draft.digest();
-        let jobs = self.store.render_jobs().await.map_err(store_error)?;
-        Ok(jobs.into_iter().rev().find(|job| {
-            job.session_id == project.session_id
-                && job.draft_digest.as_deref() == Some(digest.as_str())
-                && matches!(job.state, JobState::Rendering { .. } | JobState::Downloading { .. })
-        }))
-    }
-
-    /// `jobs`: every job, oldest first, those being rendered as the service says they stand
-    /// now — each polled once, so a job whose export stopped (killed, or timed out) does not
-    /// show its last percentage for ever: rendering N %, `Rendering { progress: 100 }` when
-    /// it is rendered but not downloaded, or failed (saved: nothing else can follow a failed
-    /// render). The rest is shown as saved, and nothing but a failure is saved, so an export
-    /// following a job meanwhile is never overwritten. A render on this machine
-    /// ([`PollPolicy::local`](super::PollPolicy::local)) is not polled: a poll would start it
-    /// again in this process. A poll that fails leaves its job as saved.
-    ///
-    /// # Errors
-    /// [`Error::Store`] when the jobs cannot be read or a failure saved.
-    pub async fn refreshed_jobs(&self, progress: &dyn Progress) -> Result<Vec<RenderJob>, Error> {
-        let mut jobs = self.jobs().await?;
-        if self.settings.poll.local {
-            return Ok(jobs);
-        }
-        for job in jobs.iter_mut().filter(|job| matches!(job.state, JobState::Rendering { .. })) {
-            let backend = &*self.backend;
-            let id = &job.id;
-            let Ok(status) = self.call(progress, |token| async move { backend.render_status(&token, id).await }).await
-            else {
-                continue;
-            };
-            match status.phase {
-                RenderPhase::Completed => job.state = JobState::Rendering { progress: 100 },
-                RenderPhase::Failed => {
-                    let reason = status.error.unwrap_or_else(|| "no reason given".into());
-                    self.set_state(job, JobState::Failed { reason }).await?;
-                }
-                _ => job.state = JobState::Rendering { progress: status.progress.min(99) },
-            }
-        }
-        Ok(jobs)
     }
 
     /// The project's draft (read from the service), when it can be exported.
@@ -402,7 +356,8 @@ where
         Ok(ExportReport { render_id: job.id.clone(), output: job.output.clone(), bytes, used_fallback })
     }
 
-    async fn set_state(&self, job: &mut RenderJob, state: JobState) -> Result<(), Error> {
+    /// Moves `job` to `state`, saved.
+    pub(super) async fn set_state(&self, job: &mut RenderJob, state: JobState) -> Result<(), Error> {
         job.state = state;
         job.updated = self.clock.now();
         self.store.save_render_job(job).await.map_err(store_error)

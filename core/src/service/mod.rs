@@ -6,6 +6,7 @@ mod account;
 mod chat;
 mod connect;
 mod export;
+mod jobs;
 mod message;
 mod poll;
 mod projects;

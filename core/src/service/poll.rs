@@ -93,7 +93,7 @@ impl PollPolicy {
 /// `(p − p1 + 1) / (t − t1)` percent a second, so it cannot end before `99 − p` more percents
 /// at that pace: wait until then, or, when that moment is near, within the allowance.
 fn adaptive(min: Duration, max: Duration, seen: Seen) -> Duration {
-    let cap = (seen.at * 2).max(ELAPSED_FLOOR).min(max).max(min);
+    let cap = seen.at.saturating_mul(2).max(ELAPSED_FLOOR).min(max).max(min);
     let allowance = seen.at.max(Duration::from_secs(10)).mul_f64(0.09);
     let wait = match seen.moving {
         Some((since, from)) if seen.at > since && seen.percent >= from => {
