@@ -10,7 +10,6 @@
 //! found while its instruction was being sent fails, saying so — the instruction may have
 //! reached the editor and is never sent again.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use nemo_core::error::Error;
@@ -21,7 +20,7 @@ use nemo_core::service::EditStage;
 use nemo_storage::claim::OutputClaim;
 use tokio_util::sync::CancellationToken;
 
-use super::{LogProgress, Supervisor};
+use super::{LogProgress, Supervisor, claimed};
 use crate::edits::{EditJob, NewEdit};
 
 impl Supervisor {
@@ -60,7 +59,7 @@ impl Supervisor {
         token: CancellationToken,
     ) {
         let id = job.id.clone();
-        let claim = match claim.map_or_else(|| nemo_storage::claim::claim(Path::new(&job.output)), Ok) {
+        let claim = match claimed(claim, &job.output) {
             Ok(claim) => claim,
             Err(error) => {
                 self.lock_running().remove(&id);

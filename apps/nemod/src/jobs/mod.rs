@@ -300,7 +300,7 @@ impl Supervisor {
         token: CancellationToken,
     ) {
         let key = job.id.to_string();
-        let _claim = match claim.map_or_else(|| nemo_storage::claim::claim(Path::new(&job.output)), Ok) {
+        let _claim = match claimed(claim, &job.output) {
             Ok(claim) => claim,
             Err(error) => {
                 self.fail(&mut job, &error).await;
@@ -379,6 +379,11 @@ impl Supervisor {
             running.insert(new.to_owned(), entry);
         }
     }
+}
+
+/// `claim`, or — for a job found at start-up, which holds none yet — a claim of `output` now.
+fn claimed(claim: Option<OutputClaim>, output: &str) -> Result<OutputClaim, Error> {
+    claim.map_or_else(|| nemo_storage::claim::claim(Path::new(output)), Ok)
 }
 
 /// Whether trying the same step later may succeed.
