@@ -305,6 +305,12 @@ pub enum Error {
         /// Why it cannot be written.
         reason: String,
     },
+    /// Another export is writing the same output now (its `.part` is held).
+    #[error("{path}: another export is writing this file now")]
+    OutputBusy {
+        /// The path as given.
+        path: String,
+    },
     /// Export was asked for an empty timeline.
     #[error("nothing to export: the timeline has no clips yet")]
     NothingToExport,
@@ -347,6 +353,13 @@ pub enum Error {
     #[error("render {id} did not finish in time")]
     RenderTimedOut {
         /// The job, still running on the service.
+        id: RenderId,
+    },
+    /// A render on this machine made no progress before the deadline; it stopped with the
+    /// process that ran it.
+    #[error("render {id} made no progress in time and was stopped")]
+    LocalRenderStalled {
+        /// The job, started again from its saved draft by the next export.
         id: RenderId,
     },
     /// The render failed.
@@ -403,10 +416,11 @@ impl Error {
             Self::MediaRefused(_)
             | Self::FileUnreadable { .. }
             | Self::OutputRefused { .. }
+            | Self::OutputBusy { .. }
             | Self::NothingToExport
             | Self::InstructionChangedNothing => Exit::InputRefused,
             Self::RateLimited { .. } => Exit::RateLimited,
-            Self::TurnLost { .. } | Self::RenderTimedOut { .. } => Exit::TimedOut,
+            Self::TurnLost { .. } | Self::RenderTimedOut { .. } | Self::LocalRenderStalled { .. } => Exit::TimedOut,
             Self::RenderFailed { .. } => Exit::RenderFailed,
             Self::Unreachable(_) | Self::ConnectionLost(_) => Exit::Unreachable,
             Self::Api(e) => e.error_code().map_or(Exit::Failure, ErrorCode::exit),
@@ -442,6 +456,9 @@ impl Error {
             Self::OutputRefused { .. } => {
                 "Name a new file, or a regular file you can write, in a folder that exists (-o PATH).".into()
             }
+            Self::OutputBusy { .. } => {
+                "Wait for that export to end (`nemoctl jobs`), or name another file (-o PATH).".into()
+            }
             Self::NothingToExport => {
                 "Upload a clip (`nemoctl upload FILE`) or ask for one to be generated first.".into()
             }
@@ -460,7 +477,14 @@ impl Error {
             }
             Self::SessionReplaced { .. } => "Upload your media again if needed, then send your message again.".into(),
             Self::RenderTimedOut { .. } => {
-                "The render keeps running; check `nemoctl jobs` and export again later.".into()
+                "The render keeps running on the service: `nemoctl jobs` shows it, and `nemoctl export` picks it up \
+                 (no second render) once nothing changed."
+                    .into()
+            }
+            Self::LocalRenderStalled { .. } => {
+                "It rendered on this machine and stopped with this command: `nemoctl --offline export` renders the \
+                 same draft again (give a slow step longer with --render-timeout SECS)."
+                    .into()
             }
             Self::RenderFailed { .. } => "Try `nemoctl export` again; if it fails again, simplify the edit.".into(),
             Self::Unreachable(_) => "Check your network connection and NEMO_API_URL, then try again.".into(),
@@ -585,6 +609,11 @@ mod tests {
         let url = Error::NoCredits { register_url: Some("https://w/register?bind=anon_1".into()) };
         assert!(url.hint().contains("register?bind=anon_1"));
         assert!(Error::ExportBlocked.hint().contains("upgrade"));
+        let id = RenderId::from_unix_ms(1);
+        assert!(Error::RenderTimedOut { id: id.clone() }.hint().contains("`nemoctl export` picks it up"));
+        let stalled = Error::LocalRenderStalled { id };
+        assert!(!stalled.hint().contains("keeps running"), "an offline render stops with its process");
+        assert_eq!(stalled.exit().code(), 8);
         assert!(Error::MediaRefused(MediaRefusal::NotAUrl("x".into())).hint().contains("mp4"));
     }
 }

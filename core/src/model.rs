@@ -246,7 +246,8 @@ pub enum JobState {
     Submitting,
     /// Submitted; being polled.
     Rendering {
-        /// 0 to 100.
+        /// 0 to 99 while it renders; 100 once the service says it is rendered and it is not
+        /// downloaded yet (a job refreshed by `jobs` whose export had stopped).
         progress: u8,
     },
     /// Rendered; the file is being downloaded.
@@ -287,6 +288,9 @@ pub struct RenderJob {
     pub project: String,
     /// Where the file goes.
     pub output: String,
+    /// The digest of the draft it renders ([`crate::draft::Draft::digest`]); `None` for a job
+    /// saved before digests were kept (never resumed by another export).
+    pub draft_digest: Option<String>,
     /// Where it stands.
     pub state: JobState,
     /// When it was created.

@@ -23,7 +23,7 @@ async fn export_needs_a_track_with_segments_and_sends_no_render_request() {
 }
 
 #[tokio::test]
-async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() {
+async fn export_submits_a_render_ms_id_polls_by_its_progress_and_downloads() {
     let world = World::new();
     world.project_with_clip().await;
     let output = world.output("ok.mp4");
@@ -35,23 +35,26 @@ async fn export_submits_a_render_ms_id_polls_with_growing_waits_and_downloads() 
     assert_eq!(std::fs::metadata(&output).unwrap().len(), report.bytes);
     assert!(!std::path::Path::new(&format!("{output}.part")).exists());
     let waits = world.sleeps();
-    assert_eq!(waits[..3], [secs(2.0), secs(3.0), secs(4.5)], "2 s, growing ×1.5");
+    assert_eq!(waits[0], Duration::ZERO, "the first poll at once");
+    assert!(waits[1..].iter().all(|wait| *wait >= secs(0.25)), "then at least 0.25 s apart: {waits:?}");
     assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1);
     let jobs = world.nemo.jobs().await.unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].state, JobState::Done { bytes: report.bytes });
 }
 
-#[test]
-fn the_poll_wait_grows_to_a_15_second_cap() {
-    let policy = PollPolicy::default();
-    let mut wait = policy.first;
-    let mut waits = vec![wait];
-    for _ in 0..6 {
-        wait = policy.next(wait);
-        waits.push(wait);
-    }
-    assert_eq!(waits, [secs(2.0), secs(3.0), secs(4.5), secs(6.75), secs(10.125), secs(15.0), secs(15.0)]);
+#[tokio::test]
+async fn a_render_is_polled_at_once_then_noticed_within_a_second_of_its_end() {
+    let world = World::new();
+    world.project_with_clip().await;
+
+    world.nemo.export(&world.output("soon.mp4"), &world.progress).await.unwrap();
+
+    let sleeps = world.sleeps();
+    assert_eq!(sleeps.first(), Some(&Duration::ZERO), "the first poll is made at once: {sleeps:?}");
+    let waited: Duration = sleeps.iter().sum();
+    let render = FakeConfig::default().render_duration;
+    assert!(waited >= render && waited <= render + secs(1.0), "noticed after {waited:?}: {sleeps:?}");
 }
 
 #[tokio::test]
@@ -77,9 +80,10 @@ async fn transient_poll_errors_are_retried_on_the_same_id() {
 
     let report = world.nemo.export(&world.output("poll.mp4"), &world.progress).await.unwrap();
 
-    assert_eq!(world.sleeps(), [secs(2.0), secs(3.0), secs(4.5)], "two failed polls, then the answer");
+    let waits = world.sleeps();
+    assert!(waits[1] >= secs(0.9) && waits[2] >= secs(0.9), "a failed poll is not repeated at once: {waits:?}");
     let polls = world.calls_to(Endpoint::RenderStatus);
-    assert_eq!(polls.len(), 2, "the 503 and the answer reached the service; the refused connection did not");
+    assert_eq!(polls.len(), waits.len() - 1, "every poll but the refused connection reached the service");
     assert!(polls.iter().all(|c| c.detail == report.render_id.as_str()), "always the same id");
     assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "never submitted again");
 }
@@ -258,4 +262,65 @@ async fn a_quick_edit_found_after_a_restart_while_instructing_is_not_sent_again(
     assert_eq!(error, Error::EditInterrupted { session_id: session_id.clone() });
     assert!(error.hint().contains(session_id.as_str()), "{}", error.hint());
     assert!(world.calls_to(Endpoint::SendMessage).is_empty());
+}
+
+#[tokio::test]
+async fn an_export_after_a_timeout_takes_up_the_same_render_and_jobs_shows_where_it_stands() {
+    let poll = PollPolicy { deadline: Duration::from_secs(2), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    let error = world.nemo.export(&world.output("first.mp4"), &world.progress).await.unwrap_err();
+    assert!(matches!(error, Error::RenderTimedOut { .. }), "{error:?}");
+
+    world.clock.advance(secs(1.0));
+    let jobs = world.nemo.refreshed_jobs(&world.progress).await.unwrap();
+    let JobState::Rendering { progress } = jobs[0].state else { panic!("{:?}", jobs[0]) };
+    assert!(progress > 0, "polled afresh, not the percentage saved at the timeout: {jobs:?}");
+    world.clock.advance(secs(10.0));
+    let jobs = world.nemo.refreshed_jobs(&world.progress).await.unwrap();
+    assert_eq!(jobs[0].state, JobState::Rendering { progress: 100 }, "rendered, not downloaded");
+    world.mark();
+
+    let report = world.nemo.export(&world.output("again.mp4"), &world.progress).await.unwrap();
+
+    assert_eq!(report.render_id, jobs[0].id, "the same render");
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 0, "nothing submitted again");
+    assert!(world.notices().iter().any(|n| n.contains("Resuming render")), "{:?}", world.notices());
+    assert_eq!(std::fs::metadata(world.output("again.mp4")).unwrap().len(), report.bytes);
+    let jobs = world.nemo.jobs().await.unwrap();
+    assert_eq!((jobs.len(), &jobs[0].state), (1, &JobState::Done { bytes: report.bytes }), "{jobs:?}");
+}
+
+#[tokio::test]
+async fn an_unfinished_render_the_service_no_longer_knows_is_marked_failed_and_rendered_anew() {
+    let poll = PollPolicy { deadline: Duration::from_secs(2), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.nemo.export(&world.output("first.mp4"), &world.progress).await.unwrap_err();
+    world.fake.inject(Endpoint::RenderStatus, Fault::Fail(ApiError::status(404, "no such render")));
+    world.mark();
+
+    // The new render outlasts the deadline too: what matters is that it is a new one.
+    let error = world.nemo.export(&world.output("again.mp4"), &world.progress).await.unwrap_err();
+
+    assert_eq!(world.calls_to(Endpoint::SubmitRender).len(), 1, "a new render");
+    let jobs = world.nemo.jobs().await.unwrap();
+    assert!(matches!(&jobs[0].state, JobState::Failed { reason } if reason.contains("no longer knows")), "{jobs:?}");
+    assert_eq!(error, Error::RenderTimedOut { id: jobs[1].id.clone() });
+}
+
+#[tokio::test]
+async fn a_stalled_local_render_times_out_saying_it_stopped_not_that_it_keeps_running() {
+    let poll =
+        PollPolicy { deadline: Duration::from_secs(60), only_when_stalled: true, local: true, ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
+
+    let error = world.nemo.export(&world.output("stall.mp4"), &world.progress).await.unwrap_err();
+
+    assert!(matches!(error, Error::LocalRenderStalled { .. }), "{error:?}");
+    assert_eq!(error.exit().code(), 8);
+    assert!(!error.hint().contains("keeps running"), "{}", error.hint());
+    assert!(error.hint().contains("--offline export"), "{}", error.hint());
 }

@@ -787,6 +787,7 @@ mod tests {
             session_id: SessionId::parse("s1").unwrap(),
             project: "trip".into(),
             output: "/tmp/trip.mp4".into(),
+            draft_digest: None,
             state: JobState::Rendering { progress: 40 },
             created: Timestamp::from_unix_ms(0),
             updated: Timestamp::from_unix_ms(1000),

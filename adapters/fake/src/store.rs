@@ -148,6 +148,7 @@ mod tests {
             session_id: SessionId::parse("1").unwrap(),
             project: "p".into(),
             output: "out.mp4".into(),
+            draft_digest: None,
             state,
             created: Timestamp::from_unix_ms(0),
             updated: Timestamp::from_unix_ms(0),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use backend::OfflineBackend;
-use nemo_core::service::PollPolicy;
+use nemo_core::service::{Cadence, PollPolicy};
 use nemo_editor::EngineError;
 use nemo_engine::FfmpegEngine;
 use nemo_storage::FileStore;
@@ -32,7 +32,7 @@ use nemo_storage::FileStore;
 #[must_use]
 pub fn poll_policy() -> PollPolicy {
     let every = Duration::from_millis(5);
-    PollPolicy { first: every, factor: 1.0, cap: every, only_when_stalled: true, ..PollPolicy::default() }
+    PollPolicy { cadence: Cadence::Every(every), only_when_stalled: true, local: true, ..PollPolicy::default() }
 }
 
 /// The offline backend and the store of its projects.

@@ -33,6 +33,7 @@
 //! `Serialize`, conversions are written by hand.
 #![warn(missing_docs)]
 
+pub mod claim;
 mod config_file;
 pub mod delivery;
 mod document;

@@ -10,6 +10,19 @@ use std::path::Path;
 
 use nemo_core::error::Error;
 
+use crate::claim::{self, OutputClaim};
+
+/// Checks that a video can be written at `path`, then claims it for one export (see
+/// [`claim`]): what every export does before anything is sent.
+///
+/// # Errors
+/// [`Error::OutputRefused`] saying why not, [`Error::OutputBusy`] when another export
+/// writes it now.
+pub fn reserve(path: &Path) -> Result<OutputClaim, Error> {
+    check(path)?;
+    claim::claim(path)
+}
+
 /// Checks that a video can be written at `path`.
 ///
 /// # Errors

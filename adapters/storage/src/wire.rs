@@ -164,6 +164,9 @@ pub struct JobRecord {
     pub project: String,
     /// Where the file goes.
     pub output: String,
+    /// The digest of the draft it renders (absent in files written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_digest: Option<String>,
     /// Where it stands.
     pub state: StateRecord,
     /// Creation, Unix milliseconds.
@@ -196,6 +199,7 @@ impl JobsFile {
                 session_id: j.session_id.as_str().to_owned(),
                 project: j.project.clone(),
                 output: j.output.clone(),
+                draft_digest: j.draft_digest.clone(),
                 state: match &j.state {
                     JobState::Submitting => StateRecord::Submitting,
                     JobState::Rendering { progress } => StateRecord::Rendering { progress: *progress },
@@ -224,6 +228,7 @@ impl JobsFile {
                     session_id: SessionId::parse(r.session_id).map_err(|e| e.to_string())?,
                     project: r.project,
                     output: r.output,
+                    draft_digest: r.draft_digest,
                     state: match r.state {
                         StateRecord::Submitting => JobState::Submitting,
                         StateRecord::Rendering { progress } => JobState::Rendering { progress },

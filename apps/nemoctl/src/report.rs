@@ -313,6 +313,7 @@ pub fn jobs(reporter: &Reporter, jobs: Vec<JobView>, empty: &str) {
         empty.to_owned()
     } else {
         let state = |job: &JobView| match (job.state, job.progress, job.bytes, &job.reason, &job.step) {
+            (JobStatus::Rendering, Some(100), ..) => "rendered, not downloaded".to_owned(),
             (JobStatus::Rendering, Some(progress), ..) => format!("rendering {progress}%"),
             (JobStatus::Done, _, Some(bytes), ..) => format!("done ({})", human_bytes(bytes)),
             (JobStatus::Failed, _, _, Some(reason), _) => format!("failed: {reason}"),

@@ -120,7 +120,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let submitted = started.elapsed();
-    // Let the first polls (2 s, 3 s, 4.5 s...) pass, then measure a stretch of pure waiting.
+    // Let the first, closer polls pass, then measure a stretch of pure waiting.
     tokio::time::sleep(args.settle).await;
     let (cpu_before, _) = usage();
     tokio::time::sleep(args.wait).await;

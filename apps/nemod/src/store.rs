@@ -147,6 +147,7 @@ mod tests {
             session_id: SessionId::parse("s1").unwrap(),
             project: "p".into(),
             output: "/tmp/p.mp4".into(),
+            draft_digest: None,
             state,
             created: Timestamp::from_unix_ms(0),
             updated: Timestamp::from_unix_ms(0),

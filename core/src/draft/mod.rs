@@ -48,6 +48,18 @@ impl Draft {
         self.raw.get()
     }
 
+    /// A digest of the text (64-bit FNV-1a, 16 hex digits): two renders of one draft have the
+    /// same, so an export can find a render of its draft still under way.
+    #[must_use]
+    pub fn digest(&self) -> String {
+        let hash = self
+            .raw
+            .get()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        format!("{hash:016x}")
+    }
+
     /// The draft parsed as a generic JSON value (numbers may lose precision here; never send
     /// this back, send [`Draft::as_json`]). `Null` when `Value` cannot hold the text (a number
     /// out of range, nesting deeper than 128, a lone surrogate), although the draft can.

@@ -1,54 +1,18 @@
-//! Export: pre-check the draft, submit it verbatim under a fresh `render_<ms>` id (a new id
-//! and one retry on failure), poll with a growing delay, download from the result URL without
-//! the token, falling back to the API's download route. Every step is saved in the job first,
-//! so an interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
+//! Export: pre-check the draft, take up a render of it still under way or submit it verbatim
+//! under a fresh `render_<ms>` id (a new id and one retry on failure), poll as the
+//! [`PollPolicy`](super::PollPolicy) says, download from the result URL without the token,
+//! falling back to the API's download route. Every step is saved in the job first, so an
+//! interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
 
 use std::sync::PoisonError;
-use std::time::Duration;
 
+use super::poll::Seen;
 use super::{Nemo, store_error};
 use crate::draft::Draft;
 use crate::error::{ApiError, Error};
 use crate::ids::RenderId;
 use crate::model::{JobState, Project, RenderJob, RenderPhase, RenderRequest, RenderStatus};
 use crate::ports::{Backend, Clock, Progress, ProgressEvent, Store};
-
-/// How a render is polled: the first wait, the growth factor, the cap and the deadline.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PollPolicy {
-    /// The first wait after submitting (2 s).
-    pub first: Duration,
-    /// Each wait is the previous one times this (1.5).
-    pub factor: f64,
-    /// No wait is longer than this (15 s).
-    pub cap: Duration,
-    /// Give up (the render keeps running on the service) after this long (10 min).
-    pub deadline: Duration,
-    /// The deadline counts from the last time the render's progress rose, not from the
-    /// submit: a render that is making progress is never given up on, only a stalled one
-    /// (offline renders, whose length is the user's video, not a service's queue).
-    pub only_when_stalled: bool,
-}
-
-impl Default for PollPolicy {
-    fn default() -> Self {
-        Self {
-            first: Duration::from_secs(2),
-            factor: 1.5,
-            cap: Duration::from_secs(15),
-            deadline: Duration::from_secs(600),
-            only_when_stalled: false,
-        }
-    }
-}
-
-impl PollPolicy {
-    /// The wait after `previous`.
-    #[must_use]
-    pub fn next(&self, previous: Duration) -> Duration {
-        previous.mul_f64(self.factor).min(self.cap)
-    }
-}
 
 /// A finished export.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,9 +38,32 @@ where
     /// # Errors
     /// [`Error::NothingToExport`] (no render request is made), [`Error::ExportBlocked`],
     /// [`Error::RenderFailed`], [`Error::RenderTimedOut`], connection and refusal errors.
+    ///
+    /// A render of the same draft of the project still under way — its export timed out, or
+    /// its process was killed — is taken up instead of submitting a new one (said as a
+    /// notice): polled, then downloaded to `output`. One the service no longer knows (404) is
+    /// marked failed and a new render submitted.
     pub async fn export(&self, output: &str, progress: &dyn Progress) -> Result<ExportReport, Error> {
         let (project, draft) = self.export_ready_draft(self.current_project().await?, progress).await?;
-        let job = self.new_job(&project, output);
+        if let Some(mut job) = self.unfinished_render(&project, &draft).await? {
+            progress.report(ProgressEvent::Notice(format!(
+                "Resuming render {} of this same draft (submitted {}) instead of submitting a new one.",
+                job.id,
+                job.created.to_rfc3339()
+            )));
+            output.clone_into(&mut job.output);
+            self.store.save_render_job(&job).await.map_err(store_error)?;
+            match self.resume_export(job.clone(), progress).await {
+                Err(Error::Api(ApiError::Refused(refusal))) if refusal.status == 404 => {
+                    let reason = "the service no longer knows this render".to_owned();
+                    progress
+                        .report(ProgressEvent::Notice(format!("Render {}: {reason}; submitting a new one.", job.id)));
+                    self.set_state(&mut job, JobState::Failed { reason }).await?;
+                }
+                other => return other,
+            }
+        }
+        let job = self.new_job(&project, output, &draft);
         self.store.save_render_job(&job).await.map_err(store_error)?;
         let job = self.submit_job(job, &draft, progress).await?;
         self.resume_export(job, progress).await
@@ -131,14 +118,15 @@ where
         Ok(job)
     }
 
-    /// A job in `Submitting` under a fresh id, not saved yet.
-    fn new_job(&self, project: &Project, output: &str) -> RenderJob {
+    /// A job in `Submitting` under a fresh id, rendering `draft`, not saved yet.
+    fn new_job(&self, project: &Project, output: &str, draft: &Draft) -> RenderJob {
         let now = self.clock.now();
         RenderJob {
             id: self.fresh_render_id(),
             session_id: project.session_id.clone(),
             project: project.name.clone(),
             output: output.to_owned(),
+            draft_digest: Some(draft.digest()),
             state: JobState::Submitting,
             created: now,
             updated: now,
@@ -187,8 +175,8 @@ where
         output: &str,
         progress: &dyn Progress,
     ) -> Result<RenderJob, Error> {
-        let (project, _) = self.export_ready_draft(project, progress).await?;
-        let job = self.new_job(&project, output);
+        let (project, draft) = self.export_ready_draft(project, progress).await?;
+        let job = self.new_job(&project, output, &draft);
         self.store.save_render_job(&job).await.map_err(store_error)?;
         Ok(job)
     }
@@ -261,14 +249,15 @@ where
     async fn await_render(&self, job: &mut RenderJob, progress: &dyn Progress) -> Result<Option<String>, Error> {
         let policy = self.settings.poll;
         let mut deadline = self.clock.now().plus(policy.deadline);
-        let mut wait = policy.first;
+        let mut seen: Option<Seen> = None;
         let mut reached = 0;
         loop {
+            let wait = policy.wait(seen);
             if self.clock.now().plus(wait) > deadline {
-                return Err(Error::RenderTimedOut { id: job.id.clone() });
+                let id = job.id.clone();
+                return Err(if policy.local { Error::LocalRenderStalled { id } } else { Error::RenderTimedOut { id } });
             }
             self.clock.sleep(wait).await;
-            wait = policy.next(wait);
             let backend = &*self.backend;
             let id = &job.id;
             match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
@@ -277,16 +266,27 @@ where
                     if let Some(url) = self.on_status(job, status, progress).await? {
                         return Ok(url);
                     }
+                    seen = Some(Seen::then(seen, self.clock.now().since(job.created), percent));
                     if policy.only_when_stalled && percent > reached {
                         reached = percent;
                         deadline = self.clock.now().plus(policy.deadline);
                     }
                 }
-                Err(Error::Api(error)) if error.is_retryable() => {}
-                Err(Error::Unreachable(_) | Error::ConnectionLost(_) | Error::RateLimited { .. }) => {}
+                // A failed poll tells nothing new: the next one waits as after a poll that saw
+                // the same progress (never at once).
+                Err(Error::Api(error)) if error.is_retryable() => seen = self.seen_again(job, seen),
+                Err(Error::Unreachable(_) | Error::ConnectionLost(_) | Error::RateLimited { .. }) => {
+                    seen = self.seen_again(job, seen);
+                }
                 Err(error) => return Err(error),
             }
         }
+    }
+
+    /// What the polls of `job` have seen after one more that failed: the same progress, now.
+    fn seen_again(&self, job: &RenderJob, seen: Option<Seen>) -> Option<Seen> {
+        let percent = seen.map_or(0, |seen| seen.percent);
+        Some(Seen::then(seen, self.clock.now().since(job.created), percent))
     }
 
     /// Records a poll answer; `Some(url)` once the render is done.
@@ -356,7 +356,8 @@ where
         Ok(ExportReport { render_id: job.id.clone(), output: job.output.clone(), bytes, used_fallback })
     }
 
-    async fn set_state(&self, job: &mut RenderJob, state: JobState) -> Result<(), Error> {
+    /// Moves `job` to `state`, saved.
+    pub(super) async fn set_state(&self, job: &mut RenderJob, state: JobState) -> Result<(), Error> {
         job.state = state;
         job.updated = self.clock.now();
         self.store.save_render_job(job).await.map_err(store_error)

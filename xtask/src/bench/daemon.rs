@@ -80,7 +80,7 @@ pub fn run(plan: &Plan, bin: &Path, report: &mut Report) -> Result<(), String> {
         &format!(
             "`nemod`'s `poll_load` example (release, {runs} run(s)): the daemon in-process with `--max-jobs {jobs}`, \
              one batch of {jobs} exports against `nemod fake-cloud` whose renders last an hour, so every job is \
-             submitted then only polled (2 s ×1.5 up to 15 s). CPU = user + system seconds of the daemon's process \
+             submitted then only polled (the cloud policy: see the section on noticing renders). CPU = user + system seconds of the daemon's process \
              over {wait} s after {settle} s of settling; peak RSS = `VmHWM` (it includes the submitting phase)."
         ),
     );

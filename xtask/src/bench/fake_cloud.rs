@@ -1,4 +1,4 @@
-//! The fake cloud the transfer benchmarks talk to: `nemod fake-cloud` on a free loopback port,
+//! The fake cloud the benchmarks talk to: `nemod fake-cloud` on a free loopback port,
 //! and an account on it obtained with the seeds' own curl recipes.
 
 use std::io::{BufRead, BufReader};
@@ -13,10 +13,12 @@ pub struct FakeCloud {
 }
 
 impl FakeCloud {
-    /// Starts `nemod fake-cloud` on port 0 with its uploads under `storage`.
-    pub fn start(nemod: &Path, storage: &Path) -> Result<Self, String> {
+    /// Starts `nemod fake-cloud` on port 0 with its uploads under `storage`, its renders
+    /// lasting `render_seconds`.
+    pub fn start(nemod: &Path, storage: &Path, render_seconds: u64) -> Result<Self, String> {
         let mut child = Command::new(nemod)
-            .args(["fake-cloud", "--listen", "127.0.0.1:0", "--render-seconds", "0", "--storage"])
+            .args(["fake-cloud", "--listen", "127.0.0.1:0", "--render-seconds", &render_seconds.to_string()])
+            .arg("--storage")
             .arg(storage)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

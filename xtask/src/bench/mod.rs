@@ -8,6 +8,7 @@ mod edit;
 mod fake_cloud;
 mod measure;
 mod offline;
+mod poll;
 mod report;
 mod transfer;
 
@@ -26,9 +27,18 @@ pub struct Plan {
     pub quick: bool,
 }
 
-/// Runs every benchmark and writes `BENCHMARKS.md` at the repository root.
+/// The sections, by the names that select them (`cargo xtask bench poll daemon`).
+const SECTIONS: [&str; 6] = ["edit", "poll", "offline", "daemon", "transfer", "sse"];
+
+/// Runs every benchmark and writes `BENCHMARKS.md` at the repository root; given section
+/// names, runs only those and prints their part of the report instead.
 pub fn run(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
+    if let Some(unknown) = only.iter().find(|name| !SECTIONS.contains(name)) {
+        return Err(format!("no benchmark section {unknown:?}; the sections: {}", SECTIONS.join(", ")));
+    }
+    let wanted = |name: &str| only.is_empty() || only.contains(&name);
     let plan = if quick { Plan { transfer_mb: 16, runs: 1, quick } } else { Plan { transfer_mb: 400, runs: 5, quick } };
     measure::check_tools()?;
     cargo::run(&[
@@ -48,11 +58,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let bin = release_dir(&root);
     let scratch = Scratch::new()?;
     let mut report = Report::new(&plan);
-    edit::run(&plan, &bin, &root, scratch.path(), &mut report)?;
-    offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
-    daemon::run(&plan, &bin, &mut report)?;
-    transfer::run(&plan, &bin, scratch.path(), &mut report)?;
-    criterion::sse(&plan, &mut report)?;
+    if wanted("edit") {
+        edit::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("poll") {
+        poll::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("offline") {
+        offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("daemon") {
+        daemon::run(&plan, &bin, &mut report)?;
+    }
+    if wanted("transfer") {
+        transfer::run(&plan, &bin, scratch.path(), &mut report)?;
+    }
+    if wanted("sse") {
+        criterion::sse(&plan, &mut report)?;
+    }
+    if !only.is_empty() {
+        print!("{}", report.render());
+        return Ok(());
+    }
     let out = root.join("BENCHMARKS.md");
     std::fs::write(&out, report.render()).map_err(|e| format!("could not write {}: {e}", out.display()))?;
     println!("xtask: wrote {}", out.display());

@@ -16,7 +16,7 @@ const RSS_GOAL_MIB: f64 = 32.0;
 pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Result<(), String> {
     let file = scratch.join("bench.mp4");
     make_file(&file, plan.transfer_mb)?;
-    let cloud = FakeCloud::start(&bin.join("nemod"), &scratch.join("server"))?;
+    let cloud = FakeCloud::start(&bin.join("nemod"), &scratch.join("server"), 0)?;
     let account = fake_cloud::account(&cloud.url, scratch)?;
     let upload_url = format!("{}/api/upload-video/nemo_agent/me/{}", cloud.url, account.session);
     let transfer = bin.join("examples").join("transfer");

@@ -33,6 +33,7 @@ fn job(id: &str, state: JobState) -> RenderJob {
         session_id: SessionId::parse("s1").unwrap(),
         project: "p".into(),
         output: "out.mp4".into(),
+        draft_digest: None,
         state,
         created: Timestamp::from_unix_ms(1),
         updated: Timestamp::from_unix_ms(2),
@@ -265,12 +266,14 @@ fn arb_state() -> impl Strategy<Value = JobState> {
 }
 
 fn arb_job() -> impl Strategy<Value = RenderJob> {
-    ("[a-z0-9_]{1,12}", "[0-9]{1,19}", ".{0,12}", ".{0,30}", arb_state(), any::<u64>(), any::<u64>()).prop_map(
-        |(id, session, project, output, state, created, updated)| RenderJob {
+    let digest = proptest::option::of("[0-9a-f]{16}");
+    ("[a-z0-9_]{1,12}", "[0-9]{1,19}", ".{0,12}", ".{0,30}", digest, arb_state(), any::<u64>(), any::<u64>()).prop_map(
+        |(id, session, project, output, draft_digest, state, created, updated)| RenderJob {
             id: RenderId::parse(format!("render_{id}")).unwrap(),
             session_id: SessionId::parse(session).unwrap(),
             project,
             output,
+            draft_digest,
             state,
             created: Timestamp::from_unix_ms(created),
             updated: Timestamp::from_unix_ms(updated),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Ctx;
-use super::media::{Exported, quick_edit};
+use super::media::{Exported, edit_target, quick_edit};
 use crate::failure::CliError;
 use crate::report::{Reporter, table};
 
@@ -58,14 +58,33 @@ pub fn read_spec(path: &Path) -> Result<Vec<Entry>, CliError> {
     }
     // Relative paths are relative to the spec's folder, as in Cargo.toml.
     let base = path.parent().unwrap_or(Path::new(""));
-    Ok(entries
+    let entries: Vec<Entry> = entries
         .into_iter()
         .map(|e| Entry {
             files: e.files.iter().map(|f| base.join(f)).collect(),
             output: e.output.map(|o| base.join(o)),
             prompt: e.prompt,
         })
-        .collect())
+        .collect();
+    if let Some((first, second, output)) = twice_written(&entries) {
+        return Err(CliError::Input(format!(
+            "{}: entries {first} and {second} both write {}; give each its own output",
+            path.display(),
+            output.display()
+        )));
+    }
+    Ok(entries)
+}
+
+/// The first two entries (1-based) that write one output, and that output (as `edit` names it
+/// without `-o`, `.` components left out).
+fn twice_written(entries: &[Entry]) -> Option<(usize, usize, PathBuf)> {
+    let outputs: Vec<PathBuf> =
+        entries.iter().map(|e| edit_target(&e.files, e.output.clone()).1.components().collect()).collect();
+    outputs.iter().enumerate().find_map(|(second, output)| {
+        let first = outputs[..second].iter().position(|o| o == output)?;
+        Some((first + 1, second + 1, output.clone()))
+    })
 }
 
 struct Outcome {

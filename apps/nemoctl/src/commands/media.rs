@@ -64,12 +64,13 @@ pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliErr
 }
 
 /// Every export of this process (`export`, `chat export`, the MCP tools): the output is
-/// checked first, so a path that cannot take a video costs no render.
+/// checked first, so a path that cannot take a video costs no render, and claimed until the
+/// export ends, so a second export to it at once is refused.
 ///
 /// # Errors
-/// [`Error::OutputRefused`], or the export's own.
+/// [`Error::OutputRefused`], [`Error::OutputBusy`], or the export's own.
 pub async fn export_to(nemo: &Service, output: &Path, progress: &dyn Progress) -> Result<ExportReport, Error> {
-    nemo_storage::output::check(output)?;
+    let _claim = nemo_storage::output::reserve(output)?;
     nemo.export(&output.to_string_lossy(), progress).await
 }
 
@@ -139,8 +140,8 @@ pub fn edit_target(files: &[PathBuf], output: Option<PathBuf>) -> (String, PathB
     (stem, output)
 }
 
-/// The quick edit in this process: checks the files first (nothing is sent when one is
-/// refused), then the core's [`Service::quick_edit`] (new project, upload, one instruction,
+/// The quick edit in this process: checks the files and claims the output first (nothing is
+/// sent when one is refused), then the core's [`Service::quick_edit`] (new project, upload, one instruction,
 /// export).
 ///
 /// # Errors
@@ -155,7 +156,7 @@ pub async fn quick_edit(
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     let sources = check_sources(&names)?;
     let (name, output) = edit_target(files, output);
-    nemo_storage::output::check(&output)?;
+    let _claim = nemo_storage::output::reserve(&output)?;
     let plan =
         EditPlan { name, sources, instruction: prompt.to_owned(), output: output.to_string_lossy().into_owned() };
     let (changes, report) = nemo.quick_edit(&plan, progress).await?;

@@ -105,9 +105,16 @@ pub fn show_link(reporter: &Reporter, link: &LinkView) {
     }
 }
 
-/// `jobs`.
+/// `jobs`: the unfinished ones refreshed from the service (see
+/// [`nemo_core::service::Nemo::refreshed_jobs`]).
 pub async fn jobs(ctx: &Ctx<'_>) -> Result<(), CliError> {
-    let jobs = ctx.nemo.jobs().await?;
+    let jobs = ctx.nemo.refreshed_jobs(ctx.reporter).await?;
+    if ctx.nemo.settings().poll.local && jobs.iter().any(|job| !job.state.is_final()) {
+        ctx.reporter.warn(
+            "An offline render runs only as long as the command that started it: if that one ended, \
+             `nemoctl --offline export` renders the same draft again from where the job stands.",
+        );
+    }
     report::jobs(ctx.reporter, jobs.iter().map(JobView::of).collect(), "No render jobs yet.");
     Ok(())
 }

@@ -174,9 +174,9 @@ impl Calls {
         }
     }
 
-    /// `jobs {}`.
-    pub async fn jobs(&self) -> Result<Done, CliError> {
-        let jobs: Vec<JobView> = self.nemo.jobs().await?.iter().map(JobView::of).collect();
+    /// `jobs {}`: as `nemoctl jobs`, the unfinished ones refreshed from the service.
+    pub async fn jobs(&self, progress: &dyn Progress) -> Result<Done, CliError> {
+        let jobs: Vec<JobView> = self.nemo.refreshed_jobs(progress).await?.iter().map(JobView::of).collect();
         let line = match jobs.last() {
             Some(last) => format!("{} render job(s); the latest, {}, is {:?}", jobs.len(), last.id, last.state),
             None => "No render jobs yet.".to_owned(),

@@ -60,10 +60,10 @@ const TABLE: &[Entry] = &[
     entry::<args::Export>(
         "export",
         "Render the current project and download the MP4: {output, bytes, render_id}. Progress: render \
-         percent, then download bytes. On code 8 the render keeps running: see `jobs`.",
+         percent, then download bytes. On code 8, `export` again takes up the same render (see `jobs`).",
         false,
     ),
-    entry::<args::Nothing>("jobs", "Render jobs and their states.", true),
+    entry::<args::Nothing>("jobs", "Render jobs and their states, unfinished ones as the service has them now.", true),
     entry::<args::Nothing>("credits", "The credit balance: available, frozen, total (offline: no account).", true),
 ];
 
@@ -124,7 +124,7 @@ pub async fn call(
         }
         "jobs" => {
             parse::<args::Nothing>(arguments)?;
-            calls.jobs().await
+            calls.jobs(progress).await
         }
         "credits" => {
             parse::<args::Nothing>(arguments)?;

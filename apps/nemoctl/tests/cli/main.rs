@@ -4,12 +4,13 @@
 //! served over HTTP on port 0, one per test (`cloud`); `state_files` covers unusable state
 //! files and a disk that fills up during a download; `daemon` runs `--backend daemon` against a
 //! real nemod (`nemod`) in front of the fake cloud; `mcp` drives `nemoctl mcp` with the
-//! official MCP Python SDK.
+//! official MCP Python SDK; `jobs` covers stale jobs, resumed renders and one writer per output.
 
 mod cloud;
 mod commands;
 mod daemon;
 mod exit_codes;
+mod jobs;
 mod json_lines;
 mod mcp;
 mod nemod;

@@ -66,7 +66,7 @@ pub async fn edit(daemon: &Arc<Daemon>, request: EditRequest) -> Handled {
     if request.instruction.trim().is_empty() {
         return Err(bad_request("the instruction is empty", ""));
     }
-    nemo_storage::output::check(Path::new(&request.output)).map_err(|e| failed(&e))?;
+    let claim = nemo_storage::output::reserve(Path::new(&request.output)).map_err(|e| failed(&e))?;
     check_sources(&request.sources).await?;
     if daemon.is_stopping() {
         return Err(shutting_down());
@@ -78,7 +78,7 @@ pub async fn edit(daemon: &Arc<Daemon>, request: EditRequest) -> Handled {
         instruction: request.instruction,
         output: request.output,
     };
-    let job = daemon.supervisor().start_edit(edit).map_err(|e| failed(&e))?;
+    let job = daemon.supervisor().start_edit(edit, claim).map_err(|e| failed(&e))?;
     Ok(json_reply(StatusCode::ACCEPTED, &JobReply { job: job.view(None) }))
 }
 

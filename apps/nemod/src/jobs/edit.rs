@@ -17,27 +17,30 @@ use nemo_core::ids::SessionId;
 use nemo_core::model::{Project, RenderJob};
 use nemo_core::ports::{Progress, ProgressEvent};
 use nemo_core::service::EditStage;
+use nemo_storage::claim::OutputClaim;
 use tokio_util::sync::CancellationToken;
 
-use super::{LogProgress, Supervisor};
+use super::{LogProgress, Supervisor, claimed};
 use crate::edits::{EditJob, NewEdit};
 
 impl Supervisor {
-    /// Saves a new quick edit (before anything is done) and drives it on a task of its own.
+    /// Saves a new quick edit (before anything is done) and drives it on a task of its own,
+    /// holding `claim` on its output until its render ends.
     ///
     /// # Errors
     /// [`Error::Store`] when it cannot be saved (then nothing was done).
-    pub fn start_edit(self: &Arc<Self>, edit: NewEdit) -> Result<EditJob, Error> {
+    pub fn start_edit(self: &Arc<Self>, edit: NewEdit, claim: OutputClaim) -> Result<EditJob, Error> {
         let job = self.edits.create(edit, self.ports.now())?;
         tracing::info!(job = %job.id, output = %job.output, "quick edit queued");
-        self.spawn_edit(job.clone(), true);
+        self.spawn_edit(job.clone(), true, Some(claim));
         Ok(job)
     }
 
-    /// Drives `job` on a task of its own. `fresh`: made by this process, so no step of it
-    /// was ever under way.
-    pub(super) fn spawn_edit(self: &Arc<Self>, job: EditJob, fresh: bool) {
-        self.track(job.id.clone(), |token| Arc::clone(self).drive_edit(job, fresh, token));
+    /// Drives `job` on a task of its own, holding `claim` on its output (claimed on the task
+    /// when `None`: an edit found at start-up). `fresh`: made by this process, so no step of
+    /// it was ever under way.
+    pub(super) fn spawn_edit(self: &Arc<Self>, job: EditJob, fresh: bool, claim: Option<OutputClaim>) {
+        self.track(job.id.clone(), |token| Arc::clone(self).drive_edit(job, fresh, claim, token));
     }
 
     /// The render job that carries an edit's export, once queued.
@@ -48,8 +51,21 @@ impl Supervisor {
         Ok(job.render_in(&self.jobs().await?).cloned())
     }
 
-    async fn drive_edit(self: Arc<Self>, job: EditJob, fresh: bool, token: CancellationToken) {
+    async fn drive_edit(
+        self: Arc<Self>,
+        job: EditJob,
+        fresh: bool,
+        claim: Option<OutputClaim>,
+        token: CancellationToken,
+    ) {
         let id = job.id.clone();
+        let claim = match claimed(claim, &job.output) {
+            Ok(claim) => claim,
+            Err(error) => {
+                self.lock_running().remove(&id);
+                return self.fail_edit(&id, &error, "");
+            }
+        };
         let Some(permit) = self.slot(&token).await else { return };
         let answer = Answer::default();
         let result = tokio::select! {
@@ -60,7 +76,7 @@ impl Supervisor {
         drop(permit);
         self.lock_running().remove(&id);
         match result {
-            Ok(Some(render)) => self.spawn(render, true),
+            Ok(Some(render)) => self.spawn(render, true, Some(claim)),
             Ok(None) => {}
             Err(error) => self.fail_edit(&id, &error, &answer.text()),
         }

@@ -27,6 +27,7 @@ use nemo_core::model::{JobState, Project, RenderJob};
 use nemo_core::ports::{Backend, Clock, Progress, ProgressEvent, Store};
 use nemo_core::service::{Account, Nemo};
 use nemo_daemon_client::wire::JobView;
+use nemo_storage::claim::OutputClaim;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -133,13 +134,13 @@ impl Supervisor {
         let unfinished: Vec<&RenderJob> = jobs.iter().filter(|job| !job.state.is_final()).collect();
         for job in &unfinished {
             tracing::info!(job = %job.id, state = ?job.state, "resuming");
-            self.spawn((*job).clone(), false);
+            self.spawn((*job).clone(), false, None);
         }
         let mut edits = 0;
         for edit in self.edits.all()? {
             if edit.end.is_none() && edit.render_in(&jobs).is_none() {
                 tracing::info!(job = %edit.id, "resuming the quick edit");
-                self.spawn_edit(edit, false);
+                self.spawn_edit(edit, false, None);
                 edits += 1;
             }
         }
@@ -150,21 +151,24 @@ impl Supervisor {
     /// nothing sent yet — and drives it on a task of its own.
     ///
     /// # Errors
-    /// [`Error::OutputRefused`], [`Error::NothingToExport`], connection and refusal errors of the draft's read,
+    /// [`Error::OutputRefused`], [`Error::OutputBusy`] (another job or process writes it),
+    /// [`Error::NothingToExport`], connection and refusal errors of the draft's read,
     /// [`Error::Store`].
     pub async fn queue_export(self: &Arc<Self>, project: Project, output: &str) -> Result<RenderJob, Error> {
-        // Before anything is saved or sent: a path that cannot take a video costs no render.
-        nemo_storage::output::check(Path::new(output))?;
+        // Before anything is saved or sent: a path that cannot take a video costs no render,
+        // and one that another export writes is refused.
+        let claim = nemo_storage::output::reserve(Path::new(output))?;
         let job = self.service.queue_export(project, output, &LogProgress).await?;
         tracing::info!(job = %job.id, output = %job.output, "export queued");
-        self.spawn(job.clone(), true);
+        self.spawn(job.clone(), true, Some(claim));
         Ok(job)
     }
 
-    /// Drives `job` to the end on a task of its own. `fresh`: queued by this process, so a job
-    /// in `Submitting` was certainly never sent.
-    pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool) {
-        self.track(job.id.to_string(), |token| Arc::clone(self).drive(job, fresh, token));
+    /// Drives `job` to the end on a task of its own, holding `claim` on its output (claimed
+    /// on the task when `None`: a job found at start-up). `fresh`: queued by this process, so
+    /// a job in `Submitting` was certainly never sent.
+    pub fn spawn(self: &Arc<Self>, job: RenderJob, fresh: bool, claim: Option<OutputClaim>) {
+        self.track(job.id.to_string(), |token| Arc::clone(self).drive(job, fresh, claim, token));
     }
 
     /// Runs the task `start` makes (given its cancel token) as job `key`'s, tracked for cancel
@@ -288,8 +292,22 @@ impl Supervisor {
         }
     }
 
-    async fn drive(self: Arc<Self>, job: RenderJob, fresh: bool, token: CancellationToken) {
+    async fn drive(
+        self: Arc<Self>,
+        mut job: RenderJob,
+        fresh: bool,
+        claim: Option<OutputClaim>,
+        token: CancellationToken,
+    ) {
         let key = job.id.to_string();
+        let _claim = match claimed(claim, &job.output) {
+            Ok(claim) => claim,
+            Err(error) => {
+                self.fail(&mut job, &error).await;
+                self.lock_running().remove(&key);
+                return;
+            }
+        };
         let Some(_permit) = self.slot(&token).await else { return };
         let end = tokio::select! {
             () = token.cancelled() => return,
@@ -330,15 +348,18 @@ impl Supervisor {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
-                Some(error) => {
-                    tracing::warn!(job = %job.id, %error, "job failed");
-                    if !job.state.is_final() {
-                        job.state = JobState::Failed { reason: error.to_string() };
-                        if let Err(e) = self.store.save_render_job(&job).await {
-                            tracing::error!(job = %job.id, error = %e, "could not save the failure");
-                        }
-                    }
-                }
+                Some(error) => self.fail(&mut job, &error).await,
+            }
+        }
+    }
+
+    /// Ends `job` as failed by `error` (unless it already ended), saved.
+    async fn fail(&self, job: &mut RenderJob, error: &Error) {
+        tracing::warn!(job = %job.id, %error, "job failed");
+        if !job.state.is_final() {
+            job.state = JobState::Failed { reason: error.to_string() };
+            if let Err(e) = self.store.save_render_job(job).await {
+                tracing::error!(job = %job.id, error = %e, "could not save the failure");
             }
         }
     }
@@ -360,6 +381,11 @@ impl Supervisor {
     }
 }
 
+/// `claim`, or — for a job found at start-up, which holds none yet — a claim of `output` now.
+fn claimed(claim: Option<OutputClaim>, output: &str) -> Result<OutputClaim, Error> {
+    claim.map_or_else(|| nemo_storage::claim::claim(Path::new(output)), Ok)
+}
+
 /// Whether trying the same step later may succeed.
 fn is_transient(error: &Error) -> bool {
     match error {
@@ -367,6 +393,7 @@ fn is_transient(error: &Error) -> bool {
         | Error::ConnectionLost(_)
         | Error::RateLimited { .. }
         | Error::RenderTimedOut { .. }
+        | Error::LocalRenderStalled { .. }
         | Error::Store(_) => true,
         Error::Api(api) => api.is_retryable(),
         _ => false,

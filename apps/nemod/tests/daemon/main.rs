@@ -3,13 +3,14 @@
 //! (`shutdown`), quick edits killed mid-way (`edits`), fed malformed requests in-process
 //! (`api`), killed while the service holds a submit's answer back (`lost_answer`), started
 //! over unusable state (`state_files`), and with the offline editor, killed mid-render
-//! (`offline`).
+//! (`offline`), and refusing a second writer of one output (`outputs`).
 
 mod api;
 mod crash;
 mod edits;
 mod lost_answer;
 mod offline;
+mod outputs;
 mod shutdown;
 mod state_files;
 mod support;
