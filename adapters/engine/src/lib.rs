@@ -14,6 +14,10 @@
 //!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
 //!   complete; cancelling kills ffmpeg and removes the part.
+//! - **Smart render** (`smart`, `gops`, `packets`): when the output can share the source's
+//!   H.264/HEVC stream, whole GOPs are copied and only the frames from a cut to the next
+//!   keyframe (and under a title) are encoded again, in four ffmpeg runs; otherwise the full
+//!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`).
 //! - **Captions from speech** (`speech`): `NEMO_WHISPER_MODEL` names a whisper.cpp model; no
 //!   recogniser is compiled into this build, so the answer says why there are no captions.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
@@ -28,13 +32,16 @@ mod ahead;
 mod beds;
 mod captions;
 mod crossing;
+pub mod gops;
 pub mod graph;
 mod leftovers;
 pub mod mp4;
+pub mod packets;
 pub mod probe;
 pub mod quiet;
 pub mod render;
 pub mod silence;
+pub mod smart;
 pub mod sound;
 pub mod speech;
 pub mod stretches;
@@ -50,7 +57,7 @@ pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState
 
 use crate::ahead::Ahead;
 use crate::graph::Source;
-use crate::render::Renders;
+use crate::render::{Plan, Renders};
 use crate::speech::Speech;
 pub use crate::tools::Tools;
 use nemo_editor::draft::{CARD_SRC, Timeline};
@@ -157,6 +164,21 @@ impl FfmpegEngine {
     }
 }
 
+impl FfmpegEngine {
+    /// The smart render of a timeline whose output may share its source's video stream.
+    fn smart(
+        &self,
+        timeline: &Timeline,
+        sources: &HashMap<String, Source>,
+        scratch: &Path,
+        part: &str,
+    ) -> Result<(Plan, smart::Shape), String> {
+        let src = timeline.clips.first().map(|clip| clip.src.as_str()).ok_or("the draft has no video")?;
+        let stream = packets::read(&self.tools, src).map_err(|e| e.to_string())?;
+        smart::plan(timeline, sources, (src, &stream), self.font.as_deref(), scratch, part)
+    }
+}
+
 impl MediaEngine for FfmpegEngine {
     fn probe(&self, path: &str) -> Result<Probe, EngineError> {
         let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
@@ -199,10 +221,28 @@ impl MediaEngine for FfmpegEngine {
         let sources = self.sources(&timeline)?;
         let n = ENGINES.fetch_add(1, Ordering::Relaxed);
         let dest = self.work.join(format!("render-{n}.mp4"));
-        let part = render::part_of(&dest);
-        let invocation = graph::build(&timeline, &sources, self.font.as_deref(), &part.to_string_lossy())
-            .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
-        self.renders.start(&self.tools, &invocation, dest)
+        let part = render::part_of(&dest).to_string_lossy().into_owned();
+        let scratch = self.work.join(format!("render-{n}.d"));
+        let plan = match smart::unshared(&timeline, &sources)
+            .map_or_else(|| self.smart(&timeline, &sources, &scratch, &part), Err)
+        {
+            Ok((plan, shape)) => {
+                tracing::info!(
+                    "smart render: {} frames copied, {} encoded again, in {} pieces",
+                    shape.copied,
+                    shape.encoded,
+                    shape.pieces
+                );
+                plan
+            }
+            Err(reason) => {
+                tracing::info!("full render: {reason}");
+                graph::build(&timeline, &sources, self.font.as_deref(), &part)
+                    .map(Plan::single)
+                    .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?
+            }
+        };
+        self.renders.start(&self.tools, plan, dest)
     }
 
     fn render_state(&self, handle: RenderHandle) -> RenderState {
