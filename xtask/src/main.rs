@@ -20,7 +20,9 @@ tasks:
   deps     only the dependency checks: nemo-core depends on no workspace crate (by path) and not on
            tokio, reqwest or hyper; nemo-engine does not depend on the fake, not even for tests
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
-           to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test)
+           to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test);
+           `bench --only NAME…` runs those sections (edit, offline, smart, daemon, transfer,
+           sse) and prints them, BENCHMARKS.md untouched
   fuzz     `fuzz TARGET [SECONDS]`: run a cargo-fuzz target (sse_decoder, draft_reader,
            intent_router) on its corpus for SECONDS (default 600); needs cargo-fuzz
   sample   regenerate samples/clip.mp4 with ffmpeg (the command in samples/README.md)

@@ -9,6 +9,7 @@ mod fake_cloud;
 mod measure;
 mod offline;
 mod report;
+mod smart;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub struct Plan {
 /// Runs every benchmark and writes `BENCHMARKS.md` at the repository root.
 pub fn run(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
+    // `--only NAME…`: just those sections, printed; BENCHMARKS.md is left as it is.
+    let only: Vec<&str> = args.iter().skip_while(|a| *a != "--only").skip(1).map(String::as_str).collect();
+    let wanted = |name: &str| only.is_empty() || only.contains(&name);
     let plan = if quick { Plan { transfer_mb: 16, runs: 1, quick } } else { Plan { transfer_mb: 400, runs: 5, quick } };
     measure::check_tools()?;
     cargo::run(&[
@@ -48,11 +52,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let bin = release_dir(&root);
     let scratch = Scratch::new()?;
     let mut report = Report::new(&plan);
-    edit::run(&plan, &bin, &root, scratch.path(), &mut report)?;
-    offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
-    daemon::run(&plan, &bin, &mut report)?;
-    transfer::run(&plan, &bin, scratch.path(), &mut report)?;
-    criterion::sse(&plan, &mut report)?;
+    if wanted("edit") {
+        edit::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("offline") {
+        offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("smart") {
+        smart::run(&plan, &bin, scratch.path(), &mut report)?;
+    }
+    if wanted("daemon") {
+        daemon::run(&plan, &bin, &mut report)?;
+    }
+    if wanted("transfer") {
+        transfer::run(&plan, &bin, scratch.path(), &mut report)?;
+    }
+    if wanted("sse") {
+        criterion::sse(&plan, &mut report)?;
+    }
+    if !only.is_empty() {
+        print!("{}", report.render());
+        return Ok(());
+    }
     let out = root.join("BENCHMARKS.md");
     std::fs::write(&out, report.render()).map_err(|e| format!("could not write {}: {e}", out.display()))?;
     println!("xtask: wrote {}", out.display());
