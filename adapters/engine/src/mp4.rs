@@ -35,6 +35,9 @@ pub struct Track {
     pub width: u32,
     /// Pixels (visual sample entries only).
     pub height: u32,
+    /// Whether the track's matrix (`tkhd`) turns the picture a quarter (90° or 270°): it is
+    /// shown `height` wide and `width` tall.
+    pub quarter_turn: bool,
     /// Samples (frames of picture, packets of sound), from `stts`.
     pub samples: u64,
     /// Units per second of the track's own clock (`mdhd`).
@@ -135,11 +138,22 @@ fn track(trak: &[u8]) -> Option<Track> {
         Kind::Audio | Kind::Other => (0, 0),
     };
     let samples = sample_count(child(stbl, b"stts")?)?;
+    let quarter_turn = child(trak, b"tkhd").is_some_and(quarter_turn);
     let media_start = match child(trak, b"edts").and_then(|edts| child(edts, b"elst")) {
         Some(elst) => edits(elst),
         None => Some(0),
     };
-    Some(Track { kind, codec, width, height, samples, timescale, media_duration, media_start })
+    Some(Track { kind, codec, width, height, quarter_turn, samples, timescale, media_duration, media_start })
+}
+
+/// Whether a `tkhd`'s matrix `[a b u; c d v; x y w]` is a quarter turn: `a = d = 0` and
+/// `b`, `c` not (a zero matrix, which some writers leave, turns nothing).
+fn quarter_turn(tkhd: &[u8]) -> bool {
+    // After version+flags (4): times, id, reserved, duration (20, or 32 for version 1),
+    // reserved (8), layer, group, volume, reserved (8): the matrix.
+    let at = if tkhd.first() == Some(&1) { 4 + 32 + 16 } else { 4 + 20 + 16 };
+    let entry = |k: usize| be32(tkhd, at + 4 * k).unwrap_or(0);
+    entry(0) == 0 && entry(4) == 0 && entry(1) != 0 && entry(3) != 0
 }
 
 /// `(timescale, duration)` of an `mvhd` or `mdhd` (version 0: 32-bit times, 1: 64-bit).
@@ -284,27 +298,37 @@ mod tests {
                     boxed(b"edts", &boxed(b"elst", &entry))
                 }
             };
-            moov.extend(boxed(b"trak", &[boxed(b"tkhd", &[0; 84]), edts, mdia].concat()));
+            // The matrix: identity, or a quarter turn (b = 1, c = −1 in 16.16).
+            let mut tkhd = [0u8; 84];
+            let (a, b, c, d) =
+                if track.quarter_turn { (0, 0x1_0000, 0xFFFF_0000, 0) } else { (0x1_0000, 0, 0, 0x1_0000) };
+            for (k, value) in [(0, a), (1, b), (3, c), (4, d), (8, 0x4000_0000u32)] {
+                tkhd[40 + 4 * k..44 + 4 * k].copy_from_slice(&value.to_be_bytes());
+            }
+            moov.extend(boxed(b"trak", &[boxed(b"tkhd", &tkhd), edts, mdia].concat()));
         }
         moov
     }
 
     fn a_track() -> impl Strategy<Value = Track> {
-        (prop_oneof![Just(Kind::Video), Just(Kind::Audio), Just(Kind::Other)], 1u32..4000, 1u32..3000, 0u64..100_000)
-            .prop_flat_map(|(kind, width, height, samples)| {
+        let kinds = prop_oneof![Just(Kind::Video), Just(Kind::Audio), Just(Kind::Other)];
+        (kinds, 1u32..4000, 1u32..3000, 0u64..100_000, any::<bool>()).prop_flat_map(
+            |(kind, width, height, samples, turned)| {
                 (1u32..100_000, 1u64..10_000_000, 0u64..5000).prop_map(move |(timescale, media_duration, start)| {
                     Track {
                         kind,
                         codec: if kind == Kind::Audio { *b"mp4a" } else { *b"avc1" },
                         width: if kind == Kind::Video { width } else { 0 },
                         height: if kind == Kind::Video { height } else { 0 },
+                        quarter_turn: kind == Kind::Video && turned,
                         samples,
                         timescale,
                         media_duration,
                         media_start: Some(start),
                     }
                 })
-            })
+            },
+        )
     }
 
     #[test]
@@ -314,6 +338,7 @@ mod tests {
             codec: *b"mp4a",
             width: 0,
             height: 0,
+            quarter_turn: false,
             samples: 10,
             timescale: 48_000,
             media_duration: 480_000,

@@ -67,11 +67,16 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
         picture.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
     };
     let fps = picture.and_then(|s| rate(s.get("avg_frame_rate")).or_else(|| rate(s.get("r_frame_rate"))));
+    // A picture turned a quarter (a phone held upright) is shown, and decoded, on its side.
+    let quarter_turn = picture.and_then(|s| s.get("side_data_list")).and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|side| side.get("rotation").and_then(Value::as_i64).is_some_and(|r| r.rem_euclid(180) == 90))
+    });
+    let (width, height) = upright((dimension("width"), dimension("height")), quarter_turn);
     Some(Probe {
         duration_ms: (duration * 1000.0).round() as i64,
         size,
-        width: dimension("width"),
-        height: dimension("height"),
+        width,
+        height,
         fps,
         has_video: picture.is_some(),
         has_audio,
@@ -86,17 +91,25 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
     if picture.is_none() && !has_audio {
         return None;
     }
+    let coded =
+        (picture.map(|track| track.width).filter(|n| *n > 0), picture.map(|track| track.height).filter(|n| *n > 0));
+    let (width, height) = upright(coded, picture.is_some_and(|track| track.quarter_turn));
     Some(Probe {
         duration_ms: movie.duration_ms,
         size,
-        width: picture.map(|track| track.width).filter(|n| *n > 0),
-        height: picture.map(|track| track.height).filter(|n| *n > 0),
+        width,
+        height,
         fps: picture.and_then(|track| {
             frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64)
         }),
         has_video: picture.is_some(),
         has_audio,
     })
+}
+
+/// The size as shown: the coded one, its sides swapped when the picture is turned a quarter.
+fn upright<T>((width, height): (T, T), quarter_turn: bool) -> (T, T) {
+    if quarter_turn { (height, width) } else { (width, height) }
 }
 
 /// `"30000/1001"` as 29.97 (rounded to hundredths); `None` for `0/0` and nonsense.
@@ -148,5 +161,19 @@ mod tests {
         assert_eq!(still.map(|p| (p.duration_ms, p.width)), Some((0, Some(64))));
         assert_eq!(parse("not json", 1), None);
         assert_eq!(rate(Some(&Value::from("30000/1001"))), Some(29.97));
+    }
+
+    #[test]
+    fn a_picture_turned_a_quarter_is_as_wide_as_it_is_shown() {
+        let turned = |rotation: i64| {
+            let json = format!(
+                r#"{{"streams": [{{"codec_type": "video", "width": 1920, "height": 1080,
+                "side_data_list": [{{"rotation": {rotation}}}]}}], "format": {{"duration": "1"}}}}"#
+            );
+            parse(&json, 1).map(|p| (p.width, p.height))
+        };
+        assert_eq!(turned(-90), Some((Some(1080), Some(1920))));
+        assert_eq!(turned(270), Some((Some(1080), Some(1920))));
+        assert_eq!(turned(180), Some((Some(1920), Some(1080))), "upside down keeps its shape");
     }
 }

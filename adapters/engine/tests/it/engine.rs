@@ -256,3 +256,36 @@ fn a_29_97_fps_clip_joined_with_a_30_fps_one_renders_at_the_exact_ntsc_rate() {
     let video = probe["streams"].as_array().and_then(|s| s.iter().find(|s| s["codec_type"] == "video")).cloned();
     assert_eq!(video.map(|v| v["r_frame_rate"].clone()), Some(json!("30000/1001")), "{probe}");
 }
+
+/// A copy of `path` whose video track's matrix (`tkhd`) turns it a quarter, as a phone held
+/// upright writes it.
+fn turned_a_quarter(path: &str, dir: &Path) -> String {
+    let mut bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let at = bytes.windows(4).position(|w| w == b"tkhd").unwrap_or_else(|| panic!("{path} has no tkhd"));
+    // The box type, version+flags and 36 bytes of times, ids and reserved fields: the matrix.
+    let matrix = at + 4 + 40;
+    for (k, value) in [0u32, 0x1_0000, 0, 0xFFFF_0000, 0].iter().enumerate() {
+        bytes[matrix + 4 * k..matrix + 4 * k + 4].copy_from_slice(&value.to_be_bytes());
+    }
+    let out = dir.join("turned.mp4").to_string_lossy().into_owned();
+    std::fs::write(&out, bytes).unwrap_or_else(|e| panic!("{out}: {e}"));
+    out
+}
+
+#[test]
+fn a_clip_turned_a_quarter_probes_upright_and_joins_a_landscape_one() {
+    let engine = engine();
+    let dir = temp();
+    let tone = Some("sine=frequency=440:duration=2".to_owned());
+    let landscape = clip(dir.path(), "landscape.mp4", 2, "320x240", "15", tone, &["-c:a", "aac"]);
+    let upright = turned_a_quarter(&landscape, dir.path());
+    let probe = engine.probe(&upright).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((probe.width, probe.height), (Some(240), Some(320)), "the size as shown");
+    let joined = json!({"t": [{"tt": 0, "sg": [
+        {"src": upright, "st": 0, "d": 2000, "in": 0},
+        {"src": landscape, "st": 2000, "d": 2000, "in": 0}
+    ]}]});
+    let out = render(&engine, &joined);
+    let probe = check_mp4(&out, 4.0, 0.1, true);
+    assert_eq!(size(&probe), (240, 320), "joined at the upright clip's size: {probe}");
+}
