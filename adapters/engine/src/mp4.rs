@@ -40,6 +40,9 @@ pub struct Track {
     pub quarter_turn: bool,
     /// Samples (frames of picture, packets of sound), from `stts`.
     pub samples: u64,
+    /// The shortest time between samples in the track's units (`stts`; a lone last sample's
+    /// own length, which muxers often write shorter or longer, aside): the track's peak rate.
+    pub shortest_delta: Option<u32>,
     /// Units per second of the track's own clock (`mdhd`).
     pub timescale: u32,
     /// The track's media length in its own units (`mdhd`).
@@ -137,13 +140,26 @@ fn track(trak: &[u8]) -> Option<Track> {
         Kind::Video => (u32::from(be16(stsd, 8 + 32)?), u32::from(be16(stsd, 8 + 34)?)),
         Kind::Audio | Kind::Other => (0, 0),
     };
-    let samples = sample_count(child(stbl, b"stts")?)?;
+    let stts = child(stbl, b"stts")?;
+    let samples = sample_count(stts)?;
+    let shortest_delta = shortest_delta(stts);
     let quarter_turn = child(trak, b"tkhd").is_some_and(quarter_turn);
     let media_start = match child(trak, b"edts").and_then(|edts| child(edts, b"elst")) {
         Some(elst) => edits(elst),
         None => Some(0),
     };
-    Some(Track { kind, codec, width, height, quarter_turn, samples, timescale, media_duration, media_start })
+    Some(Track {
+        kind,
+        codec,
+        width,
+        height,
+        quarter_turn,
+        samples,
+        shortest_delta,
+        timescale,
+        media_duration,
+        media_start,
+    })
 }
 
 /// Whether a `tkhd`'s matrix `[a b u; c d v; x y w]` is a quarter turn: `a = d = 0` and
@@ -172,6 +188,20 @@ fn sample_count(stts: &[u8]) -> Option<u64> {
         let at = 8usize.checked_add(usize::try_from(i).ok()?.checked_mul(8)?)?;
         total.checked_add(u64::from(be32(stts, at)?))
     })
+}
+
+/// The shortest delta of an `stts` over its entries (count, delta), a last entry of one
+/// sample left out when there are others.
+fn shortest_delta(stts: &[u8]) -> Option<u32> {
+    let entries = usize::try_from(be32(stts, 4)?).ok()?;
+    let entry = |i: usize| Some((be32(stts, 8 + 8 * i)?, be32(stts, 12 + 8 * i)?));
+    (0..entries)
+        .map_while(entry)
+        .enumerate()
+        .filter(|(i, (count, _))| *count > 0 && !(entries > 1 && *i + 1 == entries && *count == 1))
+        .map(|(_, (_, delta))| delta)
+        .filter(|delta| *delta > 0)
+        .min()
 }
 
 /// Where an edit list starts the track in its media (its one real edit's media time), `None`
@@ -322,6 +352,7 @@ mod tests {
                         height: if kind == Kind::Video { height } else { 0 },
                         quarter_turn: kind == Kind::Video && turned,
                         samples,
+                        shortest_delta: (samples > 0).then_some(1),
                         timescale,
                         media_duration,
                         media_start: Some(start),
@@ -340,6 +371,7 @@ mod tests {
             height: 0,
             quarter_turn: false,
             samples: 10,
+            shortest_delta: Some(1),
             timescale: 48_000,
             media_duration: 480_000,
             media_start: Some(1024),

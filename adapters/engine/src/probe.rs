@@ -66,7 +66,11 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
     let dimension = |key: &str| {
         picture.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
     };
-    let fps = picture.and_then(|s| rate(s.get("avg_frame_rate")).or_else(|| rate(s.get("r_frame_rate"))));
+    let fps = picture.and_then(|s| {
+        let average = rate(s.get("avg_frame_rate"));
+        let peak = rate(s.get("r_frame_rate"));
+        rendered_rate(average.or(peak), peak)
+    });
     // A picture turned a quarter (a phone held upright) is shown, and decoded, on its side.
     let quarter_turn = picture.and_then(|s| s.get("side_data_list")).and_then(Value::as_array).is_some_and(|list| {
         list.iter().any(|side| side.get("rotation").and_then(Value::as_i64).is_some_and(|r| r.rem_euclid(180) == 90))
@@ -100,11 +104,25 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
         width,
         height,
         fps: picture.and_then(|track| {
-            frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64)
+            let average =
+                frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64);
+            let peak =
+                track.shortest_delta.and_then(|delta| frames_per_second(f64::from(track.timescale), f64::from(delta)));
+            rendered_rate(average, peak)
         }),
         has_video: picture.is_some(),
         has_audio,
     })
+}
+
+/// The rate a picture is rendered at: its average, or for a variable rate its peak (a clip
+/// at 30 fps in places and 10 in others is 30, so its 30 fps parts keep every frame; its
+/// slow parts repeat frames) — a peak above 120 fps is a timestamp clock, not a rate.
+fn rendered_rate(average: Option<f64>, peak: Option<f64>) -> Option<f64> {
+    match (average, peak) {
+        (Some(average), Some(peak)) if peak > average * 1.05 && peak <= 120.0 => Some(peak),
+        (average, _) => average,
+    }
 }
 
 /// The size as shown: the coded one, its sides swapped when the picture is turned a quarter.
@@ -175,5 +193,13 @@ mod tests {
         assert_eq!(turned(-90), Some((Some(1080), Some(1920))));
         assert_eq!(turned(270), Some((Some(1080), Some(1920))));
         assert_eq!(turned(180), Some((Some(1920), Some(1080))), "upside down keeps its shape");
+    }
+
+    #[test]
+    fn a_variable_rate_is_rendered_at_its_peak_unless_the_peak_is_a_clock() {
+        assert_eq!(rendered_rate(Some(20.0), Some(30.0)), Some(30.0));
+        assert_eq!(rendered_rate(Some(29.97), Some(29.97)), Some(29.97));
+        assert_eq!(rendered_rate(Some(24.0), Some(90_000.0)), Some(24.0));
+        assert_eq!(rendered_rate(None, Some(30.0)), None);
     }
 }

@@ -289,3 +289,22 @@ fn a_clip_turned_a_quarter_probes_upright_and_joins_a_landscape_one() {
     let probe = check_mp4(&out, 4.0, 0.1, true);
     assert_eq!(size(&probe), (240, 320), "joined at the upright clip's size: {probe}");
 }
+
+#[test]
+fn a_variable_rate_clip_renders_at_its_peak_rate_not_its_average() {
+    let engine = engine();
+    let dir = temp();
+    // 2 s at 30 fps, then 2 s at 10 fps: 20 fps on average.
+    let vfr = dir.path().join("vfr.mp4").to_string_lossy().into_owned();
+    let picture = "testsrc2=size=320x240:rate=30:duration=4,select='lt(t\\,2)+not(mod(n\\,3))'";
+    ffmpeg(&["-f", "lavfi", "-i", picture, "-c:v", "libx264", "-preset", "ultrafast", "-vsync", "vfr", &vfr]);
+    let probe = engine.probe(&vfr).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(probe.fps, Some(30.0), "{probe:?}");
+    let doubled = json!({"t": [{"tt": 0, "sg": [{"src": vfr, "st": 0, "d": 2000, "in": 0, "sp": 2.0}]}]});
+    let out = render(&engine, &doubled);
+    let probe = check_mp4(&out, 2.0, 0.1, false);
+    let video = stream(&probe, "video").cloned().unwrap_or_default();
+    assert_eq!(video["r_frame_rate"], json!("30/1"), "{probe}");
+    let frames = video["nb_frames"].as_str().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    assert!((59..=61).contains(&frames), "{frames} frames in 2 s");
+}
