@@ -188,10 +188,11 @@ impl MediaEngine for FfmpegEngine {
         {
             return Ok(probe.clone());
         }
-        if let Some(stamp) = stamp {
+        let probe = probe::probe(&self.tools, path)?;
+        // Pauses are cut from clips: a music file's are never looked for.
+        if let Some(stamp) = stamp.filter(|_| probe.has_video) {
             self.ahead.start(&self.tools, path, stamp);
         }
-        let probe = probe::probe(&self.tools, path)?;
         if let Some((size, modified)) = stamp {
             probes.insert(path.to_owned(), (size, modified, probe.clone()));
         }

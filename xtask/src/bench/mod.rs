@@ -8,6 +8,7 @@ mod edit;
 mod fake_cloud;
 mod measure;
 mod offline;
+mod quality;
 mod report;
 mod smart;
 mod transfer;

@@ -2,7 +2,8 @@
 //! keyframe every second, B-frames, a 1 s pause every 6 s) by `nemoctl --offline edit`, next
 //! to one hand-written full ffmpeg re-encode of the same cuts and to auto-editor, alternating
 //! run by run; then how far each output's sound is from its picture at the clip's markers (a
-//! white frame and a full-scale click made at the same instant, one in every 6 s).
+//! white frame and a full-scale click made at the same instant, one in every 6 s); then the
+//! encoder settings on the same clip (`quality`).
 
 use std::path::Path;
 use std::process::Command;
@@ -109,7 +110,7 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
     for out in &outputs {
         let _ = std::fs::remove_file(out);
     }
-    Ok(())
+    super::quality::run(plan, &clip.path, scratch, report)
 }
 
 /// How many markers a clip of `seconds` has: one in every 6 s.
