@@ -66,8 +66,16 @@ fn mute_drops_the_audio_and_music_brings_one_back() {
     let song = make_music(dir.path(), 1);
     let music = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": song, "st": 0, "d": 2000, "in": 0, "vol": 50}]});
     let with_music = render(&engine, &draft(&sample(), 2000, json!({"vol": 0}), &[music], json!({})));
-    // The 1 s song loops under the 2 s video.
+    // The 1 s song loops under the 2 s video, every sample of it there to the end.
     check_mp4(&with_music, 2.0, FRAME_S, true);
+    let samples = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(&with_music)
+        .args(["-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"])
+        .output()
+        .map(|output| output.stdout.len() / 4)
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    assert!(samples >= 2 * 48_000 - 48, "{samples} samples of sound for 2 s of picture");
 
     let library = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 2000, "vol": 35}]});
     let with_tone =
