@@ -37,11 +37,12 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::colour::Colour;
 use crate::{beds, captions, crossing, stretches};
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Source {
     /// Whether it has sound.
     pub has_audio: bool,
@@ -53,6 +54,8 @@ pub struct Source {
     pub fps: f64,
     /// Length, ms (0 when unknown): how much source there is beyond a clip for a transition.
     pub duration_ms: i64,
+    /// Its picture's colour description (tone-mapped to the standard range when high).
+    pub colour: Colour,
 }
 
 /// One ffmpeg invocation: its arguments (without the program) and the output's length.
@@ -221,6 +224,7 @@ fn command(
         args.extend(["-c:v", "libx264"].map(String::from));
         args.extend(video_quality(timeline.high_quality, fps));
         args.extend(["-pix_fmt", "yuv420p"].map(String::from));
+        args.extend(first_source.colour.output_options());
     } else {
         args.push("-vn".into());
     }
@@ -402,14 +406,16 @@ fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
     }
 }
 
-/// Letterboxing into the canvas, when a clip is not its size already.
+/// A clip's picture brought to the canvas: tone-mapped to the standard range when it is a
+/// high one, letterboxed when it is not the canvas's size already.
 pub(crate) fn fit_filter(source: &Source, canvas: &Canvas) -> String {
     let Canvas { width, height, .. } = canvas;
+    let range = source.colour.to_standard_range();
     if (source.width, source.height) == (*width, *height) {
-        String::new()
+        range.to_owned()
     } else {
         format!(
-            "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+            "{range}scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
         )
     }
 }
@@ -626,12 +632,16 @@ mod tests {
     use super::*;
 
     fn sources() -> HashMap<String, Source> {
-        let video = Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000 };
+        let video =
+            Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000, ..Source::default() };
         let silent = Source { has_audio: false, ..video.clone() };
         HashMap::from([
             ("/a.mp4".to_owned(), video),
             ("/silent.mp4".to_owned(), silent),
-            ("/song.mp3".to_owned(), Source { has_audio: true, width: 0, height: 0, fps: 0.0, duration_ms: 1000 }),
+            (
+                "/song.mp3".to_owned(),
+                Source { has_audio: true, width: 0, height: 0, fps: 0.0, duration_ms: 1000, ..Source::default() },
+            ),
         ])
     }
 
@@ -708,7 +718,7 @@ mod tests {
         let mut sources = sources();
         sources.insert(
             "/big.mp4".into(),
-            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 1000 },
+            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 1000, ..Source::default() },
         );
         let draft = r#"{"t": [{"tt": 0, "sg": [
             {"src": "/a.mp4", "st": 0, "d": 1000, "in": 0},

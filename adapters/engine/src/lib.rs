@@ -31,6 +31,7 @@
 mod ahead;
 mod beds;
 mod captions;
+pub mod colour;
 mod crossing;
 pub mod gops;
 pub mod graph;
@@ -56,6 +57,7 @@ use std::time::SystemTime;
 pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 
 use crate::ahead::Ahead;
+use crate::colour::Colour;
 use crate::graph::Source;
 use crate::render::{Plan, Renders};
 use crate::speech::Speech;
@@ -84,8 +86,9 @@ pub struct FfmpegEngine {
     speech: Speech,
 }
 
-/// A probe with the file's size and modification time when it was made.
-type Known = (u64, Option<SystemTime>, Probe);
+/// A probe and the picture's colour, with the file's size and modification time when they
+/// were made.
+type Known = (u64, Option<SystemTime>, Probe, Colour);
 
 impl FfmpegEngine {
     /// Finds ffmpeg and ffprobe and makes a fresh work directory under the system temp
@@ -132,6 +135,27 @@ impl FfmpegEngine {
         &self.work
     }
 
+    /// A file's probe and colour, probed again only when its size or modification time
+    /// changed; the first probe of a clip starts its pause analysis.
+    fn known(&self, path: &str) -> Result<(Probe, Colour), EngineError> {
+        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Some((size, modified)), Some((known_size, known_modified, probe, colour))) = (stamp, probes.get(path))
+            && (size, modified) == (*known_size, *known_modified)
+        {
+            return Ok((probe.clone(), colour.clone()));
+        }
+        let (probe, colour) = probe::probe(&self.tools, path)?;
+        // Pauses are cut from clips: a music file's are never looked for.
+        if let Some(stamp) = stamp.filter(|_| probe.has_video) {
+            self.ahead.start(&self.tools, path, stamp);
+        }
+        if let Some((size, modified)) = stamp {
+            probes.insert(path.to_owned(), (size, modified, probe.clone(), colour.clone()));
+        }
+        Ok((probe, colour))
+    }
+
     /// What the graph needs to know of every source the timeline uses: clips must probe;
     /// music that is not a file is left out (it renders as a tone).
     fn sources(&self, timeline: &Timeline) -> Result<HashMap<String, Source>, EngineError> {
@@ -143,11 +167,10 @@ impl FfmpegEngine {
                 continue;
             }
             if src == CARD_SRC {
-                sources
-                    .insert(src.to_owned(), Source { has_audio: false, width: 0, height: 0, fps: 0.0, duration_ms: 0 });
+                sources.insert(src.to_owned(), Source { has_audio: false, ..Source::default() });
                 continue;
             }
-            let probe = self.probe(src).map_err(|e| match e {
+            let (probe, colour) = self.known(src).map_err(|e| match e {
                 EngineError::Unreadable(reason) => EngineError::Failed(format!("cannot render: {reason}")),
                 other => other,
             })?;
@@ -157,6 +180,7 @@ impl FfmpegEngine {
                 height: probe.height.unwrap_or(0),
                 fps: probe.fps.unwrap_or(0.0),
                 duration_ms: probe.duration_ms,
+                colour,
             };
             sources.insert(src.to_owned(), source);
         }
@@ -181,22 +205,7 @@ impl FfmpegEngine {
 
 impl MediaEngine for FfmpegEngine {
     fn probe(&self, path: &str) -> Result<Probe, EngineError> {
-        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
-        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
-        if let (Some((size, modified)), Some((known_size, known_modified, probe))) = (stamp, probes.get(path))
-            && (size, modified) == (*known_size, *known_modified)
-        {
-            return Ok(probe.clone());
-        }
-        let probe = probe::probe(&self.tools, path)?;
-        // Pauses are cut from clips: a music file's are never looked for.
-        if let Some(stamp) = stamp.filter(|_| probe.has_video) {
-            self.ahead.start(&self.tools, path, stamp);
-        }
-        if let Some((size, modified)) = stamp {
-            probes.insert(path.to_owned(), (size, modified, probe.clone()));
-        }
-        Ok(probe)
+        self.known(path).map(|(probe, _)| probe)
     }
 
     fn silences(&self, path: &str) -> Result<Vec<(i64, i64)>, EngineError> {

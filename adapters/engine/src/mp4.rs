@@ -38,6 +38,9 @@ pub struct Track {
     /// Whether the track's matrix (`tkhd`) turns the picture a quarter (90° or 270°): it is
     /// shown `height` wide and `width` tall.
     pub quarter_turn: bool,
+    /// The visual sample entry's `colr` box (`nclx`/`nclc`): colour primaries, transfer and
+    /// matrix codes (ITU-T H.273) and, for `nclx`, whether the range is full.
+    pub colr: Option<(u16, u16, u16, Option<bool>)>,
     /// Samples (frames of picture, packets of sound), from `stts`.
     pub samples: u64,
     /// The shortest time between samples in the track's units (`stts`; a lone last sample's
@@ -140,6 +143,7 @@ fn track(trak: &[u8]) -> Option<Track> {
         Kind::Video => (u32::from(be16(stsd, 8 + 32)?), u32::from(be16(stsd, 8 + 34)?)),
         Kind::Audio | Kind::Other => (0, 0),
     };
+    let colr = if kind == Kind::Video { colr(stsd) } else { None };
     let stts = child(stbl, b"stts")?;
     let samples = sample_count(stts)?;
     let shortest_delta = shortest_delta(stts);
@@ -154,12 +158,27 @@ fn track(trak: &[u8]) -> Option<Track> {
         width,
         height,
         quarter_turn,
+        colr,
         samples,
         shortest_delta,
         timescale,
         media_duration,
         media_start,
     })
+}
+
+/// The `colr` box among the first visual sample entry's boxes (after its 78 bytes of fixed
+/// fields, from the entry's start at offset 8 of the `stsd`).
+fn colr(stsd: &[u8]) -> Option<(u16, u16, u16, Option<bool>)> {
+    let size = usize::try_from(be32(stsd, 8)?).ok()?;
+    let children = stsd.get(8 + 8 + 78..(8 + size).min(stsd.len()))?;
+    let body = child(children, b"colr")?;
+    let full_range = match body.get(..4)? {
+        b"nclx" => Some(body.get(10)? & 0x80 != 0),
+        b"nclc" => None,
+        _ => return None,
+    };
+    Some((be16(body, 4)?, be16(body, 6)?, be16(body, 8)?, full_range))
 }
 
 /// Whether a `tkhd`'s matrix `[a b u; c d v; x y w]` is a quarter turn: `a = d = 0` and
@@ -311,9 +330,14 @@ mod tests {
                 Kind::Other => b"tmcd",
             };
             let hdlr = boxed(b"hdlr", &[&[0; 8][..], handler, &[0; 12]].concat());
-            let mut entry = [0u8; 70].to_vec();
+            let mut entry = [0u8; 78].to_vec();
             entry[24..26].copy_from_slice(&u16::try_from(track.width).unwrap_or(0).to_be_bytes());
             entry[26..28].copy_from_slice(&u16::try_from(track.height).unwrap_or(0).to_be_bytes());
+            if let Some((primaries, transfer, matrix, full)) = track.colr {
+                let codes = [primaries, transfer, matrix].map(u16::to_be_bytes).concat();
+                let flag = [if full == Some(true) { 0x80 } else { 0 }];
+                entry.extend(boxed(b"colr", &[&b"nclx"[..], &codes, &flag].concat()));
+            }
             let stsd = boxed(b"stsd", &[&[0; 4][..], &1u32.to_be_bytes(), &boxed(&track.codec, &entry)].concat());
             let count = u32::try_from(track.samples).unwrap_or(0);
             let stts = boxed(b"stts", &[[0; 4], 1u32.to_be_bytes(), count.to_be_bytes(), 1u32.to_be_bytes()].concat());
@@ -351,6 +375,7 @@ mod tests {
                         width: if kind == Kind::Video { width } else { 0 },
                         height: if kind == Kind::Video { height } else { 0 },
                         quarter_turn: kind == Kind::Video && turned,
+                        colr: (kind == Kind::Video && turned).then_some((9, 18, 9, Some(false))),
                         samples,
                         shortest_delta: (samples > 0).then_some(1),
                         timescale,
@@ -370,6 +395,7 @@ mod tests {
             width: 0,
             height: 0,
             quarter_turn: false,
+            colr: None,
             samples: 10,
             shortest_delta: Some(1),
             timescale: 48_000,

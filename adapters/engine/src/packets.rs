@@ -9,6 +9,7 @@ use std::process::Command;
 use nemo_editor::EngineError;
 use serde_json::Value;
 
+use crate::colour::{self, Colour};
 use crate::gops::Packet;
 use crate::tools::Tools;
 
@@ -32,9 +33,8 @@ pub struct VideoStream {
     /// Where the file's time starts (ffmpeg's origin for `-ss` and for a filter's `t`), in
     /// the time base: the file's start time, else the first packet's.
     pub start: i64,
-    /// Colour description as ffmpeg's option names and values (`color_primaries`, `color_trc`,
-    /// `colorspace`, `color_range`), only those the stream states.
-    pub colour: Vec<(&'static str, String)>,
+    /// Its colour description.
+    pub colour: Colour,
     /// Whether the container asks players to rotate the picture.
     pub rotated: bool,
     /// Its packets in decode order.
@@ -75,16 +75,7 @@ pub fn parse(json: &str) -> Option<VideoStream> {
     if num <= 0 || den <= 0 {
         return None;
     }
-    let colour = [
-        ("color_primaries", "color_primaries"),
-        ("color_trc", "color_transfer"),
-        ("colorspace", "color_space"),
-        ("color_range", "color_range"),
-    ]
-    .into_iter()
-    .filter_map(|(option, key)| Some((option, stream.get(key)?.as_str()?.to_owned())))
-    .filter(|(_, value)| value != "unknown")
-    .collect();
+    let colour = colour::of_stream(stream);
     let rotated = stream.get("side_data_list").and_then(Value::as_array).is_some_and(|list| {
         list.iter().any(|side| side.get("rotation").and_then(Value::as_i64).is_some_and(|r| r % 360 != 0))
     });
@@ -138,7 +129,7 @@ mod tests {
         let stream = parse(json).unwrap_or_else(|| panic!("a stream"));
         assert_eq!((stream.codec.as_str(), stream.profile.as_str(), stream.level), ("h264", "High", 40));
         assert_eq!((stream.width, stream.height, stream.time_base, stream.start), (1920, 1080, (1, 15360), 768));
-        assert_eq!(stream.colour, [("color_primaries", "bt709".to_owned())]);
+        assert_eq!((stream.colour.primaries.as_deref(), stream.colour.transfer.as_deref()), (Some("bt709"), None));
         assert!(stream.rotated);
         let packets: Vec<(i64, bool)> = stream.packets.iter().map(|p| (p.pts, p.key)).collect();
         assert_eq!(packets, [(0, true), (1024, false), (512, false)], "a packet without a time is left out");

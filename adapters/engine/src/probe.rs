@@ -2,7 +2,8 @@
 //! duration, size, width, height, fps) plus which streams it has: from an MP4/MOV header read
 //! in this process ([`from_movie`]) when there is one, else with
 //! `ffprobe -of json -show_format -show_streams` ([`parse`]). Both readings are pure, total
-//! functions.
+//! functions. The picture's colour description comes with it (the MP4 `colr` box, or
+//! ffprobe's stream fields): a render keeps it, or tone-maps a high dynamic range.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +11,7 @@ use std::process::Command;
 use nemo_editor::{EngineError, Probe};
 use serde_json::Value;
 
+use crate::colour::{self, Colour};
 use crate::mp4::{self, Kind, Movie};
 use crate::tools::Tools;
 
@@ -18,14 +20,18 @@ use crate::tools::Tools;
 /// # Errors
 /// [`EngineError::Unreadable`] when the file is missing, not media, or has neither picture nor
 /// sound; [`EngineError::MissingTool`] when ffprobe cannot be started.
-pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
+pub fn probe(tools: &Tools, path: &str) -> Result<(Probe, Colour), EngineError> {
     let metadata = std::fs::metadata(path).map_err(|e| EngineError::Unreadable(format!("{path}: {e}")))?;
     if !metadata.is_file() {
         return Err(EngineError::Unreadable(format!("{path}: not a file")));
     }
     let header = mp4::read_moov(Path::new(path)).ok().flatten();
-    if let Some(probe) = header.as_deref().and_then(mp4::parse).and_then(|movie| from_movie(&movie, metadata.len())) {
-        return Ok(probe);
+    if let Some(movie) = header.as_deref().and_then(mp4::parse)
+        && let Some(probe) = from_movie(&movie, metadata.len())
+    {
+        let colr = movie.tracks.iter().find(|track| track.kind == Kind::Video).and_then(|track| track.colr);
+        let colour = colr.map_or_else(Colour::default, |(p, t, m, full)| colour::from_codes(p, t, m, full));
+        return Ok((probe, colour));
     }
     let output = Command::new(&tools.ffprobe)
         .args(["-v", "error", "-of", "json", "-show_format", "-show_streams", "--"])
@@ -38,8 +44,14 @@ pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
         let reason = last.strip_prefix(path).map_or(last, |rest| rest.trim_start_matches(':').trim());
         return Err(EngineError::Unreadable(format!("{path} is not a readable video or audio file ({reason})")));
     }
-    parse(&String::from_utf8_lossy(&output.stdout), metadata.len())
-        .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))
+    let json = String::from_utf8_lossy(&output.stdout);
+    let probe = parse(&json, metadata.len())
+        .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))?;
+    let value: Value = serde_json::from_str(&json).unwrap_or_default();
+    let video = value.get("streams").and_then(Value::as_array).and_then(|streams| {
+        streams.iter().find(|stream| stream.get("codec_type").and_then(Value::as_str) == Some("video"))
+    });
+    Ok((probe, video.map_or_else(Colour::default, colour::of_stream)))
 }
 
 /// Reads ffprobe's JSON; `None` when there is no usable stream, or sound without a

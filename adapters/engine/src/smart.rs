@@ -187,6 +187,9 @@ fn shared_rate(stream: &VideoStream, frames: &Frames) -> Result<(String, i64), S
     if stream.rotated {
         return Err("the picture is rotated by the container".into());
     }
+    if stream.colour.is_high_range() {
+        return Err("the picture is high dynamic range: it is tone-mapped".into());
+    }
     let step = frames.constant_step().ok_or("the frame rate varies")?;
     let (num, den) = (stream.time_base.1, stream.time_base.0 * step);
     if num > MAX_FPS * den {
@@ -265,9 +268,7 @@ fn encoder(stream: &VideoStream) -> Vec<String> {
         }
     }
     args.extend(["-preset", PRESET, "-crf", CRF, "-pix_fmt", "yuv420p"].map(String::from));
-    for (option, value) in &stream.colour {
-        args.extend([format!("-{option}"), value.clone()]);
-    }
+    args.extend(stream.colour.output_options());
     args
 }
 

@@ -316,3 +316,55 @@ fn a_variable_rate_clip_renders_at_its_peak_rate_not_its_average() {
     let frames = video["nb_frames"].as_str().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
     assert!((59..=61).contains(&frames), "{frames} frames in 2 s");
 }
+
+#[test]
+fn a_high_dynamic_range_clip_is_tone_mapped_and_tagged_bt709_and_a_standard_one_keeps_its_tags() {
+    let engine = engine();
+    let dir = temp();
+    let hlg = dir.path().join("hlg.mp4").to_string_lossy().into_owned();
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=15:duration=2",
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p10le",
+        "-color_primaries",
+        "bt2020",
+        "-color_trc",
+        "arib-std-b67",
+        "-colorspace",
+        "bt2020nc",
+        "-tag:v",
+        "hvc1",
+        &hlg,
+    ]);
+    let sdr = clip(
+        dir.path(),
+        "bt709.mp4",
+        2,
+        "320x240",
+        "15",
+        None,
+        &["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
+    );
+    for (src, transfer) in [(hlg, "bt709"), (sdr, "bt709")] {
+        let whole = json!({"t": [{"tt": 0, "sg": [{"src": src, "st": 0, "d": 1500, "in": 0}]}]});
+        let out = render(&engine, &whole);
+        let probe = check_mp4(&out, 1.5, 0.1, false);
+        let video = stream(&probe, "video").cloned().unwrap_or_default();
+        assert_eq!(
+            (video["color_transfer"].as_str(), video["pix_fmt"].as_str()),
+            (Some(transfer), Some("yuv420p")),
+            "{src}: {probe}"
+        );
+        assert_eq!(video["color_primaries"].as_str(), Some("bt709"), "{src}: {probe}");
+        // Tone-mapped, not blank.
+        let pixels = frame_at(&out, 0.5);
+        assert!(pixels.iter().map(|b| u64::from(*b)).sum::<u64>() / pixels.len() as u64 > 20, "{src} is dark");
+    }
+}

@@ -75,6 +75,7 @@ fn full_render(draft: &Value, dir: &Path) -> std::path::PathBuf {
             height: probe.height.unwrap_or(0),
             fps: probe.fps.unwrap_or(0.0),
             duration_ms: probe.duration_ms,
+            ..Source::default()
         };
         sources.insert(clip.src.clone(), source);
     }
