@@ -101,8 +101,8 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
              1920×1080 at 30 fps, `libx264 -preset veryfast -g 30` (a keyframe every second, B-frames), a \
              220 Hz tone with a 1 s pause every 6 s, and a marker in every 6 s: a white frame and a 4 ms \
              full-scale click at the same instant. The offsets are measured on each output: white frames by \
-             `signalstats` (mean luma above 230), clicks as the ends of silence above 4 kHz (`highpass`, \
-             `silencedetect`); the figure is the largest offset over the markers. ffmpeg, nemoctl, auto-editor, \
+             `signalstats` (mean luma above 230), clicks as the short sounds between silences above 4 kHz \
+             (`highpass`, `silencedetect`); the figure is the largest offset over the markers. ffmpeg, nemoctl, auto-editor, \
              round by round, {runs} rounds.",
             if auto_editor { "" } else { "; not installed on this run, so its rows are missing" }
         ),
@@ -182,16 +182,25 @@ fn white_frames(path: &Path) -> Result<Vec<f64>, String> {
     Ok(found)
 }
 
-/// The times of the clicks' middles (s): where silence above 4 kHz ends, plus half a click.
+/// The times of the clicks' middles (s): above 4 kHz only the clicks are heard, so a click
+/// is where a silence there ends and the next begins within 20 ms (a silence that ends with
+/// the file is no click).
 fn clicks(path: &Path) -> Result<Vec<f64>, String> {
-    let text =
-        ffmpeg_log(path, &["-af", "highpass=f=4000,highpass=f=4000,silencedetect=n=-45dB:d=0.01", "-vn"], false)?;
-    Ok(text
-        .lines()
-        .filter_map(|line| line.split("silence_end: ").nth(1))
-        .filter_map(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-        .map(|end| end + 0.002)
-        .collect())
+    let text = ffmpeg_log(path, &["-af", "highpass=f=4000,highpass=f=4000,silencedetect=n=-45dB:d=0.01", "-vn"], false)?;
+    let time = |line: &str, key: &str| {
+        line.split(key).nth(1).and_then(|rest| rest.split_whitespace().next()).and_then(|t| t.parse::<f64>().ok())
+    };
+    let (mut found, mut end) = (Vec::new(), None);
+    for line in text.lines() {
+        if let Some(t) = time(line, "silence_end: ") {
+            end = Some(t);
+        } else if let (Some(start), Some(ended)) = (time(line, "silence_start: "), end.take())
+            && start - ended < 0.02
+        {
+            found.push((start + ended) / 2.0);
+        }
+    }
+    Ok(found)
 }
 
 /// What ffmpeg prints decoding `path` through `filters` (stdout when `stdout`, else stderr).
