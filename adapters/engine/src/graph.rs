@@ -273,10 +273,14 @@ fn select_stretches(
 ) {
     let (keep, close) = (stretches::keep(kept), stretches::close_gaps(kept));
     if picture {
+        let lead = stretches::frame_lead_ms(source.fps);
+        let frames: Vec<(i64, i64)> =
+            kept.iter().map(|(start, end)| ((start - lead).max(0), (end - lead).max(0))).collect();
         let _ = write!(
             graph,
-            "[{input}:v]select='{keep}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+            "[{input}:v]select='{frames}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration={d}[vc];",
+            frames = stretches::keep(&frames),
             rate = rate_filter(source, canvas, clip.sp),
             fit = fit_filter(source, canvas),
             d = secs(total),
@@ -903,11 +907,13 @@ mod tests {
         assert_eq!(invocation.duration_ms, 3150);
         let graph = graph(&invocation);
         let keep = "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)";
+        // The picture's frames are counted from half a frame (33 ms at 15 fps) before each bound.
+        let frames = "gte(t,0.000)*lt(t,1.517)+gte(t,2.417)*lt(t,4.017)";
         let close = "(T-0.000-gte(T,2.450)*0.900)/TB";
         assert_eq!(
             graph,
             format!(
-                "[0:v]select='{keep}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+                "[0:v]select='{frames}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
                  trim=duration=3.150[vc];[0:a]aselect='{keep}',asetpts='{close}',\
                  aresample=async=1:min_hard_comp=0.001:first_pts=0,apad,atrim=duration=3.150[ac];[ac]anull[aout];[vc]null[vout]"
             )

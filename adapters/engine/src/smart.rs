@@ -18,9 +18,9 @@
 //! 4. **Join**: the concat demuxer plays the pieces in order, each for exactly its frames
 //!    (`duration`), beside the sound, stream-copied into the MP4 (`+faststart`).
 //!
-//! Frame-accurate: a stretch keeps the frames whose time `t` satisfies `start ≤ t < end` —
-//! the rule of the full render's `select` — counted from the packets' own times, so the
-//! output shows the same frames as a full render, and as many. When the output cannot share
+//! Frame-accurate: a stretch keeps the frames whose time `t` satisfies `start ≤ t + ½ frame <
+//! end` — the rule of the full render's `select` (`stretches::frame_lead_ms`) — counted from
+//! the packets' own times, so the output shows the same frames as a full render, and as many. When the output cannot share
 //! the stream ([`unshared`]: another codec or pixel format, a rotated or variable-rate
 //! source, several sources, a new size or frame rate, speed, fades, transitions, stills, the
 //! high-quality setting) or when no whole GOP lies inside a kept stretch, the render is the
@@ -37,6 +37,7 @@ use crate::gops::{Frames, Piece};
 use crate::graph::{self, Invocation, Source};
 use crate::packets::VideoStream;
 use crate::render::{Plan, Step};
+use crate::stretches;
 
 /// The highest frame rate the full render keeps (it brings faster sources down to it).
 const MAX_FPS: i64 = 60;
@@ -108,12 +109,21 @@ pub fn plan(
     }
     let (num, den) = stream.time_base;
     let tick = |ms: i64| stream.start + ceil_div(i128::from(ms) * i128::from(den), 1000 * i128::from(num));
-    let stretches: Vec<Range<usize>> = timeline
-        .clips
-        .iter()
-        .map(|clip| frames.before(tick(clip.in_ms))..frames.before(tick(clip.in_ms + clip.d)))
-        .collect();
+    // Copied frames are shown back to back, a frame's time apart: only cuts on whole frames
+    // keep the picture on its sound (a full render keeps each frame's own time instead).
     let frame_ms = |k: usize| (k as f64) * (step as f64) * 1000.0 * num as f64 / den as f64;
+    let off_frame = |ms: i64| {
+        let at = ms as f64 / frame_ms(1);
+        (at - at.round()).abs() * frame_ms(1) > 1.0
+    };
+    if timeline.clips.iter().any(|clip| off_frame(clip.in_ms) || off_frame(clip.in_ms + clip.d)) {
+        return Err("the cuts are not on whole frames".into());
+    }
+    // Counted as the full render counts them: from half a frame before each bound.
+    let lead = stretches::frame_lead_ms(den as f64 / (num * step) as f64);
+    let bound = |ms: i64| frames.before(tick((ms - lead).max(0)));
+    let stretches: Vec<Range<usize>> =
+        timeline.clips.iter().map(|clip| bound(clip.in_ms)..bound(clip.in_ms + clip.d)).collect();
     // A title's frames (with one either side, for rounding) are drawn on, so encoded.
     let forced = |k: usize| {
         let (from, to) = (frame_ms(k.saturating_sub(1)), frame_ms(k + 1));

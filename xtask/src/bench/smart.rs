@@ -186,7 +186,8 @@ fn white_frames(path: &Path) -> Result<Vec<f64>, String> {
 /// is where a silence there ends and the next begins within 20 ms (a silence that ends with
 /// the file is no click).
 fn clicks(path: &Path) -> Result<Vec<f64>, String> {
-    let text = ffmpeg_log(path, &["-af", "highpass=f=4000,highpass=f=4000,silencedetect=n=-45dB:d=0.01", "-vn"], false)?;
+    let text =
+        ffmpeg_log(path, &["-af", "highpass=f=4000,highpass=f=4000,silencedetect=n=-45dB:d=0.01", "-vn"], false)?;
     let time = |line: &str, key: &str| {
         line.split(key).nth(1).and_then(|rest| rest.split_whitespace().next()).and_then(|t| t.parse::<f64>().ok())
     };

@@ -37,10 +37,17 @@ fn marker_clip(dir: &Path) -> String {
     out
 }
 
-/// The draft keeping everything but the clip's pauses, as the editor makes it.
+/// The draft keeping everything but the clip's pauses, as the editor makes it: each cut on a
+/// whole frame, written in whole milliseconds (frame 152 at 30 fps is 5067 ms).
 fn without_pauses(path: &str) -> Value {
     let engine = engine();
-    let cuts = engine.silences(path).unwrap_or_else(|e| panic!("{e}"));
+    let on_frames = |ms: i64| ((ms as f64 / FRAME_MS).round() * FRAME_MS).round() as i64;
+    let cuts: Vec<(i64, i64)> = engine
+        .silences(path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(start, end)| (on_frames(start), on_frames(end)))
+        .collect();
     assert_eq!(cuts.len(), 2, "{cuts:?}");
     let duration = engine.probe(path).unwrap_or_else(|e| panic!("{e}")).duration_ms;
     let mut kept = Vec::new();
@@ -152,12 +159,16 @@ fn markers(path: &Path) -> (Vec<f64>, Vec<f64>) {
     (pictures, clicks)
 }
 
-/// Every marker's white frame and click are found and within a frame of each other.
+/// Every marker's white frame and click are found and within half a frame of each other.
 fn assert_in_sync(path: &Path) {
     let (pictures, clicks) = markers(path);
     assert_eq!((pictures.len(), clicks.len()), (MARKERS.len(), MARKERS.len()), "{pictures:?} {clicks:?}");
     for (picture, click) in pictures.iter().zip(&clicks) {
-        assert!((picture - click).abs() <= FRAME_MS, "{}: picture {picture} ms, sound {click} ms", path.display());
+        assert!(
+            (picture - click).abs() <= FRAME_MS / 2.0,
+            "{}: picture {picture} ms, sound {click} ms",
+            path.display()
+        );
     }
 }
 
