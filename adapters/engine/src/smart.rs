@@ -166,6 +166,8 @@ pub fn plan(
         .and_then(|()| std::fs::write(&list_file, list))
         .map_err(|e| format!("cannot write the render's list of pieces: {e}"))?;
     let mut args = start_args();
+    // A piece that cannot be read fails the render instead of ending the video early.
+    args.push("-xerror".into());
     args.extend(["-f", "concat", "-safe", "0", "-i"].map(String::from));
     args.push(list_file.to_string_lossy().into_owned());
     if heard {
@@ -252,7 +254,9 @@ fn encode(
         }
         output += piece.frames();
     }
-    let _ = write!(graph, "{joined}concat=n={input}:v=1:a=0[v]");
+    // Each piece's frames at their place in the encoded stream: concat alone gives a lone
+    // frame no length, and the next piece's first frame its time (then dropped as a repeat).
+    let _ = write!(graph, "{joined}concat=n={input}:v=1:a=0,setpts=N/({rate})/TB[v]");
     args.extend(["-filter_complex".into(), graph, "-map".into(), "[v]".into()]);
     let keys: Vec<String> = starts.iter().map(|k| format!("eq(n,{k})")).collect();
     args.extend(encoder(stream));
