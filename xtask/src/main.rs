@@ -22,7 +22,8 @@ tasks:
            tokio, reqwest or hyper; nemo-engine does not depend on the fake, not even for tests
   bench    every benchmark, side by side with what a user would otherwise run (curl), written
            to BENCHMARKS.md; `bench --quick` uses small files and one run (a smoke test);
-           `bench SECTION...` (edit, poll, offline, daemon, transfer, sse) prints only those
+           `bench SECTION...` (edit, poll, offline, smart, daemon, transfer, sse) prints only
+           those, BENCHMARKS.md untouched
   fuzz     `fuzz TARGET [SECONDS]`: run a cargo-fuzz target (sse_decoder, draft_reader,
            intent_router) on its corpus for SECONDS (default 600); needs cargo-fuzz
   man      `man [DIR]`: nemoctl's man pages, one per command, from its clap definitions, into

@@ -211,7 +211,8 @@ mod tests {
 
     #[test]
     fn transitions_are_centred_on_cuts_and_shortened_to_what_fits() {
-        let source = Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000 };
+        let source =
+            Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000, ..Source::default() };
         let sources = [&source, &source, &source];
         // Kept 0-1.5 s, 2.5-4 s, 5-6 s of a 6 s file (two pauses removed).
         let clips = [clip(0, 1500, None), clip(2500, 1500, Some(300)), clip(5000, 1000, Some(300))];

@@ -37,11 +37,12 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::colour::Colour;
 use crate::{beds, captions, crossing, stretches};
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Source {
     /// Whether it has sound.
     pub has_audio: bool,
@@ -53,6 +54,8 @@ pub struct Source {
     pub fps: f64,
     /// Length, ms (0 when unknown): how much source there is beyond a clip for a transition.
     pub duration_ms: i64,
+    /// Its picture's colour description (tone-mapped to the standard range when high).
+    pub colour: Colour,
 }
 
 /// One ffmpeg invocation: its arguments (without the program) and the output's length.
@@ -78,6 +81,40 @@ pub fn build(
     font: Option<&str>,
     output: &str,
 ) -> Result<Invocation, String> {
+    command(timeline, sources, font, output, Streams::Both)
+}
+
+/// The command rendering only the sound of `timeline` into `output` (AAC in MP4) — what the
+/// smart render puts beside the picture it copies — or `None` when nothing is heard.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_sound(
+    timeline: &Timeline,
+    sources: &HashMap<String, Source>,
+    output: &str,
+) -> Result<Option<Invocation>, String> {
+    let invocation = command(timeline, sources, None, output, Streams::Sound)?;
+    Ok(invocation.args.iter().any(|arg| arg == "-c:a").then_some(invocation))
+}
+
+/// Which streams a command writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Streams {
+    /// Picture and sound: the render.
+    Both,
+    /// Only the sound, the picture's filters left out (its frames are never decoded).
+    Sound,
+}
+
+fn command(
+    timeline: &Timeline,
+    sources: &HashMap<String, Source>,
+    font: Option<&str>,
+    output: &str,
+    streams: Streams,
+) -> Result<Invocation, String> {
+    let picture = streams == Streams::Both;
     let first = timeline.clips.first().ok_or("the draft has no video to render")?;
     // Each clip's source, in clip order.
     let clip_sources = timeline
@@ -113,6 +150,9 @@ pub fn build(
     let sound = any_audible.then_some(shape.as_str());
     let mut graph = String::new();
     if crossing::applies(&timeline.clips) {
+        if !picture {
+            return Err("the sound of a timeline with transitions is made with its picture".into());
+        }
         let cuts = crossing::lengths(&timeline.clips, &clip_sources, fps);
         let pieces = crossing::pieces(&timeline.clips, &cuts);
         for (piece, clip) in pieces.iter().zip(&timeline.clips) {
@@ -127,20 +167,19 @@ pub fn build(
         }
         match stretches::kept(&timeline.clips, &uses) {
             Some((input, kept)) => {
-                select_stretches(&mut graph, input, &kept, (first, first_source), &canvas, sound, total);
+                let clip = (first, first_source);
+                select_stretches(&mut graph, input, &kept, clip, &canvas, (picture, sound), total);
             }
-            None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, sound),
+            None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, (picture, sound)),
         }
     }
-    let mut video = reframe(&mut graph, work, (width, height), timeline.fit);
-    for (i, title) in timeline.titles.iter().enumerate() {
-        let text = if title.caption {
-            captions::drawtext(title, font, (width, height))
-        } else {
-            drawtext(title, font, height)
-        };
-        let _ = write!(graph, "[{video}]{text}[vt{i}];");
-        video = format!("vt{i}");
+    let mut video = String::new();
+    if picture {
+        video = reframe(&mut graph, work, (width, height), timeline.fit);
+        for (i, text) in title_filters(&timeline.titles, font, (width, height)).iter().enumerate() {
+            let _ = write!(graph, "[{video}]{text}[vt{i}];");
+            video = format!("vt{i}");
+        }
     }
     let mut music_labels: Vec<String> = Vec::new();
     for (k, music) in timeline.music.iter().enumerate() {
@@ -170,15 +209,25 @@ pub fn build(
         music_labels.push(label);
     }
     let audio = mix(&mut graph, &music_labels, any_audible, total);
-    let _ = write!(graph, "[{video}]null[vout]");
-    args.extend(["-filter_complex".into(), graph, "-map".into(), "[vout]".into()]);
+    if picture {
+        let _ = write!(graph, "[{video}]null[vout]");
+        args.extend(["-filter_complex".into(), graph, "-map".into(), "[vout]".into()]);
+    } else {
+        // The graph ends in its last filter's `;`, which ffmpeg does not take.
+        args.extend(["-filter_complex".into(), graph.trim_end_matches(';').to_owned()]);
+    }
     match audio {
         Some(label) => args.extend(["-map".into(), format!("[{label}]")]),
         None => args.push("-an".into()),
     }
-    args.extend(["-c:v", "libx264"].map(String::from));
-    args.extend(video_quality(timeline.high_quality, fps));
-    args.extend(["-pix_fmt", "yuv420p"].map(String::from));
+    if picture {
+        args.extend(["-c:v", "libx264"].map(String::from));
+        args.extend(video_quality(timeline.high_quality, fps));
+        args.extend(["-pix_fmt", "yuv420p"].map(String::from));
+        args.extend(first_source.colour.output_options());
+    } else {
+        args.push("-vn".into());
+    }
     if audio.is_some() {
         let bitrate = if timeline.high_quality { "192k" } else { "128k" };
         args.extend(["-c:a", "aac", "-b:a", bitrate].map(String::from));
@@ -219,18 +268,24 @@ fn select_stretches(
     kept: &[(i64, i64)],
     (clip, source): (&Clip, &Source),
     canvas: &Canvas,
-    sound: Option<&str>,
+    (picture, sound): (bool, Option<&str>),
     total: i64,
 ) {
     let (keep, close) = (stretches::keep(kept), stretches::close_gaps(kept));
-    let _ = write!(
-        graph,
-        "[{input}:v]select='{keep}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
-         trim=duration={d}[vc];",
-        rate = rate_filter(source, canvas, clip.sp),
-        fit = fit_filter(source, canvas),
-        d = secs(total),
-    );
+    if picture {
+        let lead = stretches::frame_lead_ms(source.fps);
+        let frames: Vec<(i64, i64)> =
+            kept.iter().map(|(start, end)| ((start - lead).max(0), (end - lead).max(0))).collect();
+        let _ = write!(
+            graph,
+            "[{input}:v]select='{frames}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+             trim=duration={d}[vc];",
+            frames = stretches::keep(&frames),
+            rate = rate_filter(source, canvas, clip.sp),
+            fit = fit_filter(source, canvas),
+            d = secs(total),
+        );
+    }
     if let Some(shape) = sound {
         let _ = write!(
             graph,
@@ -250,7 +305,7 @@ fn join_clips(
     uses: &[(usize, i64)],
     clip_sources: &[&Source],
     canvas: &Canvas,
-    sound: Option<&str>,
+    (picture, sound): (bool, Option<&str>),
 ) {
     let mut joined = String::new();
     for (i, (clip, clip_source)) in timeline.clips.iter().zip(clip_sources).enumerate() {
@@ -271,16 +326,18 @@ fn join_clips(
         let fade_in = half(clip.fade_ms);
         let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
         let d = secs(clip.d);
-        let _ = write!(
-            graph,
-            "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
-             trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
-            sp = num(clip.sp),
-            rate = rate_filter(clip_source, canvas, clip.sp),
-            fit = fit_filter(clip_source, canvas),
-            fades = fades("fade", fade_in, fade_out, clip.d),
-        );
-        let _ = write!(joined, "[v{i}]");
+        if picture {
+            let _ = write!(
+                graph,
+                "[{input}:v]{video_from}setpts=(PTS-STARTPTS)/{sp},{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+                 trim=duration={d},setpts=PTS-STARTPTS{fades}[v{i}];",
+                sp = num(clip.sp),
+                rate = rate_filter(clip_source, canvas, clip.sp),
+                fit = fit_filter(clip_source, canvas),
+                fades = fades("fade", fade_in, fade_out, clip.d),
+            );
+            let _ = write!(joined, "[v{i}]");
+        }
         if let Some(shape) = sound {
             if audible(clip, clip_source) {
                 let _ = write!(
@@ -298,7 +355,14 @@ fn join_clips(
         }
     }
     let n = timeline.clips.len();
-    let _ = write!(graph, "{joined}concat=n={n}:v=1:a={}[vc]", u8::from(sound.is_some()));
+    if !picture && sound.is_none() {
+        return;
+    }
+    let (v, a) = (u8::from(picture), u8::from(sound.is_some()));
+    let _ = write!(graph, "{joined}concat=n={n}:v={v}:a={a}");
+    if picture {
+        graph.push_str("[vc]");
+    }
     if sound.is_some() {
         graph.push_str("[ac]");
     }
@@ -346,14 +410,16 @@ fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
     }
 }
 
-/// Letterboxing into the canvas, when a clip is not its size already.
+/// A clip's picture brought to the canvas: tone-mapped to the standard range when it is a
+/// high one, letterboxed when it is not the canvas's size already.
 pub(crate) fn fit_filter(source: &Source, canvas: &Canvas) -> String {
     let Canvas { width, height, .. } = canvas;
+    let range = source.colour.to_standard_range();
     if (source.width, source.height) == (*width, *height) {
-        String::new()
+        range.to_owned()
     } else {
         format!(
-            "scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+            "{range}scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
         )
     }
 }
@@ -436,6 +502,16 @@ fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> O
         }
     }
     Some("aout")
+}
+
+/// The `drawtext` filters of the titles and captions on a `width`×`height` canvas, in order.
+pub(crate) fn title_filters(titles: &[Title], font: Option<&str>, (width, height): (u32, u32)) -> Vec<String> {
+    titles
+        .iter()
+        .map(|title| {
+            if title.caption { captions::drawtext(title, font, (width, height)) } else { drawtext(title, font, height) }
+        })
+        .collect()
 }
 
 /// The `drawtext` filter of a title on a canvas `height` pixels tall.
@@ -560,12 +636,16 @@ mod tests {
     use super::*;
 
     fn sources() -> HashMap<String, Source> {
-        let video = Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000 };
+        let video =
+            Source { has_audio: true, width: 320, height: 180, fps: 15.0, duration_ms: 6000, ..Source::default() };
         let silent = Source { has_audio: false, ..video.clone() };
         HashMap::from([
             ("/a.mp4".to_owned(), video),
             ("/silent.mp4".to_owned(), silent),
-            ("/song.mp3".to_owned(), Source { has_audio: true, width: 0, height: 0, fps: 0.0, duration_ms: 1000 }),
+            (
+                "/song.mp3".to_owned(),
+                Source { has_audio: true, width: 0, height: 0, fps: 0.0, duration_ms: 1000, ..Source::default() },
+            ),
         ])
     }
 
@@ -642,7 +722,7 @@ mod tests {
         let mut sources = sources();
         sources.insert(
             "/big.mp4".into(),
-            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 1000 },
+            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 1000, ..Source::default() },
         );
         let draft = r#"{"t": [{"tt": 0, "sg": [
             {"src": "/a.mp4", "st": 0, "d": 1000, "in": 0},
@@ -827,11 +907,13 @@ mod tests {
         assert_eq!(invocation.duration_ms, 3150);
         let graph = graph(&invocation);
         let keep = "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)";
+        // The picture's frames are counted from half a frame (33 ms at 15 fps) before each bound.
+        let frames = "gte(t,0.000)*lt(t,1.517)+gte(t,2.417)*lt(t,4.017)";
         let close = "(T-0.000-gte(T,2.450)*0.900)/TB";
         assert_eq!(
             graph,
             format!(
-                "[0:v]select='{keep}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+                "[0:v]select='{frames}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
                  trim=duration=3.150[vc];[0:a]aselect='{keep}',asetpts='{close}',\
                  aresample=async=1:min_hard_comp=0.001:first_pts=0,apad,atrim=duration=3.150[ac];[ac]anull[aout];[vc]null[vout]"
             )

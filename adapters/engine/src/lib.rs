@@ -14,6 +14,10 @@
 //!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
 //!   complete; cancelling kills ffmpeg and removes the part.
+//! - **Smart render** (`smart`, `gops`, `packets`): when the output can share the source's
+//!   H.264/HEVC stream, whole GOPs are copied and only the frames from a cut to the next
+//!   keyframe (and under a title) are encoded again, in four ffmpeg runs; otherwise the full
+//!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`).
 //! - **Captions from speech** (`speech`): `NEMO_WHISPER_MODEL` names a whisper.cpp model; no
 //!   recogniser is compiled into this build, so the answer says why there are no captions.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
@@ -27,14 +31,18 @@
 mod ahead;
 mod beds;
 mod captions;
+pub mod colour;
 mod crossing;
+pub mod gops;
 pub mod graph;
 mod leftovers;
 pub mod mp4;
+pub mod packets;
 pub mod probe;
 pub mod quiet;
 pub mod render;
 pub mod silence;
+pub mod smart;
 pub mod sound;
 pub mod speech;
 pub mod stretches;
@@ -49,8 +57,9 @@ use std::time::SystemTime;
 pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState};
 
 use crate::ahead::Ahead;
+use crate::colour::Colour;
 use crate::graph::Source;
-use crate::render::Renders;
+use crate::render::{Plan, Renders};
 use crate::speech::Speech;
 pub use crate::tools::Tools;
 use nemo_editor::draft::{CARD_SRC, Timeline};
@@ -77,8 +86,9 @@ pub struct FfmpegEngine {
     speech: Speech,
 }
 
-/// A probe with the file's size and modification time when it was made.
-type Known = (u64, Option<SystemTime>, Probe);
+/// A probe and the picture's colour, with the file's size and modification time when they
+/// were made.
+type Known = (u64, Option<SystemTime>, Probe, Colour);
 
 impl FfmpegEngine {
     /// Finds ffmpeg and ffprobe and makes a fresh work directory under the system temp
@@ -125,6 +135,27 @@ impl FfmpegEngine {
         &self.work
     }
 
+    /// A file's probe and colour, probed again only when its size or modification time
+    /// changed; the first probe of a clip starts its pause analysis.
+    fn known(&self, path: &str) -> Result<(Probe, Colour), EngineError> {
+        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Some((size, modified)), Some((known_size, known_modified, probe, colour))) = (stamp, probes.get(path))
+            && (size, modified) == (*known_size, *known_modified)
+        {
+            return Ok((probe.clone(), colour.clone()));
+        }
+        let (probe, colour) = probe::probe(&self.tools, path)?;
+        // Pauses are cut from clips: a music file's are never looked for.
+        if let Some(stamp) = stamp.filter(|_| probe.has_video) {
+            self.ahead.start(&self.tools, path, stamp);
+        }
+        if let Some((size, modified)) = stamp {
+            probes.insert(path.to_owned(), (size, modified, probe.clone(), colour.clone()));
+        }
+        Ok((probe, colour))
+    }
+
     /// What the graph needs to know of every source the timeline uses: clips must probe;
     /// music that is not a file is left out (it renders as a tone).
     fn sources(&self, timeline: &Timeline) -> Result<HashMap<String, Source>, EngineError> {
@@ -136,11 +167,10 @@ impl FfmpegEngine {
                 continue;
             }
             if src == CARD_SRC {
-                sources
-                    .insert(src.to_owned(), Source { has_audio: false, width: 0, height: 0, fps: 0.0, duration_ms: 0 });
+                sources.insert(src.to_owned(), Source { has_audio: false, ..Source::default() });
                 continue;
             }
-            let probe = self.probe(src).map_err(|e| match e {
+            let (probe, colour) = self.known(src).map_err(|e| match e {
                 EngineError::Unreadable(reason) => EngineError::Failed(format!("cannot render: {reason}")),
                 other => other,
             })?;
@@ -150,6 +180,7 @@ impl FfmpegEngine {
                 height: probe.height.unwrap_or(0),
                 fps: probe.fps.unwrap_or(0.0),
                 duration_ms: probe.duration_ms,
+                colour,
             };
             sources.insert(src.to_owned(), source);
         }
@@ -157,23 +188,24 @@ impl FfmpegEngine {
     }
 }
 
+impl FfmpegEngine {
+    /// The smart render of a timeline whose output may share its source's video stream.
+    fn smart(
+        &self,
+        timeline: &Timeline,
+        sources: &HashMap<String, Source>,
+        scratch: &Path,
+        part: &str,
+    ) -> Result<(Plan, smart::Shape), String> {
+        let src = timeline.clips.first().map(|clip| clip.src.as_str()).ok_or("the draft has no video")?;
+        let stream = packets::read(&self.tools, src).map_err(|e| e.to_string())?;
+        smart::plan(timeline, sources, (src, &stream), self.font.as_deref(), scratch, part)
+    }
+}
+
 impl MediaEngine for FfmpegEngine {
     fn probe(&self, path: &str) -> Result<Probe, EngineError> {
-        let stamp = std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
-        let mut probes = self.probes.lock().unwrap_or_else(PoisonError::into_inner);
-        if let (Some((size, modified)), Some((known_size, known_modified, probe))) = (stamp, probes.get(path))
-            && (size, modified) == (*known_size, *known_modified)
-        {
-            return Ok(probe.clone());
-        }
-        if let Some(stamp) = stamp {
-            self.ahead.start(&self.tools, path, stamp);
-        }
-        let probe = probe::probe(&self.tools, path)?;
-        if let Some((size, modified)) = stamp {
-            probes.insert(path.to_owned(), (size, modified, probe.clone()));
-        }
-        Ok(probe)
+        self.known(path).map(|(probe, _)| probe)
     }
 
     fn silences(&self, path: &str) -> Result<Vec<(i64, i64)>, EngineError> {
@@ -199,10 +231,28 @@ impl MediaEngine for FfmpegEngine {
         let sources = self.sources(&timeline)?;
         let n = ENGINES.fetch_add(1, Ordering::Relaxed);
         let dest = self.work.join(format!("render-{n}.mp4"));
-        let part = render::part_of(&dest);
-        let invocation = graph::build(&timeline, &sources, self.font.as_deref(), &part.to_string_lossy())
-            .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
-        self.renders.start(&self.tools, &invocation, dest)
+        let part = render::part_of(&dest).to_string_lossy().into_owned();
+        let scratch = self.work.join(format!("render-{n}.d"));
+        let plan = match smart::unshared(&timeline, &sources)
+            .map_or_else(|| self.smart(&timeline, &sources, &scratch, &part), Err)
+        {
+            Ok((plan, shape)) => {
+                tracing::info!(
+                    "smart render: {} frames copied, {} encoded again, in {} pieces",
+                    shape.copied,
+                    shape.encoded,
+                    shape.pieces
+                );
+                plan
+            }
+            Err(reason) => {
+                tracing::info!("full render: {reason}");
+                graph::build(&timeline, &sources, self.font.as_deref(), &part)
+                    .map(Plan::single)
+                    .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?
+            }
+        };
+        self.renders.start(&self.tools, plan, dest)
     }
 
     fn render_state(&self, handle: RenderHandle) -> RenderState {

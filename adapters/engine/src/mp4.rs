@@ -35,8 +35,17 @@ pub struct Track {
     pub width: u32,
     /// Pixels (visual sample entries only).
     pub height: u32,
+    /// Whether the track's matrix (`tkhd`) turns the picture a quarter (90° or 270°): it is
+    /// shown `height` wide and `width` tall.
+    pub quarter_turn: bool,
+    /// The visual sample entry's `colr` box (`nclx`/`nclc`): colour primaries, transfer and
+    /// matrix codes (ITU-T H.273) and, for `nclx`, whether the range is full.
+    pub colr: Option<(u16, u16, u16, Option<bool>)>,
     /// Samples (frames of picture, packets of sound), from `stts`.
     pub samples: u64,
+    /// The shortest time between samples in the track's units (`stts`; a lone last sample's
+    /// own length, which muxers often write shorter or longer, aside): the track's peak rate.
+    pub shortest_delta: Option<u32>,
     /// Units per second of the track's own clock (`mdhd`).
     pub timescale: u32,
     /// The track's media length in its own units (`mdhd`).
@@ -134,12 +143,52 @@ fn track(trak: &[u8]) -> Option<Track> {
         Kind::Video => (u32::from(be16(stsd, 8 + 32)?), u32::from(be16(stsd, 8 + 34)?)),
         Kind::Audio | Kind::Other => (0, 0),
     };
-    let samples = sample_count(child(stbl, b"stts")?)?;
+    let colr = if kind == Kind::Video { colr(stsd) } else { None };
+    let stts = child(stbl, b"stts")?;
+    let samples = sample_count(stts)?;
+    let shortest_delta = shortest_delta(stts);
+    let quarter_turn = child(trak, b"tkhd").is_some_and(quarter_turn);
     let media_start = match child(trak, b"edts").and_then(|edts| child(edts, b"elst")) {
         Some(elst) => edits(elst),
         None => Some(0),
     };
-    Some(Track { kind, codec, width, height, samples, timescale, media_duration, media_start })
+    Some(Track {
+        kind,
+        codec,
+        width,
+        height,
+        quarter_turn,
+        colr,
+        samples,
+        shortest_delta,
+        timescale,
+        media_duration,
+        media_start,
+    })
+}
+
+/// The `colr` box among the first visual sample entry's boxes (after its 78 bytes of fixed
+/// fields, from the entry's start at offset 8 of the `stsd`).
+fn colr(stsd: &[u8]) -> Option<(u16, u16, u16, Option<bool>)> {
+    let size = usize::try_from(be32(stsd, 8)?).ok()?;
+    let children = stsd.get(8 + 8 + 78..(8 + size).min(stsd.len()))?;
+    let body = child(children, b"colr")?;
+    let full_range = match body.get(..4)? {
+        b"nclx" => Some(body.get(10)? & 0x80 != 0),
+        b"nclc" => None,
+        _ => return None,
+    };
+    Some((be16(body, 4)?, be16(body, 6)?, be16(body, 8)?, full_range))
+}
+
+/// Whether a `tkhd`'s matrix `[a b u; c d v; x y w]` is a quarter turn: `a = d = 0` and
+/// `b`, `c` not (a zero matrix, which some writers leave, turns nothing).
+fn quarter_turn(tkhd: &[u8]) -> bool {
+    // After version+flags (4): times, id, reserved, duration (20, or 32 for version 1),
+    // reserved (8), layer, group, volume, reserved (8): the matrix.
+    let at = if tkhd.first() == Some(&1) { 4 + 32 + 16 } else { 4 + 20 + 16 };
+    let entry = |k: usize| be32(tkhd, at + 4 * k).unwrap_or(0);
+    entry(0) == 0 && entry(4) == 0 && entry(1) != 0 && entry(3) != 0
 }
 
 /// `(timescale, duration)` of an `mvhd` or `mdhd` (version 0: 32-bit times, 1: 64-bit).
@@ -158,6 +207,20 @@ fn sample_count(stts: &[u8]) -> Option<u64> {
         let at = 8usize.checked_add(usize::try_from(i).ok()?.checked_mul(8)?)?;
         total.checked_add(u64::from(be32(stts, at)?))
     })
+}
+
+/// The shortest delta of an `stts` over its entries (count, delta), a last entry of one
+/// sample left out when there are others.
+fn shortest_delta(stts: &[u8]) -> Option<u32> {
+    let entries = usize::try_from(be32(stts, 4)?).ok()?;
+    let entry = |i: usize| Some((be32(stts, 8 + 8 * i)?, be32(stts, 12 + 8 * i)?));
+    (0..entries)
+        .map_while(entry)
+        .enumerate()
+        .filter(|(i, (count, _))| *count > 0 && !(entries > 1 && *i + 1 == entries && *count == 1))
+        .map(|(_, (_, delta))| delta)
+        .filter(|delta| *delta > 0)
+        .min()
 }
 
 /// Where an edit list starts the track in its media (its one real edit's media time), `None`
@@ -267,9 +330,14 @@ mod tests {
                 Kind::Other => b"tmcd",
             };
             let hdlr = boxed(b"hdlr", &[&[0; 8][..], handler, &[0; 12]].concat());
-            let mut entry = [0u8; 70].to_vec();
+            let mut entry = [0u8; 78].to_vec();
             entry[24..26].copy_from_slice(&u16::try_from(track.width).unwrap_or(0).to_be_bytes());
             entry[26..28].copy_from_slice(&u16::try_from(track.height).unwrap_or(0).to_be_bytes());
+            if let Some((primaries, transfer, matrix, full)) = track.colr {
+                let codes = [primaries, transfer, matrix].map(u16::to_be_bytes).concat();
+                let flag = [if full == Some(true) { 0x80 } else { 0 }];
+                entry.extend(boxed(b"colr", &[&b"nclx"[..], &codes, &flag].concat()));
+            }
             let stsd = boxed(b"stsd", &[&[0; 4][..], &1u32.to_be_bytes(), &boxed(&track.codec, &entry)].concat());
             let count = u32::try_from(track.samples).unwrap_or(0);
             let stts = boxed(b"stts", &[[0; 4], 1u32.to_be_bytes(), count.to_be_bytes(), 1u32.to_be_bytes()].concat());
@@ -284,27 +352,39 @@ mod tests {
                     boxed(b"edts", &boxed(b"elst", &entry))
                 }
             };
-            moov.extend(boxed(b"trak", &[boxed(b"tkhd", &[0; 84]), edts, mdia].concat()));
+            // The matrix: identity, or a quarter turn (b = 1, c = −1 in 16.16).
+            let mut tkhd = [0u8; 84];
+            let (a, b, c, d) =
+                if track.quarter_turn { (0, 0x1_0000, 0xFFFF_0000, 0) } else { (0x1_0000, 0, 0, 0x1_0000) };
+            for (k, value) in [(0, a), (1, b), (3, c), (4, d), (8, 0x4000_0000u32)] {
+                tkhd[40 + 4 * k..44 + 4 * k].copy_from_slice(&value.to_be_bytes());
+            }
+            moov.extend(boxed(b"trak", &[boxed(b"tkhd", &tkhd), edts, mdia].concat()));
         }
         moov
     }
 
     fn a_track() -> impl Strategy<Value = Track> {
-        (prop_oneof![Just(Kind::Video), Just(Kind::Audio), Just(Kind::Other)], 1u32..4000, 1u32..3000, 0u64..100_000)
-            .prop_flat_map(|(kind, width, height, samples)| {
+        let kinds = prop_oneof![Just(Kind::Video), Just(Kind::Audio), Just(Kind::Other)];
+        (kinds, 1u32..4000, 1u32..3000, 0u64..100_000, any::<bool>()).prop_flat_map(
+            |(kind, width, height, samples, turned)| {
                 (1u32..100_000, 1u64..10_000_000, 0u64..5000).prop_map(move |(timescale, media_duration, start)| {
                     Track {
                         kind,
                         codec: if kind == Kind::Audio { *b"mp4a" } else { *b"avc1" },
                         width: if kind == Kind::Video { width } else { 0 },
                         height: if kind == Kind::Video { height } else { 0 },
+                        quarter_turn: kind == Kind::Video && turned,
+                        colr: (kind == Kind::Video && turned).then_some((9, 18, 9, Some(false))),
                         samples,
+                        shortest_delta: (samples > 0).then_some(1),
                         timescale,
                         media_duration,
                         media_start: Some(start),
                     }
                 })
-            })
+            },
+        )
     }
 
     #[test]
@@ -314,7 +394,10 @@ mod tests {
             codec: *b"mp4a",
             width: 0,
             height: 0,
+            quarter_turn: false,
+            colr: None,
             samples: 10,
+            shortest_delta: Some(1),
             timescale: 48_000,
             media_duration: 480_000,
             media_start: Some(1024),

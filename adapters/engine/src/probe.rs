@@ -2,7 +2,8 @@
 //! duration, size, width, height, fps) plus which streams it has: from an MP4/MOV header read
 //! in this process ([`from_movie`]) when there is one, else with
 //! `ffprobe -of json -show_format -show_streams` ([`parse`]). Both readings are pure, total
-//! functions.
+//! functions. The picture's colour description comes with it (the MP4 `colr` box, or
+//! ffprobe's stream fields): a render keeps it, or tone-maps a high dynamic range.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +11,7 @@ use std::process::Command;
 use nemo_editor::{EngineError, Probe};
 use serde_json::Value;
 
+use crate::colour::{self, Colour};
 use crate::mp4::{self, Kind, Movie};
 use crate::tools::Tools;
 
@@ -18,14 +20,18 @@ use crate::tools::Tools;
 /// # Errors
 /// [`EngineError::Unreadable`] when the file is missing, not media, or has neither picture nor
 /// sound; [`EngineError::MissingTool`] when ffprobe cannot be started.
-pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
+pub fn probe(tools: &Tools, path: &str) -> Result<(Probe, Colour), EngineError> {
     let metadata = std::fs::metadata(path).map_err(|e| EngineError::Unreadable(format!("{path}: {e}")))?;
     if !metadata.is_file() {
         return Err(EngineError::Unreadable(format!("{path}: not a file")));
     }
     let header = mp4::read_moov(Path::new(path)).ok().flatten();
-    if let Some(probe) = header.as_deref().and_then(mp4::parse).and_then(|movie| from_movie(&movie, metadata.len())) {
-        return Ok(probe);
+    if let Some(movie) = header.as_deref().and_then(mp4::parse)
+        && let Some(probe) = from_movie(&movie, metadata.len())
+    {
+        let colr = movie.tracks.iter().find(|track| track.kind == Kind::Video).and_then(|track| track.colr);
+        let colour = colr.map_or_else(Colour::default, |(p, t, m, full)| colour::from_codes(p, t, m, full));
+        return Ok((probe, colour));
     }
     let output = Command::new(&tools.ffprobe)
         .args(["-v", "error", "-of", "json", "-show_format", "-show_streams", "--"])
@@ -38,8 +44,14 @@ pub fn probe(tools: &Tools, path: &str) -> Result<Probe, EngineError> {
         let reason = last.strip_prefix(path).map_or(last, |rest| rest.trim_start_matches(':').trim());
         return Err(EngineError::Unreadable(format!("{path} is not a readable video or audio file ({reason})")));
     }
-    parse(&String::from_utf8_lossy(&output.stdout), metadata.len())
-        .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))
+    let json = String::from_utf8_lossy(&output.stdout);
+    let probe = parse(&json, metadata.len())
+        .ok_or_else(|| EngineError::Unreadable(format!("{path} has no video or audio stream")))?;
+    let value: Value = serde_json::from_str(&json).unwrap_or_default();
+    let video = value.get("streams").and_then(Value::as_array).and_then(|streams| {
+        streams.iter().find(|stream| stream.get("codec_type").and_then(Value::as_str) == Some("video"))
+    });
+    Ok((probe, video.map_or_else(Colour::default, colour::of_stream)))
 }
 
 /// Reads ffprobe's JSON; `None` when there is no usable stream, or sound without a
@@ -66,12 +78,21 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
     let dimension = |key: &str| {
         picture.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
     };
-    let fps = picture.and_then(|s| rate(s.get("avg_frame_rate")).or_else(|| rate(s.get("r_frame_rate"))));
+    let fps = picture.and_then(|s| {
+        let average = rate(s.get("avg_frame_rate"));
+        let peak = rate(s.get("r_frame_rate"));
+        rendered_rate(average.or(peak), peak)
+    });
+    // A picture turned a quarter (a phone held upright) is shown, and decoded, on its side.
+    let quarter_turn = picture.and_then(|s| s.get("side_data_list")).and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|side| side.get("rotation").and_then(Value::as_i64).is_some_and(|r| r.rem_euclid(180) == 90))
+    });
+    let (width, height) = upright((dimension("width"), dimension("height")), quarter_turn);
     Some(Probe {
         duration_ms: (duration * 1000.0).round() as i64,
         size,
-        width: dimension("width"),
-        height: dimension("height"),
+        width,
+        height,
         fps,
         has_video: picture.is_some(),
         has_audio,
@@ -86,17 +107,39 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
     if picture.is_none() && !has_audio {
         return None;
     }
+    let coded =
+        (picture.map(|track| track.width).filter(|n| *n > 0), picture.map(|track| track.height).filter(|n| *n > 0));
+    let (width, height) = upright(coded, picture.is_some_and(|track| track.quarter_turn));
     Some(Probe {
         duration_ms: movie.duration_ms,
         size,
-        width: picture.map(|track| track.width).filter(|n| *n > 0),
-        height: picture.map(|track| track.height).filter(|n| *n > 0),
+        width,
+        height,
         fps: picture.and_then(|track| {
-            frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64)
+            let average =
+                frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64);
+            let peak =
+                track.shortest_delta.and_then(|delta| frames_per_second(f64::from(track.timescale), f64::from(delta)));
+            rendered_rate(average, peak)
         }),
         has_video: picture.is_some(),
         has_audio,
     })
+}
+
+/// The rate a picture is rendered at: its average, or for a variable rate its peak (a clip
+/// at 30 fps in places and 10 in others is 30, so its 30 fps parts keep every frame; its
+/// slow parts repeat frames) — a peak above 120 fps is a timestamp clock, not a rate.
+fn rendered_rate(average: Option<f64>, peak: Option<f64>) -> Option<f64> {
+    match (average, peak) {
+        (Some(average), Some(peak)) if peak > average * 1.05 && peak <= 120.0 => Some(peak),
+        (average, _) => average,
+    }
+}
+
+/// The size as shown: the coded one, its sides swapped when the picture is turned a quarter.
+fn upright<T>((width, height): (T, T), quarter_turn: bool) -> (T, T) {
+    if quarter_turn { (height, width) } else { (width, height) }
 }
 
 /// `"30000/1001"` as 29.97 (rounded to hundredths); `None` for `0/0` and nonsense.
@@ -148,5 +191,27 @@ mod tests {
         assert_eq!(still.map(|p| (p.duration_ms, p.width)), Some((0, Some(64))));
         assert_eq!(parse("not json", 1), None);
         assert_eq!(rate(Some(&Value::from("30000/1001"))), Some(29.97));
+    }
+
+    #[test]
+    fn a_picture_turned_a_quarter_is_as_wide_as_it_is_shown() {
+        let turned = |rotation: i64| {
+            let json = format!(
+                r#"{{"streams": [{{"codec_type": "video", "width": 1920, "height": 1080,
+                "side_data_list": [{{"rotation": {rotation}}}]}}], "format": {{"duration": "1"}}}}"#
+            );
+            parse(&json, 1).map(|p| (p.width, p.height))
+        };
+        assert_eq!(turned(-90), Some((Some(1080), Some(1920))));
+        assert_eq!(turned(270), Some((Some(1080), Some(1920))));
+        assert_eq!(turned(180), Some((Some(1920), Some(1080))), "upside down keeps its shape");
+    }
+
+    #[test]
+    fn a_variable_rate_is_rendered_at_its_peak_unless_the_peak_is_a_clock() {
+        assert_eq!(rendered_rate(Some(20.0), Some(30.0)), Some(30.0));
+        assert_eq!(rendered_rate(Some(29.97), Some(29.97)), Some(29.97));
+        assert_eq!(rendered_rate(Some(24.0), Some(90_000.0)), Some(24.0));
+        assert_eq!(rendered_rate(None, Some(30.0)), None);
     }
 }

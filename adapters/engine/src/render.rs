@@ -1,7 +1,9 @@
-//! Running a render: ffmpeg as a child process writing `NAME.part`, its `-progress pipe:1`
-//! lines read on a thread of its own (`out_time_us` against the output's length →
-//! percent), the part renamed to `NAME` only when ffmpeg succeeded. Cancelling kills ffmpeg
-//! and removes the part: no half file is ever left under the final name.
+//! Running a render: one or more ffmpeg runs in turn (the last writes `NAME.part`), each a
+//! child process whose `-progress pipe:1` lines are read on a thread of the render's own
+//! (`out_time_us` against the step's length, weighted by its share of the work → percent),
+//! the part renamed to `NAME` only when every step succeeded. Cancelling kills the running
+//! ffmpeg and removes the part and the render's scratch folder: no half file is ever left
+//! under the final name.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -26,36 +28,65 @@ pub struct Renders {
     jobs: Mutex<HashMap<u64, Arc<Job>>>,
 }
 
+/// One ffmpeg run of a render, and its share of the render's work (for progress).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// What ffmpeg is run with.
+    pub invocation: Invocation,
+    /// Its weight against the render's other steps.
+    pub share: u32,
+}
+
+/// What a render runs: its steps in order, and the folder their intermediate files go in
+/// (removed when the render ends).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The steps; the last writes the render's part file.
+    pub steps: Vec<Step>,
+    /// Where the steps before the last write, when they write anything.
+    pub scratch: Option<PathBuf>,
+}
+
+impl Plan {
+    /// One ffmpeg run doing the whole render.
+    #[must_use]
+    pub fn single(invocation: Invocation) -> Self {
+        Self { steps: vec![Step { invocation, share: 1 }], scratch: None }
+    }
+}
+
 /// One render.
 #[derive(Debug)]
 struct Job {
     state: Mutex<RenderState>,
     child: Mutex<Option<Child>>,
     part: PathBuf,
+    scratch: Option<PathBuf>,
 }
 
 impl Renders {
-    /// Starts ffmpeg on `invocation` (whose output must be `dest` + `.part`).
+    /// Starts the plan's first step (the last step's output must be `dest` + `.part`) and
+    /// runs the rest after it on a thread of the render's own.
     ///
     /// # Errors
-    /// [`EngineError::MissingTool`] when ffmpeg cannot be started.
-    pub fn start(&self, tools: &Tools, invocation: &Invocation, dest: PathBuf) -> Result<RenderHandle, EngineError> {
-        let part = part_of(&dest);
-        let ffmpeg = &tools.ffmpeg;
-        let mut child = tools
-            .render_command()
-            .args(&invocation.args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| EngineError::MissingTool(format!("cannot run {}: {e}", ffmpeg.display())))?;
-        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-        let job = Arc::new(Job { state: Mutex::new(RenderState::Running(0)), child: Mutex::new(Some(child)), part });
+    /// [`EngineError::MissingTool`] when ffmpeg cannot be started; [`EngineError::Failed`]
+    /// for a plan without steps.
+    pub fn start(&self, tools: &Tools, plan: Plan, dest: PathBuf) -> Result<RenderHandle, EngineError> {
+        let first = plan.steps.first().ok_or_else(|| EngineError::Failed("nothing to render".into()))?;
+        let child = spawn(tools, &first.invocation)?;
+        let job = Arc::new(Job {
+            state: Mutex::new(RenderState::Running(0)),
+            child: Mutex::new(Some(child)),
+            part: part_of(&dest),
+            scratch: plan.scratch,
+        });
         let handle = RenderHandle(self.next.fetch_add(1, Ordering::Relaxed));
         lock(&self.jobs).insert(handle.0, Arc::clone(&job));
-        let total_ms = invocation.duration_ms;
-        thread::spawn(move || watch(&job, stdout, stderr, total_ms, &dest));
+        let (tools, steps) = (tools.clone(), plan.steps);
+        thread::spawn(move || {
+            job.run(&tools, &steps);
+            job.end(&dest);
+        });
         Ok(handle)
     }
 
@@ -94,49 +125,112 @@ impl Job {
             let _ = std::fs::remove_file(&self.part);
         }
     }
-}
 
-/// Follows ffmpeg to its end: progress from stdout, the error text from stderr, then the
-/// rename (or the cleanup), decided under the state lock so a cancel always wins.
-fn watch(job: &Job, stdout: Option<impl Read>, stderr: Option<impl Read + Send + 'static>, total_ms: i64, dest: &Path) {
-    let errors = stderr.map(|stderr| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            let _ = BufReader::new(stderr).read_to_string(&mut text);
-            text
-        })
-    });
-    if let Some(stdout) = stdout {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(percent) = progress(&line, total_ms) {
-                let mut state = lock(&job.state);
-                if matches!(*state, RenderState::Running(_)) {
-                    *state = RenderState::Running(percent);
+    /// Runs the steps in turn (the first already started), each to its end; stops at the
+    /// first that fails or when cancelled.
+    fn run(&self, tools: &Tools, steps: &[Step]) {
+        let total: u64 = steps.iter().map(|step| u64::from(step.share)).sum::<u64>().max(1);
+        let mut done = 0u64;
+        for (i, step) in steps.iter().enumerate() {
+            if i > 0 {
+                // Started under the state lock: a cancel either comes first, and nothing
+                // starts, or finds the child to kill.
+                let state = lock(&self.state);
+                if !matches!(*state, RenderState::Running(_)) {
+                    return;
+                }
+                match spawn(tools, &step.invocation) {
+                    Ok(child) => *lock(&self.child) = Some(child),
+                    Err(e) => {
+                        drop(state);
+                        self.fail(e.to_string());
+                        return;
+                    }
+                }
+            }
+            let share = (done, u64::from(step.share), total);
+            if let Err(reason) = self.follow(step.invocation.duration_ms, share) {
+                self.fail(reason);
+                return;
+            }
+            done += u64::from(step.share);
+        }
+    }
+
+    /// Follows the running step to its end: progress from stdout (its part of the whole),
+    /// the error text from stderr.
+    fn follow(&self, total_ms: i64, (done, share, total): (u64, u64, u64)) -> Result<(), String> {
+        let (stdout, stderr) = match lock(&self.child).as_mut() {
+            Some(child) => (child.stdout.take(), child.stderr.take()),
+            None => (None, None),
+        };
+        let errors = stderr.map(|stderr| {
+            thread::spawn(move || {
+                let mut text = String::new();
+                let _ = BufReader::new(stderr).read_to_string(&mut text);
+                text
+            })
+        });
+        if let Some(stdout) = stdout {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(percent) = progress(&line, total_ms) {
+                    let overall = (done * 100 + u64::from(percent) * share) / total;
+                    let mut state = lock(&self.state);
+                    if matches!(*state, RenderState::Running(_)) {
+                        *state = RenderState::Running(u8::try_from(overall.min(99)).unwrap_or(99));
+                    }
                 }
             }
         }
+        let child = lock(&self.child).take();
+        let status = child.map(|mut child| child.wait());
+        let errors = errors.and_then(|thread| thread.join().ok()).unwrap_or_default();
+        match status {
+            Some(Ok(status)) if status.success() => Ok(()),
+            Some(Ok(status)) => Err(failure(&format!("ffmpeg failed ({status})"), &errors)),
+            Some(Err(e)) => Err(format!("lost track of ffmpeg: {e}")),
+            None => Err("ffmpeg was stopped".into()),
+        }
     }
-    let child = lock(&job.child).take();
-    let status = child.map(|mut child| child.wait());
-    let errors = errors.and_then(|thread| thread.join().ok()).unwrap_or_default();
-    let mut state = lock(&job.state);
-    if !matches!(*state, RenderState::Running(_)) {
-        let _ = std::fs::remove_file(&job.part);
-        return;
+
+    /// Marks a running render failed (a cancel that came first stays the reason).
+    fn fail(&self, reason: String) {
+        let mut state = lock(&self.state);
+        if matches!(*state, RenderState::Running(_)) {
+            *state = RenderState::Failed(reason);
+        }
     }
-    *state = match status {
-        Some(Ok(status)) if status.success() => match finish(&job.part, dest) {
-            Ok(bytes) => RenderState::Done { path: dest.to_owned(), bytes },
-            Err(e) => RenderState::Failed(format!("cannot keep the rendered file: {e}")),
-        },
-        Some(Ok(status)) => RenderState::Failed(failure(&format!("ffmpeg failed ({status})"), &errors)),
-        Some(Err(e)) => RenderState::Failed(format!("lost track of ffmpeg: {e}")),
-        None => RenderState::Failed("ffmpeg was stopped".into()),
-    };
-    if !matches!(*state, RenderState::Done { .. }) {
-        let _ = std::fs::remove_file(&job.part);
+
+    /// The rename (or the cleanup) once the steps are over, decided under the state lock so
+    /// a cancel always wins; the scratch folder goes either way.
+    fn end(&self, dest: &Path) {
+        let mut state = lock(&self.state);
+        if matches!(*state, RenderState::Running(_)) {
+            *state = match finish(&self.part, dest) {
+                Ok(bytes) => RenderState::Done { path: dest.to_owned(), bytes },
+                Err(e) => RenderState::Failed(format!("cannot keep the rendered file: {e}")),
+            };
+        }
+        if !matches!(*state, RenderState::Done { .. }) {
+            let _ = std::fs::remove_file(&self.part);
+        }
+        if let Some(scratch) = &self.scratch {
+            let _ = std::fs::remove_dir_all(scratch);
+        }
     }
+}
+
+/// Starts ffmpeg on one step, its progress and errors piped back.
+fn spawn(tools: &Tools, invocation: &Invocation) -> Result<Child, EngineError> {
+    tools
+        .render_command()
+        .args(&invocation.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| EngineError::MissingTool(format!("cannot run {}: {e}", tools.ffmpeg.display())))
 }
 
 fn finish(part: &Path, dest: &Path) -> std::io::Result<u64> {

@@ -46,6 +46,17 @@ pub fn kept(clips: &[Clip], uses: &[(usize, i64)]) -> Option<(usize, Vec<(i64, i
     (in_order && positive).then_some((input, stretches))
 }
 
+/// How much earlier than a stretch's bounds a picture's frames are counted in, ms: half a
+/// frame at `fps` (0 when it is unknown). A stretch cut on whole frames has its bounds in whole
+/// milliseconds, each up to half a millisecond off its frame's time (frame 359 at 30 fps is at
+/// 11966.67 ms, its cut at 11967): counted from half a frame earlier, the stretch keeps the
+/// frames it was cut on — as many as its length holds — instead of losing or gaining one at
+/// a bound and slipping a frame from its sound.
+#[must_use]
+pub fn frame_lead_ms(fps: f64) -> i64 {
+    if fps > 0.0 { (500.0 / fps).floor() as i64 } else { 0 }
+}
+
 /// The `select`/`aselect` expression keeping a frame whose time `t` is in a stretch.
 #[must_use]
 pub fn keep(stretches: &[(i64, i64)]) -> String {

@@ -64,6 +64,13 @@ fn run(cli: Cli, reporter: &Reporter) -> Result<(), CliError> {
     }
     let config = config::resolve(&cli.global, cli.command.render_timeout(), &Env::from_process())?;
     if config.verbose {
+        // What the engine decides (the smart render or the full one, and why) as plain lines.
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .without_time()
+            .with_target(false)
+            .try_init();
         eprintln!(
             "nemoctl: backend {}, api {}, web {}, skill {} ({}), platform {}, lang {}, render timeout {} s, config {}, state {}, token {}",
             config.backend.name(),

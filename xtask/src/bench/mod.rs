@@ -9,7 +9,9 @@ mod fake_cloud;
 mod measure;
 mod offline;
 mod poll;
+mod quality;
 mod report;
+mod smart;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -28,7 +30,7 @@ pub struct Plan {
 }
 
 /// The sections, by the names that select them (`cargo xtask bench poll daemon`).
-const SECTIONS: [&str; 6] = ["edit", "poll", "offline", "daemon", "transfer", "sse"];
+const SECTIONS: [&str; 7] = ["edit", "poll", "offline", "smart", "daemon", "transfer", "sse"];
 
 /// Runs every benchmark and writes `BENCHMARKS.md` at the repository root; given section
 /// names, runs only those and prints their part of the report instead.
@@ -66,6 +68,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if wanted("offline") {
         offline::run(&plan, &bin, &root, scratch.path(), &mut report)?;
+    }
+    if wanted("smart") {
+        smart::run(&plan, &bin, scratch.path(), &mut report)?;
     }
     if wanted("daemon") {
         daemon::run(&plan, &bin, &mut report)?;

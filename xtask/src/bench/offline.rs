@@ -20,12 +20,12 @@ const MARGIN_S: f64 = 0.05;
 const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 /// A clip whose pauses are known.
-struct Clip {
-    path: PathBuf,
-    label: String,
-    height: u32,
+pub(super) struct Clip {
+    pub(super) path: PathBuf,
+    pub(super) label: String,
+    pub(super) height: u32,
     /// Silent stretches, seconds.
-    pauses: Vec<(f64, f64)>,
+    pub(super) pauses: Vec<(f64, f64)>,
 }
 
 /// Measures both clips and adds the section.
@@ -55,7 +55,7 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
         let (ours_out, plain_out) = (scratch.join("offline-ours.mp4"), scratch.join("offline-ffmpeg.mp4"));
         let input = clip.path.to_string_lossy().into_owned();
         let ours_arg = ours_out.to_string_lossy().into_owned();
-        let reference = hand_written(clip, &plain_out);
+        let reference = hand_written(clip, &plain_out, true);
         let reference: Vec<&str> = reference.iter().map(String::as_str).collect();
         // A 0.2 s job is at the mercy of the machine's drift: three times the runs.
         let runs = if clip.path == sample.path { plan.runs * 3 } else { plan.runs };
@@ -116,8 +116,9 @@ fn generate(scratch: &Path, cycles: u32) -> Result<Clip, String> {
     Ok(Clip { path, label: format!("a generated {duration:.0} s clip (640×360)"), height: 360, pauses })
 }
 
-/// The one ffmpeg command for the same edit.
-fn hand_written(clip: &Clip, output: &Path) -> Vec<String> {
+/// The one ffmpeg command for the same edit: the pauses less their margins dropped, with the
+/// title "Hello" for 0–3 s when `title`.
+pub(super) fn hand_written(clip: &Clip, output: &Path, title: bool) -> Vec<String> {
     let cuts: Vec<String> = clip
         .pauses
         .iter()
@@ -126,13 +127,18 @@ fn hand_written(clip: &Clip, output: &Path) -> Vec<String> {
     let keep = format!("not({})", cuts.join("+"));
     let size = clip.height / 10;
     let font = if Path::new(FONT).exists() { format!("fontfile={FONT}:") } else { String::new() };
-    let graph = format!(
-        "[0:v]select='{keep}',setpts=N/FRAME_RATE/TB,drawtext={font}text=Hello:fontsize={size}:fontcolor=white:\
-         borderw={border}:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-{margin}:enable='between(t,0,3)'[v];\
-         [0:a]aselect='{keep}',asetpts=N/SR/TB[a]",
-        border = (size / 18).max(1),
-        margin = clip.height * 6 / 100,
-    );
+    let drawn = if title {
+        format!(
+            ",drawtext={font}text=Hello:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.8:\
+             x=(w-text_w)/2:y=h-text_h-{margin}:enable='between(t,0,3)'",
+            border = (size / 18).max(1),
+            margin = clip.height * 6 / 100,
+        )
+    } else {
+        String::new()
+    };
+    let graph =
+        format!("[0:v]select='{keep}',setpts=N/FRAME_RATE/TB{drawn}[v];[0:a]aselect='{keep}',asetpts=N/SR/TB[a]");
     let mut args: Vec<String> = ["-y", "-v", "error", "-i"].map(String::from).to_vec();
     args.push(clip.path.to_string_lossy().into_owned());
     args.extend(["-filter_complex".to_owned(), graph]);

@@ -66,8 +66,16 @@ fn mute_drops_the_audio_and_music_brings_one_back() {
     let song = make_music(dir.path(), 1);
     let music = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": song, "st": 0, "d": 2000, "in": 0, "vol": 50}]});
     let with_music = render(&engine, &draft(&sample(), 2000, json!({"vol": 0}), &[music], json!({})));
-    // The 1 s song loops under the 2 s video.
+    // The 1 s song loops under the 2 s video, every sample of it there to the end.
     check_mp4(&with_music, 2.0, FRAME_S, true);
+    let samples = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(&with_music)
+        .args(["-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"])
+        .output()
+        .map(|output| output.stdout.len() / 4)
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    assert!(samples >= 2 * 48_000 - 48, "{samples} samples of sound for 2 s of picture");
 
     let library = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": 2000, "vol": 35}]});
     let with_tone =
@@ -255,4 +263,108 @@ fn a_29_97_fps_clip_joined_with_a_30_fps_one_renders_at_the_exact_ntsc_rate() {
     let probe = check_mp4(&out, 4.0, 0.05, true);
     let video = probe["streams"].as_array().and_then(|s| s.iter().find(|s| s["codec_type"] == "video")).cloned();
     assert_eq!(video.map(|v| v["r_frame_rate"].clone()), Some(json!("30000/1001")), "{probe}");
+}
+
+/// A copy of `path` whose video track's matrix (`tkhd`) turns it a quarter, as a phone held
+/// upright writes it.
+fn turned_a_quarter(path: &str, dir: &Path) -> String {
+    let mut bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let at = bytes.windows(4).position(|w| w == b"tkhd").unwrap_or_else(|| panic!("{path} has no tkhd"));
+    // The box type, version+flags and 36 bytes of times, ids and reserved fields: the matrix.
+    let matrix = at + 4 + 40;
+    for (k, value) in [0u32, 0x1_0000, 0, 0xFFFF_0000, 0].iter().enumerate() {
+        bytes[matrix + 4 * k..matrix + 4 * k + 4].copy_from_slice(&value.to_be_bytes());
+    }
+    let out = dir.join("turned.mp4").to_string_lossy().into_owned();
+    std::fs::write(&out, bytes).unwrap_or_else(|e| panic!("{out}: {e}"));
+    out
+}
+
+#[test]
+fn a_clip_turned_a_quarter_probes_upright_and_joins_a_landscape_one() {
+    let engine = engine();
+    let dir = temp();
+    let tone = Some("sine=frequency=440:duration=2".to_owned());
+    let landscape = clip(dir.path(), "landscape.mp4", 2, "320x240", "15", tone, &["-c:a", "aac"]);
+    let upright = turned_a_quarter(&landscape, dir.path());
+    let probe = engine.probe(&upright).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((probe.width, probe.height), (Some(240), Some(320)), "the size as shown");
+    let joined = json!({"t": [{"tt": 0, "sg": [
+        {"src": upright, "st": 0, "d": 2000, "in": 0},
+        {"src": landscape, "st": 2000, "d": 2000, "in": 0}
+    ]}]});
+    let out = render(&engine, &joined);
+    let probe = check_mp4(&out, 4.0, 0.1, true);
+    assert_eq!(size(&probe), (240, 320), "joined at the upright clip's size: {probe}");
+}
+
+#[test]
+fn a_variable_rate_clip_renders_at_its_peak_rate_not_its_average() {
+    let engine = engine();
+    let dir = temp();
+    // 2 s at 30 fps, then 2 s at 10 fps: 20 fps on average.
+    let vfr = dir.path().join("vfr.mp4").to_string_lossy().into_owned();
+    let picture = "testsrc2=size=320x240:rate=30:duration=4,select='lt(t\\,2)+not(mod(n\\,3))'";
+    ffmpeg(&["-f", "lavfi", "-i", picture, "-c:v", "libx264", "-preset", "ultrafast", "-vsync", "vfr", &vfr]);
+    let probe = engine.probe(&vfr).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(probe.fps, Some(30.0), "{probe:?}");
+    let doubled = json!({"t": [{"tt": 0, "sg": [{"src": vfr, "st": 0, "d": 2000, "in": 0, "sp": 2.0}]}]});
+    let out = render(&engine, &doubled);
+    let probe = check_mp4(&out, 2.0, 0.1, false);
+    let video = stream(&probe, "video").cloned().unwrap_or_default();
+    assert_eq!(video["r_frame_rate"], json!("30/1"), "{probe}");
+    let frames = video["nb_frames"].as_str().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    assert!((59..=61).contains(&frames), "{frames} frames in 2 s");
+}
+
+#[test]
+fn a_high_dynamic_range_clip_is_tone_mapped_and_tagged_bt709_and_a_standard_one_keeps_its_tags() {
+    let engine = engine();
+    let dir = temp();
+    let hlg = dir.path().join("hlg.mp4").to_string_lossy().into_owned();
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=15:duration=2",
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p10le",
+        "-color_primaries",
+        "bt2020",
+        "-color_trc",
+        "arib-std-b67",
+        "-colorspace",
+        "bt2020nc",
+        "-tag:v",
+        "hvc1",
+        &hlg,
+    ]);
+    let sdr = clip(
+        dir.path(),
+        "bt709.mp4",
+        2,
+        "320x240",
+        "15",
+        None,
+        &["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
+    );
+    for (src, transfer) in [(hlg, "bt709"), (sdr, "bt709")] {
+        let whole = json!({"t": [{"tt": 0, "sg": [{"src": src, "st": 0, "d": 1500, "in": 0}]}]});
+        let out = render(&engine, &whole);
+        let probe = check_mp4(&out, 1.5, 0.1, false);
+        let video = stream(&probe, "video").cloned().unwrap_or_default();
+        assert_eq!(
+            (video["color_transfer"].as_str(), video["pix_fmt"].as_str()),
+            (Some(transfer), Some("yuv420p")),
+            "{src}: {probe}"
+        );
+        assert_eq!(video["color_primaries"].as_str(), Some("bt709"), "{src}: {probe}");
+        // Tone-mapped, not blank.
+        let pixels = frame_at(&out, 0.5);
+        assert!(pixels.iter().map(|b| u64::from(*b)).sum::<u64>() / pixels.len() as u64 > 20, "{src} is dark");
+    }
 }

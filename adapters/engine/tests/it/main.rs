@@ -4,4 +4,5 @@
 
 mod engine;
 mod in_process;
+mod smart;
 mod support;

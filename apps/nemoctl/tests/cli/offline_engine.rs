@@ -155,3 +155,29 @@ fn ffmpeg_dies_with_a_killed_edit_and_the_next_start_removes_what_it_left() {
     h.run(&["--offline", "projects"]).check_exit(0);
     assert!(!left(), "the next start removed it");
 }
+
+#[test]
+fn verbose_says_whether_the_render_copied_the_source_or_encoded_it_all_and_why() {
+    let h = Harness::new();
+    // The sample is one GOP: nothing whole lies between its pauses.
+    let sample = h.media("clip.mp4");
+    let out = h.run(&["--offline", "-v", "edit", &sample, "-p", "remove the pauses", "-o", "full.mp4"]);
+    out.check_exit(0);
+    assert!(out.stderr.contains("full render: no whole GOP lies inside a kept stretch"), "{}", out.stderr);
+    // A clip with a keyframe every second is mostly copied.
+    let gops = h.path("gops.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=6"])
+        .args(["-f", "lavfi", "-i", "aevalsrc='if(between(t\\,2\\,3)\\,0\\,0.3*sin(2*PI*440*t))':s=48000:d=6"])
+        .args(["-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+        .arg(&gops)
+        .status()
+        .unwrap_or_else(|e| panic!("ffmpeg is required: {e}"));
+    assert!(status.success());
+    let gops = gops.to_string_lossy().into_owned();
+    let out = h.run(&["--offline", "-v", "edit", &gops, "-p", "remove the pauses", "-o", "smart.mp4"]);
+    out.check_exit(0);
+    assert!(out.stderr.contains("smart render: ") && out.stderr.contains(" frames copied"), "{}", out.stderr);
+    let duration: f64 = ffprobe(&h.path("smart.mp4"))["format"]["duration"].as_str().unwrap().parse().unwrap();
+    assert!((duration - 5.1).abs() <= 0.1, "{duration} s");
+}
