@@ -14,8 +14,10 @@
 //!   fades, titles, music, canvas, speed, mute); ffmpeg writes `NAME.part` in the engine's
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
 //!   complete; cancelling kills ffmpeg and removes the part.
-//! - **Captions from speech** (`speech`): `NEMO_WHISPER_MODEL` names a whisper.cpp model; no
-//!   recogniser is compiled into this build, so the answer says why there are no captions.
+//! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
+//!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model `NEMO_WHISPER_MODEL`
+//!   names, else the app's `whisper_model` setting, its header checked first (`model`); with
+//!   none usable the answer says why there are no captions and how to get them.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
 //!   saying how to install them (`apt-get install ffmpeg`).
 //!
@@ -30,7 +32,9 @@ mod captions;
 mod crossing;
 pub mod graph;
 mod leftovers;
+mod model;
 pub mod mp4;
+mod pcm;
 pub mod probe;
 pub mod quiet;
 pub mod render;
@@ -39,6 +43,7 @@ pub mod sound;
 pub mod speech;
 pub mod stretches;
 pub mod tools;
+mod whisper;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -109,8 +114,15 @@ impl FfmpegEngine {
             renders: Renders::default(),
             probes: Mutex::default(),
             ahead: Ahead::default(),
-            speech: Speech::from_env(),
+            speech: Speech::new(None),
         })
+    }
+
+    /// This engine with the speech model `setting` (`NEMO_WHISPER_MODEL` still wins over it).
+    #[must_use]
+    pub fn with_speech_model(mut self, setting: Option<PathBuf>) -> Self {
+        self.speech = Speech::new(setting);
+        self
     }
 
     /// The tools it runs.
@@ -190,7 +202,8 @@ impl MediaEngine for FfmpegEngine {
     }
 
     fn transcribe(&self, path: &str) -> Result<Vec<(i64, i64, String)>, EngineError> {
-        self.speech.transcribe(path)
+        let probe = self.probe(path)?;
+        self.speech.transcribe(&self.tools, path, &probe)
     }
 
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {
