@@ -25,6 +25,9 @@ pub enum BadModel {
     /// It ends inside its header.
     #[error("is cut short: it ends inside its header")]
     Truncated,
+    /// Its weights are 32-bit floats, which whisper.cpp's convolution cannot run (it aborts).
+    #[error("stores its weights as 32-bit floats, which whisper.cpp cannot run (use an f16 or quantized model)")]
+    F32,
     /// A size in its header is out of range.
     #[error("has an implausible {0} in its header")]
     Implausible(&'static str),
@@ -53,7 +56,7 @@ pub fn check(path: &Path) -> Result<(), BadModel> {
         mels,
         ftype,
     ] = [(); 11].map(|()| header.i32());
-    let (vocab, mels) = (vocab?, mels?);
+    let (vocab, mels, ftype) = (vocab?, mels?, ftype?);
     let (audio_state, text_state) = (audio_state?, text_state?);
     let in_range = |value: i32, low: i32, high: i32| (low..=high).contains(&value);
     let checks = [
@@ -63,10 +66,13 @@ pub fn check(path: &Path) -> Result<(), BadModel> {
         (divides(audio_head?, audio_state) && divides(text_head?, text_state), "head count"),
         (in_range(audio_layer?, 1, 256) && in_range(text_layer?, 1, 256), "layer count"),
         (in_range(mels, 1, 512), "mel band count"),
-        (in_range(ftype?, 0, 1 << 16), "weight type"),
+        (in_range(ftype, 0, 1 << 16), "weight type"),
     ];
     if let Some((_, what)) = checks.iter().find(|(ok, _)| !ok) {
         return Err(BadModel::Implausible(what));
+    }
+    if ftype == 0 {
+        return Err(BadModel::F32);
     }
     let (filter_mels, filter_fft) = (header.i32()?, header.i32()?);
     if !in_range(filter_mels, 1, 512) || !in_range(filter_fft, 1, 4096) {
@@ -154,6 +160,9 @@ mod tests {
         heads[3] = 5;
         assert_eq!(check_bytes(&header(heads, 3)), Err(BadModel::Implausible("head count")));
         assert_eq!(check_bytes(&header(TINY, 60_000)), Err(BadModel::Implausible("vocabulary size")));
+        let mut f32 = TINY;
+        f32[10] = 0;
+        assert_eq!(check_bytes(&header(f32, 3)), Err(BadModel::F32));
         let missing = check(Path::new("/no/such/model.bin"));
         assert!(matches!(missing, Err(BadModel::Unreadable(_))), "{missing:?}");
     }

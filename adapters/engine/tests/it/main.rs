@@ -4,4 +4,6 @@
 
 mod engine;
 mod in_process;
+mod speech;
 mod support;
+mod whisper_model;
