@@ -15,9 +15,9 @@
 //!   work directory, reports progress on `-progress pipe:1`, and the part is renamed when
 //!   complete; cancelling kills ffmpeg and removes the part.
 //! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
-//!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model `NEMO_WHISPER_MODEL`
-//!   names, else the app's `whisper_model` setting, its header checked first (`model`); with
-//!   none usable the answer says why there are no captions and how to get them.
+//!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model the app names
+//!   (`with_speech_model`), its header checked first (`model`); with none usable the answer
+//!   says why there are no captions and how to get them.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
 //!   saying how to install them (`apt-get install ffmpeg`).
 //!
@@ -114,14 +114,15 @@ impl FfmpegEngine {
             renders: Renders::default(),
             probes: Mutex::default(),
             ahead: Ahead::default(),
-            speech: Speech::new(None),
+            speech: Speech::default(),
         })
     }
 
-    /// This engine with the speech model `setting` (`NEMO_WHISPER_MODEL` still wins over it).
+    /// This engine with the whisper.cpp model `model` for captions from speech (none: captions
+    /// from speech answer how to set one).
     #[must_use]
-    pub fn with_speech_model(mut self, setting: Option<PathBuf>) -> Self {
-        self.speech = Speech::new(setting);
+    pub fn with_speech_model(mut self, model: Option<PathBuf>) -> Self {
+        self.speech = Speech::new(model);
         self
     }
 

@@ -1,6 +1,6 @@
 //! Captions from speech: the recogniser's side of the engine. The model is a whisper.cpp
-//! (ggml) file — `NEMO_WHISPER_MODEL`, else the one the app was given (nemoctl's and nemod's
-//! `whisper_model` setting). Its header is checked (`model`), the clip's sound decoded to
+//! (ggml) file the app names (`NEMO_WHISPER_MODEL`, else the `whisper_model` setting: the
+//! apps resolve it). Its header is checked (`model`), the clip's sound decoded to
 //! 16 kHz mono (`pcm`), recognised by whisper.cpp (`whisper`), and the segments become cues
 //! inside the clip. Without a usable model every call says in one sentence why there are no
 //! captions and how to get them; the editor renders the rest of the edit with that answer.
@@ -11,9 +11,6 @@ use nemo_editor::{EngineError, Probe};
 
 use crate::tools::Tools;
 use crate::{model, pcm, whisper};
-
-/// The environment variable naming the model; it wins over any setting.
-pub const MODEL_VARIABLE: &str = "NEMO_WHISPER_MODEL";
 
 /// How to turn captions from speech on, for every answer that says why there are none.
 const HOW: &str = "set NEMO_WHISPER_MODEL, or run `nemoctl config set whisper_model PATH`, to a whisper.cpp \
@@ -26,11 +23,10 @@ pub struct Speech {
 }
 
 impl Speech {
-    /// `NEMO_WHISPER_MODEL` when set (not blank), else `setting`.
+    /// The setting with this model file, or none.
     #[must_use]
-    pub fn new(setting: Option<PathBuf>) -> Self {
-        let from_env = std::env::var_os(MODEL_VARIABLE).filter(|v| !v.is_empty()).map(PathBuf::from);
-        Self { model: from_env.or(setting) }
+    pub fn new(model: Option<PathBuf>) -> Self {
+        Self { model }
     }
 
     /// The model file, if one is set.

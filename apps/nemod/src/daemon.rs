@@ -63,6 +63,8 @@ pub struct DaemonConfig {
     pub listen: Option<(std::net::SocketAddr, BearerToken)>,
     /// `--max-jobs`.
     pub max_jobs: usize,
+    /// The whisper.cpp model for captions from speech (`NEMO_WHISPER_MODEL` > `config.toml`).
+    pub whisper_model: Option<PathBuf>,
 }
 
 impl DaemonConfig {
@@ -80,6 +82,7 @@ impl DaemonConfig {
             web_url: nemo_storage::settings::DEFAULT_WEB_URL.into(),
             listen: None,
             max_jobs: 4,
+            whisper_model: None,
         }
     }
 }
@@ -223,7 +226,8 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         BackendChoice::Offline => {
             // The offline editor, built as `nemoctl --offline` builds it, on the same projects
             // (STATE/offline, apart from the cloud's); the daemon's jobs in STATE/offline/nemod.
-            let offline = nemo_offline::open(&config.state_dir).map_err(|e| DaemonError::Setup(e.to_string()))?;
+            let offline = nemo_offline::open(&config.state_dir, config.whisper_model.clone())
+                .map_err(|e| DaemonError::Setup(e.to_string()))?;
             let dir = offline.backend.root();
             (offline.backend, DaemonStore::new(&dir, &dir), nemo_offline::poll_policy())
         }

@@ -90,15 +90,17 @@ pub fn config(action: &ConfigAction, config: &Config, reporter: &Reporter) -> Re
         }
         ConfigAction::Set { key, value } => {
             let mut file = ConfigFile::load(&config.config_dir).map_err(|e| CliError::Config(e.0))?;
-            if value.is_empty() {
+            let value = if value.is_empty() {
                 if !config::KEYS.contains(&key.as_str()) {
                     config::check_setting(key, value)?;
                 }
                 file.unset(key);
+                String::new()
             } else {
-                config::check_setting(key, value)?;
-                file.set(key, value);
-            }
+                let value = config::check_setting(key, value)?;
+                file.set(key, &value);
+                value
+            };
             file.save().map_err(|e| CliError::Config(e.0))?;
             let text = if value.is_empty() { format!("{key} removed") } else { format!("{key} = {value:?}") };
             reporter.done(&text, json!({"key": key, "value": value, "path": file.path()}));
