@@ -3,7 +3,7 @@
 //! lasts between processes (a second backend on the same state directory stands for the next
 //! command, or a restarted nemod).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,8 +30,13 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
+        Self::with_speech_model(None)
+    }
+
+    /// A world whose engine recognises speech with the whisper.cpp model `model`.
+    pub fn with_speech_model(model: Option<PathBuf>) -> Self {
         let state = temp();
-        let fake = OfflineBackend::new(state.path(), Arc::new(engine()));
+        let fake = OfflineBackend::new(state.path(), Arc::new(engine().with_speech_model(model)));
         let client = ClientId::parse("00000000-0000-4000-8000-000000000001").unwrap_or_else(|e| panic!("{e:?}"));
         let grant = block_on(fake.anonymous_token(&client)).unwrap_or_else(|e| panic!("{e}"));
         let session =
@@ -68,7 +73,7 @@ impl World {
             .collect())
     }
 
-    fn draft(&self) -> Value {
+    pub fn draft(&self) -> Value {
         let state = block_on(self.fake.state(&self.token, &self.session)).unwrap_or_else(|e| panic!("{e}"));
         state.draft.map(|draft| draft.to_value()).unwrap_or_default()
     }
