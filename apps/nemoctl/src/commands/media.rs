@@ -10,6 +10,7 @@ use nemo_core::service::{EditPlan, ExportReport, UploadSource};
 use nemo_daemon_client::wire::{AssetView, UploadReply};
 use serde_json::{Value, json};
 
+use super::chat::SilentEditIsTheResult;
 use super::{Ctx, interruptible};
 use crate::failure::CliError;
 use crate::report::{Reporter, value_of};
@@ -53,12 +54,34 @@ fn describe(asset: &AssetView) -> String {
     text
 }
 
-/// `export [-o FILE]` in the foreground (`--detach` is nemod's: see `daemon.rs`).
-pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
+/// `export [-o FILE] [--resolution R]` in the foreground (`--detach` is nemod's: see
+/// `daemon.rs`).
+pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>, resolution: Option<&str>) -> Result<(), CliError> {
+    if let Some(resolution) = resolution {
+        resize(ctx, resolution).await?;
+    }
     let project = ctx.nemo.current_project().await?;
     let output = output.unwrap_or_else(|| default_output(ctx, &project));
     let report = interruptible(export_to(&ctx.nemo, &output, ctx.reporter)).await?;
     Exported::of(&report).show(ctx.reporter, None);
+    Ok(())
+}
+
+/// `--resolution R`: the editor's own resolution instruction, `R` as one chat turn before the
+/// render, so the size is the draft's (shown by `tracks`, undone by "undo") as if it had been
+/// said. Offline only: the cloud's render request carries no size and its draft is sent back
+/// as received, so there it would be a paid chat turn read by the service's agent.
+///
+/// # Errors
+/// [`CliError::Usage`] on the cloud; the turn's own.
+async fn resize(ctx: &Ctx<'_>, resolution: &str) -> Result<(), CliError> {
+    if !ctx.offline() {
+        return Err(CliError::Usage(format!(
+            "--resolution works offline only (the cloud's render request has no size): ask the editor for it \
+             instead, `nemoctl chat \"make it {resolution}\"`, then export"
+        )));
+    }
+    interruptible(ctx.nemo.chat(resolution, &SilentEditIsTheResult(ctx.reporter))).await?;
     Ok(())
 }
 
