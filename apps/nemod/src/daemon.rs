@@ -135,6 +135,12 @@ impl Daemon {
         self.offline
     }
 
+    /// The upload kinds its backend takes beyond the service's.
+    #[must_use]
+    pub fn extra_kinds(&self) -> &'static [(&'static str, nemo_core::media::MediaKind)] {
+        self.ports.extra_kinds
+    }
+
     /// `--max-jobs`.
     #[must_use]
     pub fn max_jobs(&self) -> usize {
@@ -240,7 +246,8 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         poll: PollPolicy { deadline: POLL_DEADLINE, ..poll },
     };
     let edits = EditBook::new(store.daemon_dir());
-    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings });
+    let extra_kinds = if config.backend == BackendChoice::Offline { nemo_offline::EXTRA_KINDS } else { &[] };
+    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings, extra_kinds });
     let supervisor = Supervisor::new(Arc::clone(&ports), edits, config.max_jobs);
     Ok(Daemon {
         ports,

@@ -21,7 +21,7 @@ pub use connect::Account;
 pub use export::{ExportReport, PollPolicy};
 pub use message::{FoundFile, NEW_PROJECT, Outcome};
 pub use quick_edit::{EditPlan, EditStage};
-pub use upload::{UploadSource, check_file};
+pub use upload::{UploadSource, check_file, check_file_among};
 
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::ids::{ClientId, Token};

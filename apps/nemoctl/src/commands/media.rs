@@ -16,17 +16,19 @@ use crate::failure::CliError;
 use crate::report::{Reporter, value_of};
 use crate::wiring::Service;
 
-/// Checks every file or URL before anything is sent (format, size, existence).
+/// Checks every file or URL before anything is sent (format, size, existence); `offline`:
+/// the offline editor's extra kinds (subtitle files) are taken too.
 ///
 /// # Errors
 /// [`Error::MediaRefused`] or [`Error::FileUnreadable`] for the first bad one.
-pub fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Error> {
-    sources.iter().map(|source| nemo_storage::check_source(source)).collect()
+pub fn check_sources(sources: &[String], offline: bool) -> Result<Vec<UploadSource>, Error> {
+    let extra = if offline { nemo_offline::EXTRA_KINDS } else { &[] };
+    sources.iter().map(|source| nemo_storage::check_source(source, extra)).collect()
 }
 
 /// `upload PATH|URL...`.
 pub async fn upload(ctx: &Ctx<'_>, sources: &[String]) -> Result<(), CliError> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, ctx.offline())?;
     let assets = interruptible(ctx.nemo.upload(&checked, ctx.reporter)).await?;
     show_uploads(ctx.reporter, &UploadReply { files: assets.iter().map(AssetView::of).collect() });
     Ok(())
@@ -146,7 +148,8 @@ impl Exported {
 
 /// `edit FILE... -p TEXT [-o FILE]`.
 pub async fn edit(ctx: &Ctx<'_>, files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> Result<(), CliError> {
-    interruptible(quick_edit(&ctx.nemo, files, prompt, output, ctx.reporter)).await?.show(ctx.reporter, None);
+    let edit = quick_edit(&ctx.nemo, files, prompt, output, ctx.offline(), ctx.reporter);
+    interruptible(edit).await?.show(ctx.reporter, None);
     Ok(())
 }
 
@@ -169,10 +172,11 @@ pub async fn quick_edit(
     files: &[PathBuf],
     prompt: &str,
     output: Option<PathBuf>,
+    offline: bool,
     progress: &dyn Progress,
 ) -> Result<Exported, Error> {
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
-    let sources = check_sources(&names)?;
+    let sources = check_sources(&names, offline)?;
     let (name, output) = edit_target(files, output);
     nemo_storage::output::check(&output)?;
     let plan =
