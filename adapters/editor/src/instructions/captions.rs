@@ -128,6 +128,11 @@ mod tests {
         let args = json!({"file": srt.to_string_lossy()});
         let change = Captions.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("Added 2 captions from talk.srt (1 inside removed parts left out)."));
+        // "add captions" naming no file uses the uploaded one.
+        let uploaded = srt.to_string_lossy();
+        let context = Context { uploaded_subtitles: Some(&uploaded), ..context };
+        let from_upload = Captions.plan(&json!({"file": null}), &context).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_upload.sentence(true), change.sentence(true));
         history.apply(&change);
         let track = &history.current()["t"][1];
         assert_eq!(track["m"]["role"], "subtitle");

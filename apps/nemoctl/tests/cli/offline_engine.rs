@@ -181,3 +181,26 @@ fn ffmpeg_dies_with_a_killed_edit_and_the_next_start_removes_what_it_left() {
     h.run(&["--offline", "projects"]).check_exit(0);
     assert!(!left(), "the next start removed it");
 }
+
+#[test]
+fn an_offline_edit_takes_a_subtitle_file_for_add_captions_and_the_cloud_refuses_it() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let srt = h.write(
+        "talk.srt",
+        b"1\n00:00:00,200 --> 00:00:01,400\nHello there\n\n2\n00:00:03,000 --> 00:00:03,800\nafter\n",
+    );
+    let out = h.run(&["--offline", "edit", &clip, &srt, "-p", "remove the pauses, add captions", "-o", "c.mp4"]);
+    out.check_exit(0);
+    assert!(out.stdout.contains("Added 2 captions from talk.srt."), "{}", out.stdout);
+    // The second cue, after the first 1 s pause (0.9 s of it cut), moved earlier.
+    let sidecar = std::fs::read_to_string(h.path("c.srt")).unwrap();
+    assert!(sidecar.contains("00:00:02,066 --> 00:00:02,866\nafter"), "{sidecar}");
+    let cloud = h.run(&["edit", &clip, &srt, "-p", "add captions", "-o", "d.mp4"]);
+    cloud.check_exit(6);
+    assert!(cloud.stderr.contains("talk.srt: .srt files are not supported"), "{}", cloud.stderr);
+    let empty = h.write("empty.vtt", b"WEBVTT\n\nno cue here\n");
+    let refused = h.run(&["--offline", "upload", &empty]);
+    refused.check_exit(6);
+    assert!(refused.stderr.contains("empty.vtt has no cues I can read"), "{}", refused.stderr);
+}
