@@ -4,7 +4,7 @@
 
 use nemo_engine::MediaEngine;
 
-use crate::support::{engine, make_clip, temp};
+use crate::support::{duration, engine, ffmpeg, ffprobe, make_clip, temp};
 use crate::whisper_model;
 
 #[test]
@@ -51,4 +51,31 @@ fn a_clip_without_sound_says_so() {
     let clip = make_clip(dir.path(), "silent.mp4", 1, false);
     let why = engine().with_speech_model(Some(model)).transcribe(&clip).err().map(|e| e.to_string());
     assert_eq!(why.as_deref(), Some("silent.mp4 has no sound to make captions from"));
+}
+
+/// The sentence the real-model test has espeak-ng say.
+const SAID: &str = "Hello world. This is a test of the captions.";
+
+#[test]
+fn a_real_model_hears_the_words_espeak_says() {
+    // `.ci/run` makes whisper tiny.en from a PyPI wheel (`tests/model/tiny_en.py`) and names it.
+    let Some(model) = std::env::var_os("NEMO_TEST_WHISPER_MODEL") else {
+        assert!(std::env::var_os("CI").is_none(), "CI must name a real model in NEMO_TEST_WHISPER_MODEL");
+        eprintln!("skipped: NEMO_TEST_WHISPER_MODEL names no real whisper model (.ci/run makes one)");
+        return;
+    };
+    let dir = temp();
+    let wav = dir.path().join("said.wav");
+    let spoken = std::process::Command::new("espeak-ng").arg("-w").arg(&wav).arg(SAID).status();
+    assert!(spoken.is_ok_and(|s| s.success()), "espeak-ng is required (`sudo apt-get install espeak-ng`)");
+    let clip = dir.path().join("said.mp4").to_string_lossy().into_owned();
+    let wav = wav.to_string_lossy().into_owned();
+    ffmpeg(&["-f", "lavfi", "-i", "color=c=blue:s=320x240:r=15", "-i", &wav, "-shortest", "-c:a", "aac", &clip]);
+    let cues = engine().with_speech_model(Some(model.into())).transcribe(&clip).unwrap_or_else(|e| panic!("{e}"));
+    let heard = cues.iter().map(|(_, _, text)| text.to_lowercase()).collect::<Vec<_>>().join(" ");
+    for word in ["hello", "world", "test", "captions"] {
+        assert!(heard.contains(word), "{word:?} not heard in {heard:?}");
+    }
+    let length = (duration(&ffprobe(std::path::Path::new(&clip))) * 1000.0) as i64;
+    assert!(cues.iter().all(|(start, end, _)| 0 <= *start && start < end && *end <= length), "{cues:?}");
 }
