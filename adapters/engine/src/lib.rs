@@ -16,7 +16,7 @@
 //!   complete; cancelling kills ffmpeg and removes the part.
 //! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
 //!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model the app names
-//!   (`with_speech_model`), its header checked first (`model`); with none usable the answer
+//!   (`with_speech_model`), the file walked first (`model`); with none usable the answer
 //!   says why there are no captions and how to get them.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
 //!   saying how to install them (`apt-get install ffmpeg`).

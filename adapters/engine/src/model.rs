@@ -1,11 +1,30 @@
 //! A speech model file checked before whisper.cpp is handed it: whisper.cpp trusts the sizes
-//! in a file's header (a wrong one can abort the process), so its header — the ggml magic,
-//! the dimensions, the mel filters and the vocabulary — is read here first and anything
-//! implausible is refused with the reason.
+//! in a file (a wrong one can abort the process or overrun its buffers), so the file is walked
+//! here first — the ggml magic, the dimensions, the mel filters, the vocabulary, then every
+//! tensor's header (its data skipped, not read) — and anything implausible is refused with the
+//! reason.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+
+/// Elements per block and bytes per block of each ggml tensor type whisper models use: f32,
+/// f16, the 32-element quantizations, the 256-element k-quants, bf16.
+const TENSOR_TYPES: [(i32, u64, u64); 13] = [
+    (0, 1, 4),
+    (1, 1, 2),
+    (2, 32, 18),
+    (3, 32, 20),
+    (6, 32, 22),
+    (7, 32, 24),
+    (8, 32, 34),
+    (10, 256, 84),
+    (11, 256, 110),
+    (12, 256, 144),
+    (13, 256, 176),
+    (14, 256, 210),
+    (30, 1, 2),
+];
 
 /// `ggml` as whisper.cpp's loader reads it (a little-endian u32).
 const MAGIC: u32 = 0x6767_6d6c;
@@ -22,8 +41,8 @@ pub enum BadModel {
     /// It does not start with ggml's magic.
     #[error("is not a whisper.cpp ggml model (it does not start with ggml's header)")]
     NotGgml,
-    /// It ends inside its header.
-    #[error("is cut short: it ends inside its header")]
+    /// It ends before its last tensor does.
+    #[error("is cut short (the file ends too early)")]
     Truncated,
     /// Its weights are 32-bit floats, which whisper.cpp's convolution cannot run (it aborts).
     #[error("stores its weights as 32-bit floats, which whisper.cpp cannot run (use an f16 or quantized model)")]
@@ -39,7 +58,8 @@ pub enum BadModel {
 /// [`BadModel`] saying what is wrong.
 pub fn check(path: &Path) -> Result<(), BadModel> {
     let file = File::open(path).map_err(|e| BadModel::Unreadable(e.to_string()))?;
-    let mut header = Header(BufReader::new(file));
+    let left = file.metadata().map_err(|e| BadModel::Unreadable(e.to_string()))?.len();
+    let mut header = Header { reader: BufReader::new(file), left };
     if header.u32()? != MAGIC {
         return Err(BadModel::NotGgml);
     }
@@ -90,7 +110,33 @@ pub fn check(path: &Path) -> Result<(), BadModel> {
         }
         header.skip(u64::from(len))?;
     }
+    while header.left > 0 {
+        tensor(&mut header)?;
+    }
     Ok(())
+}
+
+/// One tensor's header, its name and data skipped.
+fn tensor(header: &mut Header) -> Result<(), BadModel> {
+    let (dims, name, kind) = (header.i32()?, header.i32()?, header.i32()?);
+    if !(1..=4).contains(&dims) || !(1..=256).contains(&name) {
+        return Err(BadModel::Implausible("tensor header"));
+    }
+    let mut elements = 1u64;
+    for _ in 0..dims {
+        let n = header.i32()?;
+        if !(1..=1 << 24).contains(&n) {
+            return Err(BadModel::Implausible("tensor size"));
+        }
+        elements = elements.saturating_mul(u64::from(n.unsigned_abs()));
+    }
+    let (_, block, bytes) =
+        TENSOR_TYPES.iter().find(|(id, _, _)| *id == kind).ok_or(BadModel::Implausible("tensor type"))?;
+    if elements % block != 0 {
+        return Err(BadModel::Implausible("tensor size"));
+    }
+    header.skip(u64::from(name.unsigned_abs()))?;
+    header.skip(elements / block * bytes)
 }
 
 /// Whether `heads` splits `width` into whole heads.
@@ -98,13 +144,17 @@ fn divides(heads: i32, width: i32) -> bool {
     heads > 0 && width % heads == 0
 }
 
-/// The header, read in order.
-struct Header<R>(R);
+/// The file, read in order, with how many of its bytes are left.
+struct Header {
+    reader: BufReader<File>,
+    left: u64,
+}
 
-impl<R: Read> Header<R> {
+impl Header {
     fn bytes<const N: usize>(&mut self) -> Result<[u8; N], BadModel> {
         let mut bytes = [0; N];
-        self.0.read_exact(&mut bytes).map_err(|_| BadModel::Truncated)?;
+        self.reader.read_exact(&mut bytes).map_err(|_| BadModel::Truncated)?;
+        self.left = self.left.saturating_sub(N as u64);
         Ok(bytes)
     }
 
@@ -117,9 +167,13 @@ impl<R: Read> Header<R> {
     }
 
     fn skip(&mut self, n: u64) -> Result<(), BadModel> {
-        let skipped = std::io::copy(&mut (&mut self.0).take(n), &mut std::io::sink())
-            .map_err(|e| BadModel::Unreadable(e.to_string()))?;
-        if skipped == n { Ok(()) } else { Err(BadModel::Truncated) }
+        if n > self.left {
+            return Err(BadModel::Truncated);
+        }
+        let by = i64::try_from(n).map_err(|_| BadModel::Truncated)?;
+        self.reader.seek_relative(by).map_err(|e| BadModel::Unreadable(e.to_string()))?;
+        self.left -= n;
+        Ok(())
     }
 }
 
@@ -163,6 +217,20 @@ mod tests {
         let mut f32 = TINY;
         f32[10] = 0;
         assert_eq!(check_bytes(&header(f32, 3)), Err(BadModel::F32));
+        let mut tensor = header(TINY, 3);
+        tensor.extend([2i32, 4, 1, 3, 2].iter().flat_map(|v| v.to_le_bytes()));
+        tensor.extend(b"name");
+        tensor.extend([0u8; 12]);
+        assert_eq!(check_bytes(&tensor), Ok(()), "a 3×2 f16 tensor");
+        assert_eq!(check_bytes(&tensor[..tensor.len() - 1]), Err(BadModel::Truncated));
+        // The record: dimensions, name length, type, two sizes, the name, 12 bytes of data.
+        let record = tensor.len() - 36;
+        let mut dims = tensor.clone();
+        dims[record..record + 4].copy_from_slice(&9i32.to_le_bytes());
+        assert_eq!(check_bytes(&dims), Err(BadModel::Implausible("tensor header")), "nine dimensions");
+        let mut kind = tensor.clone();
+        kind[record + 8..record + 12].copy_from_slice(&99i32.to_le_bytes());
+        assert_eq!(check_bytes(&kind), Err(BadModel::Implausible("tensor type")));
         let missing = check(Path::new("/no/such/model.bin"));
         assert!(matches!(missing, Err(BadModel::Unreadable(_))), "{missing:?}");
     }

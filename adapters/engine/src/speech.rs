@@ -1,6 +1,6 @@
 //! Captions from speech: the recogniser's side of the engine. The model is a whisper.cpp
 //! (ggml) file the app names (`NEMO_WHISPER_MODEL`, else the `whisper_model` setting: the
-//! apps resolve it). Its header is checked (`model`), the clip's sound decoded to
+//! apps resolve it). The file is walked first (`model`), the clip's sound decoded to
 //! 16 kHz mono (`pcm`), recognised by whisper.cpp (`whisper`), and the segments become cues
 //! inside the clip. Without a usable model every call says in one sentence why there are no
 //! captions and how to get them; the editor renders the rest of the edit with that answer.
