@@ -21,7 +21,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     nemoctl new trip && nemoctl upload clip.mp4 && nemoctl chat \"trim the pauses\" && nemoctl export\n\n\
     Exit codes: 0 ok, 1 failure, 2 usage, 3 not authenticated, 4 out of credits, 5 export not \
     allowed, 6 input refused, 7 rate limited, 8 timed out, 9 render failed, 10 unreachable.\n\
-    Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR, NEMO_STATE_DIR.")]
+    Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR, NEMO_STATE_DIR, \
+    NEMO_WHISPER_MODEL.")]
 pub struct Cli {
     /// The global options.
     #[command(flatten)]
