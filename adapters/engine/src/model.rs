@@ -132,7 +132,7 @@ fn tensor(header: &mut Header) -> Result<(), BadModel> {
     }
     let (_, block, bytes) =
         TENSOR_TYPES.iter().find(|(id, _, _)| *id == kind).ok_or(BadModel::Implausible("tensor type"))?;
-    if elements % block != 0 {
+    if !elements.is_multiple_of(*block) {
         return Err(BadModel::Implausible("tensor size"));
     }
     header.skip(u64::from(name.unsigned_abs()))?;
