@@ -1,5 +1,7 @@
 //! What may be uploaded: the formats the service accepts and its 500 MB limit, checked before
-//! a single byte is sent.
+//! a single byte is sent. [`SUPPORTED`] is the service's table and nothing else; a backend
+//! that reads more (the offline editor: subtitle files) names its extra kinds itself and they
+//! are checked with [`LocalMedia::check_among`].
 
 use std::fmt;
 
@@ -15,6 +17,9 @@ pub enum MediaKind {
     Image,
     /// mp3, wav, m4a, aac.
     Audio,
+    /// Timed text (SRT, WebVTT): not a kind the service accepts (it is in no table here); the
+    /// offline editor takes it.
+    Subtitles,
 }
 
 impl MediaKind {
@@ -25,6 +30,7 @@ impl MediaKind {
             Self::Video => "video",
             Self::Image => "image",
             Self::Audio => "audio",
+            Self::Subtitles => "subtitles",
         }
     }
 
@@ -35,6 +41,7 @@ impl MediaKind {
             "video" => Some(Self::Video),
             "image" => Some(Self::Image),
             "audio" => Some(Self::Audio),
+            "subtitles" => Some(Self::Subtitles),
             _ => None,
         }
     }
@@ -145,9 +152,20 @@ impl LocalMedia {
     /// # Errors
     /// [`MediaRefusal::UnsupportedFormat`] or [`MediaRefusal::TooLarge`].
     pub fn check(path: impl Into<String>, size: u64) -> Result<Self, MediaRefusal> {
+        Self::check_among(path, size, &[])
+    }
+
+    /// [`LocalMedia::check`] for a backend that also takes the `extra` kinds (extension
+    /// without the dot, any case, and its kind).
+    ///
+    /// # Errors
+    /// [`MediaRefusal::UnsupportedFormat`] or [`MediaRefusal::TooLarge`].
+    pub fn check_among(path: impl Into<String>, size: u64, extra: &[(&str, MediaKind)]) -> Result<Self, MediaRefusal> {
         let path = path.into();
         let ext = extension(&path).unwrap_or_default().to_owned();
+        let more = || extra.iter().find(|(e, _)| e.eq_ignore_ascii_case(&ext)).map(|(_, kind)| *kind);
         let kind = MediaKind::from_extension(&ext)
+            .or_else(more)
             .ok_or_else(|| MediaRefusal::UnsupportedFormat { name: path.clone(), ext })?;
         if size > MAX_UPLOAD_BYTES {
             return Err(MediaRefusal::TooLarge { name: path, size });

@@ -44,6 +44,8 @@ pub struct Tools<'a> {
     pub engine: Option<&'a dyn MediaEngine>,
     /// The last audio file uploaded to the project (name, source).
     pub uploaded_music: Option<(&'a str, &'a str)>,
+    /// The last subtitle file uploaded to the project (source).
+    pub uploaded_subtitles: Option<&'a str>,
 }
 
 /// Decides what to do about `message` given the project's drafts.
@@ -66,7 +68,12 @@ pub fn reply(message: &str, history: &History, tools: Tools<'_>) -> Reply {
             unknown = true;
             continue;
         };
-        let context = Context { history: &working, engine: tools.engine, uploaded_music: tools.uploaded_music };
+        let context = Context {
+            history: &working,
+            engine: tools.engine,
+            uploaded_music: tools.uploaded_music,
+            uploaded_subtitles: tools.uploaded_subtitles,
+        };
         match instruction.plan(&args, &context) {
             Ok(change) => {
                 working.apply(&change);
@@ -101,7 +108,7 @@ mod tests {
     }
 
     fn reply_to(message: &str, history: &History) -> Reply {
-        reply(message, history, Tools { engine: None, uploaded_music: None })
+        reply(message, history, Tools { engine: None, uploaded_music: None, uploaded_subtitles: None })
     }
 
     fn tools(reply: &Reply) -> Vec<&str> {

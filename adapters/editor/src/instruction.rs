@@ -57,6 +57,9 @@ pub struct Context<'a> {
     /// The last audio file uploaded to the project (name, source): the music "add music"
     /// uses when it names no file.
     pub uploaded_music: Option<(&'a str, &'a str)>,
+    /// The last subtitle file uploaded to the project (its source): the captions "add
+    /// captions" uses when it names no file.
+    pub uploaded_subtitles: Option<&'a str>,
 }
 
 impl Context<'_> {

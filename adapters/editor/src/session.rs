@@ -21,6 +21,8 @@ pub struct Session {
     pub assets: Vec<Asset>,
     /// The last audio file uploaded with sound (display name, source).
     pub uploaded_music: Option<(String, String)>,
+    /// The last subtitle file uploaded (source).
+    pub uploaded_subtitles: Option<String>,
 }
 
 impl Session {
@@ -28,7 +30,7 @@ impl Session {
     /// track (one step of the history), its `probe` (when the file was probed) setting the
     /// canvas if the draft has none yet; a probed photo as a still of 3 s (the canvas, if
     /// unset, the usual one of its shape); an audio file with sound becomes the music "add
-    /// music" uses.
+    /// music" uses, a subtitle file the captions "add captions" uses.
     pub fn ingest(&mut self, asset: Asset, src: &str, probe: Option<&Probe>) {
         let name = &asset.filename;
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
@@ -67,6 +69,7 @@ impl Session {
             Some(MediaKind::Audio) if probe.is_some_and(|probe| probe.has_audio) => {
                 self.uploaded_music = Some((stem, src.to_owned()));
             }
+            Some(MediaKind::Subtitles) => self.uploaded_subtitles = Some(src.to_owned()),
             _ => {}
         }
         self.assets.push(asset);
@@ -77,7 +80,8 @@ impl Session {
     #[must_use]
     pub fn reply(&self, message: &str, engine: Option<&dyn MediaEngine>) -> Reply {
         let uploaded_music = self.uploaded_music.as_ref().map(|(name, src)| (name.as_str(), src.as_str()));
-        agent::reply(message, &self.drafts, Tools { engine, uploaded_music })
+        let uploaded_subtitles = self.uploaded_subtitles.as_deref();
+        agent::reply(message, &self.drafts, Tools { engine, uploaded_music, uploaded_subtitles })
     }
 
     /// The current draft as the core's verbatim [`Draft`].

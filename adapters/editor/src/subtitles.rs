@@ -1,8 +1,37 @@
 //! Subtitle files: SRT and WebVTT cues read into `(start_ms, end_ms, text)`, and cues written
 //! back as SRT (the sidecar next to a video with captions). Total: any text reads as the cues
-//! it holds, never a panic; a cue without a readable time line is skipped.
+//! it holds, never a panic; a cue without a readable time line is skipped. [`UPLOAD_KINDS`]
+//! are the upload kinds they make for a backend that edits with this editor (the cloud's own
+//! table, the core's, has none of them).
 
 use std::fmt::Write;
+use std::path::Path;
+
+use nemo_core::media::MediaKind;
+
+/// The subtitle files a backend with this editor takes as uploads: extension and kind.
+pub const UPLOAD_KINDS: [(&str, MediaKind); 2] = [("srt", MediaKind::Subtitles), ("vtt", MediaKind::Subtitles)];
+
+/// A subtitle file larger than this is not read.
+const MAX_BYTES: u64 = 4 << 20;
+
+/// The cues of the subtitle file at `path`, or the sentence why there are none.
+///
+/// # Errors
+/// The file cannot be read, is over 4 MiB, or holds no cue.
+pub fn read(path: &str) -> Result<Vec<Cue>, String> {
+    let name = Path::new(path).file_name().map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+    let size = std::fs::metadata(path).map_err(|e| format!("I could not read {name}: {e}"))?.len();
+    if size > MAX_BYTES {
+        return Err(format!("{name} is {size} bytes; a subtitle file of at most 4 MiB is read."));
+    }
+    let text = std::fs::read(path).map_err(|e| format!("I could not read {name}: {e}"))?;
+    let cues = parse(&String::from_utf8_lossy(&text));
+    if cues.is_empty() {
+        return Err(format!("{name} has no cues I can read (SRT or WebVTT)."));
+    }
+    Ok(cues)
+}
 
 /// One cue: from, to (ms) and its text (lines joined with `\n`).
 pub type Cue = (i64, i64, String);

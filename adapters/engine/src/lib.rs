@@ -18,8 +18,10 @@
 //!   H.264/HEVC stream, whole GOPs are copied and only the frames from a cut to the next
 //!   keyframe (and under a title) are encoded again, in four ffmpeg runs; otherwise the full
 //!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`).
-//! - **Captions from speech** (`speech`): `NEMO_WHISPER_MODEL` names a whisper.cpp model; no
-//!   recogniser is compiled into this build, so the answer says why there are no captions.
+//! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
+//!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model the app names
+//!   (`with_speech_model`), the file walked first (`model`); with none usable the answer
+//!   says why there are no captions and how to get them.
 //! - **Tools** (`tools`): `NEMO_FFMPEG` / `NEMO_FFPROBE`, else `PATH`; missing → an error
 //!   saying how to install them (`apt-get install ffmpeg`).
 //!
@@ -36,8 +38,10 @@ mod crossing;
 pub mod gops;
 pub mod graph;
 mod leftovers;
+mod model;
 pub mod mp4;
 pub mod packets;
+mod pcm;
 pub mod probe;
 pub mod quiet;
 pub mod render;
@@ -47,6 +51,7 @@ pub mod sound;
 pub mod speech;
 pub mod stretches;
 pub mod tools;
+mod whisper;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -119,8 +124,16 @@ impl FfmpegEngine {
             renders: Renders::default(),
             probes: Mutex::default(),
             ahead: Ahead::default(),
-            speech: Speech::from_env(),
+            speech: Speech::default(),
         })
+    }
+
+    /// This engine with the whisper.cpp model `model` for captions from speech (none: captions
+    /// from speech answer how to set one).
+    #[must_use]
+    pub fn with_speech_model(mut self, model: Option<PathBuf>) -> Self {
+        self.speech = Speech::new(model);
+        self
     }
 
     /// The tools it runs.
@@ -222,7 +235,8 @@ impl MediaEngine for FfmpegEngine {
     }
 
     fn transcribe(&self, path: &str) -> Result<Vec<(i64, i64, String)>, EngineError> {
-        self.speech.transcribe(path)
+        let probe = self.probe(path)?;
+        self.speech.transcribe(&self.tools, path, &probe)
     }
 
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {

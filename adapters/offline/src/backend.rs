@@ -146,6 +146,7 @@ impl Backend for OfflineBackend {
             past: Vec::new(),
             media: Vec::new(),
             music: None,
+            subtitles: None,
         };
         let _lock = self.dir.lock()?;
         files::write(&self.dir.session(&session_id), &file)?;
@@ -195,10 +196,10 @@ impl Backend for OfflineBackend {
         let src = path.to_string_lossy().into_owned();
         let probe = probe_upload(self.engine(), file, &src)?;
         let stamp = Stamp::of(&src).map_err(|e| ApiError::Local(format!("{name}: {e}")))?;
-        let media = media_file(name, file.kind(), &probe, stamp);
+        let media = media_file(name, file.kind(), probe.as_ref(), stamp);
         let asset = media.asset();
         self.update(session_id, |loaded| {
-            loaded.session.ingest(asset.clone(), &src, Some(&probe));
+            loaded.session.ingest(asset.clone(), &src, probe.as_ref());
             loaded.file.media.push(media);
             Ok(())
         })?;
@@ -276,25 +277,30 @@ impl Backend for OfflineBackend {
     }
 }
 
-/// Probes an upload: 4001 when the engine cannot read it, or a video has no picture.
-fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia, src: &str) -> Result<Probe, ApiError> {
+/// Probes an upload: 4001 when the engine cannot read it, or a video has no picture. A
+/// subtitle file is not media: it is read for its cues (4001 without any), not probed.
+fn probe_upload(engine: &dyn MediaEngine, file: &LocalMedia, src: &str) -> Result<Option<Probe>, ApiError> {
+    if file.kind() == MediaKind::Subtitles {
+        return nemo_editor::subtitles::read(src).map(|_| None).map_err(|why| ApiError::code(4001, why));
+    }
     let probe = engine.probe(src).map_err(|error| ApiError::code(4001, error.to_string()))?;
     if file.kind() == MediaKind::Video && (!probe.has_video || probe.duration_ms <= 0) {
         return Err(ApiError::code(4001, format!("{} has no playable video stream", file.file_name())));
     }
-    Ok(probe)
+    Ok(Some(probe))
 }
 
 /// The persisted record of an upload.
-fn media_file(name: &str, kind: MediaKind, probe: &Probe, stamp: Stamp) -> MediaFile {
+fn media_file(name: &str, kind: MediaKind, probe: Option<&Probe>, stamp: Stamp) -> MediaFile {
     let (video, audio) = (kind == MediaKind::Video, kind == MediaKind::Audio);
+    let picture = |side: fn(&Probe) -> Option<u32>| probe.filter(|_| !audio).and_then(side);
     MediaFile {
         filename: name.to_owned(),
         kind: kind.as_str().to_owned(),
-        duration_s: (video || audio).then_some(probe.duration_ms as f64 / 1000.0),
-        width: if audio { None } else { probe.width },
-        height: if audio { None } else { probe.height },
-        fps: if video { probe.fps } else { None },
+        duration_s: probe.filter(|_| video || audio).map(|probe| probe.duration_ms as f64 / 1000.0),
+        width: picture(|probe| probe.width),
+        height: picture(|probe| probe.height),
+        fps: probe.filter(|_| video).and_then(|probe| probe.fps),
         stamp,
     }
 }

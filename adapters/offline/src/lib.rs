@@ -15,15 +15,20 @@ pub mod renders;
 pub mod stamp;
 pub mod wire;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use backend::OfflineBackend;
+use nemo_core::media::MediaKind;
 use nemo_core::service::{Cadence, PollPolicy};
 use nemo_editor::EngineError;
 use nemo_engine::FfmpegEngine;
 use nemo_storage::FileStore;
+
+/// The upload kinds the offline editor takes beyond the service's (the core's table is the
+/// cloud's contract): subtitle files, for "add captions".
+pub const EXTRA_KINDS: &[(&str, MediaKind)] = &nemo_editor::subtitles::UPLOAD_KINDS;
 
 /// How the core polls an offline render: every 5 ms (a poll is a lock and a read in this
 /// process; ~200 a second cost nothing measurable), so the file is copied out at most 5 ms
@@ -44,13 +49,14 @@ pub struct Offline {
     pub store: Arc<FileStore>,
 }
 
-/// The offline backend of the state directory `state_dir`, rendering with ffmpeg.
+/// The offline backend of the state directory `state_dir`, rendering with ffmpeg, with the
+/// whisper.cpp model `whisper_model` for captions from speech.
 ///
 /// # Errors
 /// [`EngineError::MissingTool`] when ffmpeg or ffprobe is not installed (the text says how to
 /// install them), [`EngineError::Failed`] when the engine's work directory cannot be made.
-pub fn open(state_dir: &Path) -> Result<Offline, EngineError> {
-    let engine = FfmpegEngine::new()?;
+pub fn open(state_dir: &Path, whisper_model: Option<PathBuf>) -> Result<Offline, EngineError> {
+    let engine = FfmpegEngine::new()?.with_speech_model(whisper_model);
     let backend = OfflineBackend::new(state_dir, Arc::new(engine));
     let root = backend.root();
     Ok(Offline { backend: Arc::new(backend), store: Arc::new(FileStore::new(&root, &root)) })

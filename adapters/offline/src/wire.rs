@@ -26,6 +26,9 @@ pub struct SessionFile {
     pub media: Vec<MediaFile>,
     /// The music "add music" uses (display name, source).
     pub music: Option<(String, String)>,
+    /// The subtitle file "add captions" uses (source); absent in files written before it.
+    #[serde(default)]
+    pub subtitles: Option<String>,
 }
 
 /// One uploaded file.
@@ -91,6 +94,7 @@ impl Loaded {
             drafts: History::restore(file.draft.clone(), file.past.clone()),
             assets: file.media.iter().map(MediaFile::asset).collect(),
             uploaded_music: file.music.clone(),
+            uploaded_subtitles: file.subtitles.clone(),
         };
         Self { file, session }
     }
@@ -102,6 +106,7 @@ impl Loaded {
             draft: self.session.drafts.current().clone(),
             past: self.session.drafts.past().to_vec(),
             music: self.session.uploaded_music,
+            subtitles: self.session.uploaded_subtitles,
             ..self.file
         }
     }

@@ -1,12 +1,16 @@
 //! What nemoctl and nemod resolve alike, so that both talk to the same service over the same
 //! files: the config and state directories, the service's URLs (given > `config.toml` >
-//! default) and the user's own credentials from the environment.
+//! default), the user's own credentials from the environment and the speech model
+//! (`NEMO_WHISPER_MODEL` > `config.toml`).
 
 use std::path::{Path, PathBuf};
 
 use nemo_core::ids::{ClientId, Token};
 
 use crate::ConfigFile;
+
+/// The environment variable naming the speech model; it wins over `config.toml`.
+pub const WHISPER_MODEL_VARIABLE: &str = "NEMO_WHISPER_MODEL";
 
 /// The API when nothing else is said.
 pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
@@ -73,6 +77,14 @@ pub fn api_url(given: Option<&str>, file: &ConfigFile) -> String {
 #[must_use]
 pub fn web_url(given: Option<&str>, file: &ConfigFile) -> String {
     url(given, file, "web_url", DEFAULT_WEB_URL)
+}
+
+/// The whisper.cpp model for captions from speech: `from_env` (`NEMO_WHISPER_MODEL`), else
+/// `config.toml`'s `whisper_model`, else none.
+#[must_use]
+pub fn whisper_model(from_env: Option<&str>, file: &ConfigFile) -> Option<PathBuf> {
+    let from_file = file.get("whisper_model").filter(|v| !v.trim().is_empty());
+    from_env.map(str::to_owned).or(from_file).map(PathBuf::from)
 }
 
 fn url(given: Option<&str>, file: &ConfigFile, key: &str, default: &str) -> String {

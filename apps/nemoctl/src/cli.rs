@@ -22,7 +22,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     Exit codes: 0 ok, 1 failure, 2 usage, 3 not authenticated, 4 out of credits, 5 export not \
     allowed, 6 input refused, 7 rate limited, 8 timed out, 9 render failed, 10 unreachable.\n\
     Environment: NEMO_TOKEN, NEMO_CLIENT_ID, SKILL_SOURCE, NEMO_CONFIG_DIR (else XDG_CONFIG_HOME), \
-    NEMO_STATE_DIR (else XDG_STATE_HOME), NO_COLOR.")]
+    NEMO_STATE_DIR (else XDG_STATE_HOME), NEMO_WHISPER_MODEL, NO_COLOR.")]
 pub struct Cli {
     /// The global options, listed after each command's own.
     #[command(flatten)]
@@ -191,6 +191,10 @@ pub enum Command {
         /// [default: render_timeout in config.toml, else 600]
         #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
         render_timeout: Option<u64>,
+        /// Render at this size, as the instruction "export 1080p" does (offline only: the
+        /// cloud's render request has no size)
+        #[arg(long, value_name = "1080p|720p|4k|WxH", value_parser = resolution)]
+        resolution: Option<String>,
     },
     /// Render jobs and their states
     #[command(after_help = "Examples:\n  nemoctl jobs\n  nemoctl --backend daemon jobs    # nemod's jobs")]
@@ -345,6 +349,23 @@ pub enum ConfigAction {
     },
     /// Print where config.toml is
     Path,
+}
+
+/// `--resolution`: 480p, 720p, 1080p, 1440p, 2160p or 4k, or WIDTHxHEIGHT (16 to 8192 pixels
+/// a side) — written as the editor's resolution instruction reads it.
+fn resolution(text: &str) -> Result<String, String> {
+    const NAMED: [&str; 6] = ["480p", "720p", "1080p", "1440p", "2160p", "4k"];
+    let lower = text.trim().to_ascii_lowercase();
+    if NAMED.contains(&lower.as_str()) {
+        return Ok(lower);
+    }
+    let side = |text: &str| text.trim().parse::<u32>().ok().filter(|n| (16..=8192).contains(n));
+    match lower.split_once(['x', '×']).and_then(|(w, h)| side(w).zip(side(h))) {
+        Some((width, height)) => Ok(format!("{width}x{height}")),
+        None => {
+            Err(format!("use one of {} or WIDTHxHEIGHT such as 1280x720 (16-8192 pixels a side)", NAMED.join(", ")))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use crate::cli::{BackendKind, Global};
 use crate::failure::CliError;
 
 /// The keys `config.toml` understands.
-pub const KEYS: &[&str] = &["api_url", "web_url", "backend", "skill", "lang", "output_dir", "render_timeout"];
+pub const KEYS: &[&str] =
+    &["api_url", "web_url", "backend", "skill", "lang", "output_dir", "render_timeout", "whisper_model"];
 
 /// How long `export` waits for a render when nothing else is said (the core's deadline).
 pub const DEFAULT_RENDER_TIMEOUT: Duration = Duration::from_secs(600);
@@ -49,6 +50,9 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// `-v`.
     pub verbose: bool,
+    /// The whisper.cpp model for captions from speech offline (`NEMO_WHISPER_MODEL` >
+    /// `config.toml`).
+    pub whisper_model: Option<PathBuf>,
 }
 
 /// The environment variables nemoctl reads, read once.
@@ -63,6 +67,7 @@ pub struct Env {
     home: Option<String>,
     xdg_config_home: Option<String>,
     xdg_state_home: Option<String>,
+    whisper_model: Option<String>,
 }
 
 impl Env {
@@ -79,6 +84,7 @@ impl Env {
             home: var("HOME"),
             xdg_config_home: var("XDG_CONFIG_HOME"),
             xdg_state_home: var("XDG_STATE_HOME"),
+            whisper_model: var(settings::WHISPER_MODEL_VARIABLE),
         }
     }
 
@@ -162,6 +168,7 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
         config_dir,
         state_dir: env.state_dir()?,
         verbose: global.verbose,
+        whisper_model: settings::whisper_model(env.whisper_model.as_deref(), &file),
     })
 }
 
@@ -226,27 +233,41 @@ pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
         "lang" => config.lang.clone(),
         "output_dir" => config.output_dir.to_string_lossy().into_owned(),
         "render_timeout" => config.render_timeout.as_secs().to_string(),
+        "whisper_model" => config.whisper_model.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default(),
         other => return Err(unknown_key(other)),
     })
 }
 
-/// Checks a value before `config set` stores it.
+/// Checks a value before `config set` stores it, and gives the value to store (a model's
+/// path made absolute, so that it names the same file from any directory).
 ///
 /// # Errors
-/// [`CliError::Setting`] for an unknown key or an unusable value.
-pub fn check_setting(key: &str, value: &str) -> Result<(), CliError> {
+/// [`CliError::Setting`] for an unknown key or an unusable value; else the value as it is
+/// stored (a `whisper_model` made absolute).
+pub fn check_setting(key: &str, value: &str) -> Result<String, CliError> {
     let checked = match key {
         "backend" => parse_backend(value).map(drop),
         "skill" => check_skill(value).map(drop),
         "lang" => parse_lang(value).map(drop),
         "render_timeout" => parse_seconds(value).map(drop),
+        "whisper_model" => return model_file(value),
         "api_url" | "web_url" if !(value.starts_with("http://") || value.starts_with("https://")) => {
             Err(format!("{key} must start with http:// or https://"))
         }
         _ if KEYS.contains(&key) => Ok(()),
         other => return Err(unknown_key(other)),
     };
-    checked.map_err(|problem| setting(key, problem))
+    checked.map(|()| value.to_owned()).map_err(|problem| setting(key, problem))
+}
+
+/// `whisper_model`: an existing file, as an absolute path.
+fn model_file(value: &str) -> Result<String, CliError> {
+    let path = std::path::Path::new(value);
+    match std::fs::canonicalize(path) {
+        Ok(absolute) if absolute.is_file() => Ok(absolute.to_string_lossy().into_owned()),
+        Ok(_) => Err(CliError::Setting(format!("whisper_model: {value} is a directory, not a whisper.cpp model file"))),
+        Err(e) => Err(CliError::Setting(format!("whisper_model: {value} cannot be used as the speech model ({e})"))),
+    }
 }
 
 fn unknown_key(key: &str) -> CliError {
@@ -275,6 +296,12 @@ mod tests {
         assert!(check_setting("render_timeout", "90").is_ok());
         assert!(check_setting("render_timeout", "0").is_err());
         assert!(check_setting("render_timeout", "1.5").is_err());
+        let missing =
+            check_setting("whisper_model", "/no/such/ggml-base.bin").err().map(|e| (e.exit_code(), e.message()));
+        let (code, message) = missing.unwrap_or_default();
+        assert_eq!(code, 2);
+        assert!(message.starts_with("whisper_model: /no/such/ggml-base.bin cannot be used"), "{message}");
+        assert!(check_setting("whisper_model", "/").is_err());
         assert!(check_setting("lang", "zh-CN").is_ok());
         let refused = check_setting("lang", "klingon!").unwrap_err();
         assert_eq!(refused.exit_code(), 2);

@@ -45,6 +45,8 @@ pub enum CliError {
     },
     /// A spec or input file of the CLI's own could not be used.
     Input(String),
+    /// An argument's value cannot be used (the text names it).
+    Usage(String),
 }
 
 impl From<Error> for CliError {
@@ -62,7 +64,7 @@ impl CliError {
             Self::DaemonDown { .. } => Exit::Unreachable.code(),
             Self::Daemon { exit, .. } => *exit,
             Self::Input(_) => Exit::InputRefused.code(),
-            Self::Setting(_) => Exit::Usage.code(),
+            Self::Setting(_) | Self::Usage(_) => Exit::Usage.code(),
             // The offline service cannot be started, as a cloud that cannot be reached.
             Self::MissingTool(_) => Exit::Unreachable.code(),
             Self::Config(_) | Self::BatchFailed { .. } => Exit::Failure.code(),
@@ -73,9 +75,11 @@ impl CliError {
     pub fn message(&self) -> String {
         match self {
             Self::Core(error) => error.to_string(),
-            Self::Config(message) | Self::Input(message) | Self::MissingTool(message) | Self::Setting(message) => {
-                message.clone()
-            }
+            Self::Config(message)
+            | Self::Input(message)
+            | Self::MissingTool(message)
+            | Self::Setting(message)
+            | Self::Usage(message) => message.clone(),
             Self::Interrupted => "interrupted: stopped waiting (nothing was sent again)".into(),
             Self::DaemonDown { socket } => format!("nemod is not running (nothing answers on {socket})"),
             Self::Daemon { message, .. } => message.clone(),
@@ -101,6 +105,7 @@ impl CliError {
             Self::DaemonDown { .. } => "start it with: nemod &".into(),
             Self::Daemon { hint, .. } => hint.clone(),
             Self::Input(_) => "Check the file and try again.".into(),
+            Self::Usage(_) => "Give a value that can be used and try again (`nemoctl help` shows the usage).".into(),
         }
     }
 }

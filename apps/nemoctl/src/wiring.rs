@@ -89,7 +89,8 @@ type Ports = (Arc<dyn Backend>, Arc<dyn Store>);
 /// The offline editor with the ffmpeg engine on the projects under `STATE/offline` (the one
 /// builder nemod uses too): they last between commands.
 fn offline(config: &Config) -> Result<Ports, CliError> {
-    let offline = nemo_offline::open(&config.state_dir).map_err(|e| CliError::MissingTool(e.to_string()))?;
+    let offline = nemo_offline::open(&config.state_dir, config.whisper_model.clone())
+        .map_err(|e| CliError::MissingTool(e.to_string()))?;
     Ok((offline.backend, offline.store))
 }
 

@@ -64,6 +64,7 @@ fn resolve_in(
         web_url: settings::web_url(args.web_url.as_deref(), &file),
         listen,
         max_jobs: usize::from(args.max_jobs),
+        whisper_model: settings::whisper_model(env(settings::WHISPER_MODEL_VARIABLE).as_deref(), &file),
     };
     Ok((config, note))
 }
@@ -102,5 +103,24 @@ mod tests {
         };
         assert_eq!(api_url(None), "http://127.0.0.1:8787");
         assert_eq!(api_url(Some("http://elsewhere")), "http://elsewhere");
+    }
+
+    #[test]
+    fn the_speech_model_set_with_nemoctl_config_is_the_daemons_unless_the_environment_names_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let config_dir = dir.path().join("config");
+        std::fs::create_dir(&config_dir).unwrap();
+        std::fs::write(config_dir.join(ConfigFile::NAME), "whisper_model = \"/models/ggml-base.bin\"\n").unwrap();
+        let model = |from_env: Option<&str>| {
+            let env = |name: &str| match name {
+                "NEMO_CONFIG_DIR" => Some(config_dir.to_string_lossy().into_owned()),
+                "NEMO_STATE_DIR" => Some(dir.path().join("state").to_string_lossy().into_owned()),
+                "NEMO_WHISPER_MODEL" => from_env.map(str::to_owned),
+                _ => None,
+            };
+            resolve_in(&args(None), env).unwrap().0.whisper_model
+        };
+        assert_eq!(model(None), Some("/models/ggml-base.bin".into()));
+        assert_eq!(model(Some("/other/ggml-tiny.bin")), Some("/other/ggml-tiny.bin".into()));
     }
 }

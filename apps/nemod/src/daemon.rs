@@ -63,6 +63,8 @@ pub struct DaemonConfig {
     pub listen: Option<(std::net::SocketAddr, BearerToken)>,
     /// `--max-jobs`.
     pub max_jobs: usize,
+    /// The whisper.cpp model for captions from speech (`NEMO_WHISPER_MODEL` > `config.toml`).
+    pub whisper_model: Option<PathBuf>,
 }
 
 impl DaemonConfig {
@@ -80,6 +82,7 @@ impl DaemonConfig {
             web_url: nemo_storage::settings::DEFAULT_WEB_URL.into(),
             listen: None,
             max_jobs: 4,
+            whisper_model: None,
         }
     }
 }
@@ -130,6 +133,12 @@ impl Daemon {
     #[must_use]
     pub fn is_offline(&self) -> bool {
         self.offline
+    }
+
+    /// The upload kinds its backend takes beyond the service's.
+    #[must_use]
+    pub fn extra_kinds(&self) -> &'static [(&'static str, nemo_core::media::MediaKind)] {
+        self.ports.extra_kinds
     }
 
     /// `--max-jobs`.
@@ -223,7 +232,8 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         BackendChoice::Offline => {
             // The offline editor, built as `nemoctl --offline` builds it, on the same projects
             // (STATE/offline, apart from the cloud's); the daemon's jobs in STATE/offline/nemod.
-            let offline = nemo_offline::open(&config.state_dir).map_err(|e| DaemonError::Setup(e.to_string()))?;
+            let offline = nemo_offline::open(&config.state_dir, config.whisper_model.clone())
+                .map_err(|e| DaemonError::Setup(e.to_string()))?;
             let dir = offline.backend.root();
             (offline.backend, DaemonStore::new(&dir, &dir), nemo_offline::poll_policy())
         }
@@ -236,7 +246,8 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         poll: PollPolicy { deadline: POLL_DEADLINE, ..poll },
     };
     let edits = EditBook::new(store.daemon_dir());
-    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings });
+    let extra_kinds = if config.backend == BackendChoice::Offline { nemo_offline::EXTRA_KINDS } else { &[] };
+    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings, extra_kinds });
     let supervisor = Supervisor::new(Arc::clone(&ports), edits, config.max_jobs);
     Ok(Daemon {
         ports,

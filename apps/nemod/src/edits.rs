@@ -8,8 +8,9 @@ use std::path::Path;
 
 use nemo_core::error::Error;
 use nemo_core::ids::SessionId;
+use nemo_core::media::MediaKind;
 use nemo_core::model::RenderJob;
-use nemo_core::service::{EditPlan, EditStage, check_file};
+use nemo_core::service::{EditPlan, EditStage};
 use nemo_core::time::Timestamp;
 use nemo_daemon_client::wire::{JobKind, JobStatus, JobView};
 use nemo_storage::{Document, SCHEMA};
@@ -192,19 +193,14 @@ impl EditJob {
         }
     }
 
-    /// The plan, its files checked again (they may have gone since the edit was asked for).
+    /// The plan, its files checked again (they may have gone since the edit was asked for),
+    /// `extra`: the kinds the backend takes beyond the service's.
     ///
     /// # Errors
     /// [`Error::MediaRefused`], [`Error::FileUnreadable`].
-    pub fn plan(&self) -> Result<EditPlan, Error> {
-        let sources = self
-            .sources
-            .iter()
-            .map(|source| {
-                let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
-                check_file(source, size)
-            })
-            .collect::<Result<_, _>>()?;
+    pub fn plan(&self, extra: &[(&str, MediaKind)]) -> Result<EditPlan, Error> {
+        let sources =
+            self.sources.iter().map(|source| nemo_storage::check_source(source, extra)).collect::<Result<_, _>>()?;
         Ok(EditPlan {
             name: self.name.clone(),
             sources,

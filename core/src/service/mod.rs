@@ -24,7 +24,7 @@ pub use export::ExportReport;
 pub use message::{FoundFile, NEW_PROJECT, Outcome};
 pub use poll::{Cadence, PollPolicy, Seen};
 pub use quick_edit::{EditPlan, EditStage};
-pub use upload::{UploadSource, check_file};
+pub use upload::{UploadSource, check_file, check_file_among};
 
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::ids::{ClientId, Token};

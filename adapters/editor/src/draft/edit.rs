@@ -115,10 +115,16 @@ pub fn set_canvas_if_unset(draft: &mut Value, width: u32, height: u32) {
     if width == 0 || height == 0 || draft.pointer("/m/width").is_some() {
         return;
     }
+    set_size(draft, width, height);
+}
+
+/// Sets the canvas to `width`×`height`, its ratio reduced (1280×720 → `"16:9"`).
+pub fn set_size(draft: &mut Value, width: u32, height: u32) {
     let (mut a, mut b) = (width, height);
     while b != 0 {
         (a, b) = (b, a % b);
     }
+    let a = a.max(1);
     set_canvas(draft, &format!("{}:{}", width / a, height / a), width, height);
 }
 

@@ -2,8 +2,10 @@
 //! into the lower part of the picture. From a subtitle file (SRT or WebVTT) the cues are
 //! placed through the timeline's cuts — a cue inside a removed part is left out, one after it
 //! moves earlier — and later cuts retime them again (they are text segments like any other).
-//! Without a file they are made from the main clip's speech by the engine's recogniser; with
-//! none configured the answer says in one sentence why there are none and how to get them.
+//! Without a file named, an uploaded subtitle file is used ("add captions" after uploading
+//! talk.srt); with neither they are made from the main clip's speech by the engine's
+//! recogniser; with none configured the answer says in one sentence why there are none and how
+//! to get them.
 
 use std::path::Path;
 
@@ -26,9 +28,6 @@ pub static ABOUT: About = About {
     needs_video: true,
 };
 
-/// A subtitle file larger than this is not read.
-const MAX_SUBTITLE_BYTES: u64 = 4 << 20;
-
 impl Instruction for Captions {
     fn about(&self) -> &'static About {
         &ABOUT
@@ -47,8 +46,8 @@ impl Instruction for Captions {
     fn plan(&self, args: &Value, context: &Context<'_>) -> Result<Change, String> {
         let clips = Timeline::read(context.draft()).clips;
         let main = clips.first().map(|clip| clip.src.clone()).unwrap_or_default();
-        let (cues, from) = match text(args, "file") {
-            Some(file) => (read_file(file)?, format!(" from {}", name_of(file))),
+        let (cues, from) = match text(args, "file").or(context.uploaded_subtitles) {
+            Some(file) => (subtitles::read(file)?, format!(" from {}", name_of(file))),
             None => {
                 let engine = context.engine.ok_or("Captions from speech need the offline media engine (ffmpeg).")?;
                 let cues = engine.transcribe(&main).map_err(|e| {
@@ -81,21 +80,6 @@ impl Instruction for Captions {
             |_| sentence,
         ))
     }
-}
-
-/// The cues of a subtitle file, or the sentence why not.
-fn read_file(file: &str) -> Result<Vec<Cue>, String> {
-    let name = name_of(file);
-    let size = std::fs::metadata(file).map_err(|e| format!("I could not read {name}: {e}"))?.len();
-    if size > MAX_SUBTITLE_BYTES {
-        return Err(format!("{name} is {size} bytes; a subtitle file of at most 4 MiB is read."));
-    }
-    let text = std::fs::read(file).map_err(|e| format!("I could not read {name}: {e}"))?;
-    let cues = subtitles::parse(&String::from_utf8_lossy(&text));
-    if cues.is_empty() {
-        return Err(format!("{name} has no cues I can read (SRT or WebVTT)."));
-    }
-    Ok(cues)
 }
 
 fn name_of(file: &str) -> String {
@@ -140,17 +124,22 @@ mod tests {
             edit::append_video(draft, "/a.mp4", "a", 5000);
             edit::remove_ranges(draft, &[(1500, 2500)]);
         });
-        let context = Context { history: &history, engine: None, uploaded_music: None };
+        let context = Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None };
         let args = json!({"file": srt.to_string_lossy()});
         let change = Captions.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("Added 2 captions from talk.srt (1 inside removed parts left out)."));
+        // "add captions" naming no file uses the uploaded one.
+        let uploaded = srt.to_string_lossy();
+        let context = Context { uploaded_subtitles: Some(&uploaded), ..context };
+        let from_upload = Captions.plan(&json!({"file": null}), &context).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_upload.sentence(true), change.sentence(true));
         history.apply(&change);
         let track = &history.current()["t"][1];
         assert_eq!(track["m"]["role"], "subtitle");
         assert_eq!(track["sg"], json!([{"tx": "first", "st": 200, "d": 800}, {"tx": "after", "st": 2000, "d": 800}]));
         let _ = std::fs::remove_dir_all(&dir);
 
-        let context = Context { history: &history, engine: None, uploaded_music: None };
+        let context = Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None };
         let none = Captions.plan(&json!({"file": null}), &context).err().unwrap_or_default();
         assert!(none.contains("media engine"), "{none}");
     }

@@ -5,4 +5,6 @@
 mod engine;
 mod in_process;
 mod smart;
+mod speech;
 mod support;
+mod whisper_model;

@@ -3,7 +3,7 @@
 //! lasts between processes (a second backend on the same state directory stands for the next
 //! command, or a restarted nemod).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use futures::executor::block_on;
 use nemo_core::chat::event::ChatEvent;
 use nemo_core::error::ApiError;
 use nemo_core::ids::{ClientId, RenderId, SessionId, Token};
-use nemo_core::media::LocalMedia;
+use nemo_core::media::{LocalMedia, MediaKind};
 use nemo_core::model::{RenderPhase, RenderRequest, RenderStatus};
 use nemo_core::ports::{Backend, NoProgress};
 use nemo_offline::OfflineBackend;
@@ -30,8 +30,13 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
+        Self::with_speech_model(None)
+    }
+
+    /// A world whose engine recognises speech with the whisper.cpp model `model`.
+    pub fn with_speech_model(model: Option<PathBuf>) -> Self {
         let state = temp();
-        let fake = OfflineBackend::new(state.path(), Arc::new(engine()));
+        let fake = OfflineBackend::new(state.path(), Arc::new(engine().with_speech_model(model)));
         let client = ClientId::parse("00000000-0000-4000-8000-000000000001").unwrap_or_else(|e| panic!("{e:?}"));
         let grant = block_on(fake.anonymous_token(&client)).unwrap_or_else(|e| panic!("{e}"));
         let session =
@@ -68,7 +73,7 @@ impl World {
             .collect())
     }
 
-    fn draft(&self) -> Value {
+    pub fn draft(&self) -> Value {
         let state = block_on(self.fake.state(&self.token, &self.session)).unwrap_or_else(|e| panic!("{e}"));
         state.draft.map(|draft| draft.to_value()).unwrap_or_default()
     }
@@ -140,6 +145,21 @@ fn a_corrupt_upload_is_refused_with_4001() {
     std::fs::write(&corrupt, [1u8; 2048]).unwrap_or_else(|e| panic!("{e}"));
     let message = refused(world.upload(&corrupt.to_string_lossy()));
     assert!(message.contains("broken.mp4") && message.contains("not a readable"), "{message}");
+}
+
+#[test]
+fn an_uploaded_subtitle_file_is_what_add_captions_uses_in_the_next_command_too() {
+    let world = World::new();
+    let dir = temp();
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    let vtt = dir.path().join("talk.vtt");
+    std::fs::write(&vtt, "WEBVTT\n\n00:00.500 --> 00:01.200\nHi\n").unwrap_or_else(|e| panic!("{e}"));
+    let file =
+        LocalMedia::check_among(vtt.to_string_lossy(), 40, nemo_offline::EXTRA_KINDS).unwrap_or_else(|e| panic!("{e}"));
+    let uploaded = block_on(world.fake.upload_file(&world.token, &world.session, &file, &NoProgress));
+    assert_eq!(uploaded.map(|u| u.files[0].kind), Ok(Some(MediaKind::Subtitles)));
+    let world = world.reopen();
+    assert_eq!(world.say("add captions"), "Added 1 caption from talk.vtt.");
 }
 
 #[test]

@@ -6,3 +6,5 @@ mod seeds;
 #[path = "../../../engine/tests/it/support.rs"]
 #[allow(dead_code)] // the engine's tests use all of it, these a part
 mod support;
+#[path = "../../../engine/tests/it/whisper_model.rs"]
+mod whisper_model;

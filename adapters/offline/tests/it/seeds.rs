@@ -3,6 +3,7 @@
 
 use super::backend::World;
 use super::support::*;
+use super::whisper_model;
 
 /// The mean red, green and blue of a frame.
 fn mean_rgb(frame: &[u8]) -> [f64; 3] {
@@ -118,6 +119,40 @@ fn ai_video_editor_cut_the_pauses_add_background_music_and_generate_captions() {
     let answer = world.say("cut the pauses, add background music, and generate captions");
     assert!(!answer.contains("did not understand"), "{answer}");
     assert!(answer.contains("There are no captions:") && answer.contains("NEMO_WHISPER_MODEL"), "{answer}");
+    check_mp4(&world.export(dir.path()), 4.2, 0.1, true);
+}
+
+#[test]
+fn generate_captions_with_a_whisper_model_draws_what_it_heard_in_the_lower_part() {
+    let dir = temp();
+    let model = dir.path().join("ggml-tiny-made.bin");
+    whisper_model::write(&model);
+    let world = World::with_speech_model(Some(model));
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say("generate captions");
+    assert!(answer.starts_with("Added ") && answer.contains("from the speech."), "{answer}");
+    let draft = world.draft();
+    let captions = draft["t"].as_array().and_then(|tracks| tracks.iter().find(|t| t["m"]["role"] == "subtitle"));
+    let cue = &captions.unwrap_or_else(|| panic!("no caption track: {draft}"))["sg"][0];
+    let (start, length) = (cue["st"].as_i64().unwrap_or(-1), cue["d"].as_i64().unwrap_or(-1));
+    assert!(start >= 0 && length > 0 && start + length <= 6000, "a cue inside the 6 s clip: {cue}");
+    let out = world.export(dir.path());
+    check_mp4(&out, 6.0, FRAME_S, true);
+    let during = (start + length / 2) as f64 / 1000.0;
+    assert!(white_below_middle(&out, during, 320) > 20, "caption text below the middle at {during} s");
+}
+
+#[test]
+fn a_model_that_is_not_one_is_one_sentence_and_the_rest_of_the_edit_renders() {
+    let dir = temp();
+    let model = dir.path().join("ggml-base.bin");
+    std::fs::write(&model, "<html>not found</html>").unwrap_or_else(|e| panic!("{e}"));
+    let world = World::with_speech_model(Some(model));
+    world.upload(&sample()).unwrap_or_else(|e| panic!("{e}"));
+    let answer = world.say("cut the pauses, add background music, and generate captions");
+    let why = answer.split("There are no captions: ").nth(1).unwrap_or_else(|| panic!("{answer}"));
+    assert!(why.contains("ggml-base.bin is not a whisper.cpp ggml model"), "{answer}");
+    assert_eq!(why.trim_end().matches(". ").count(), 1, "the reason, then where else captions come from: {why}");
     check_mp4(&world.export(dir.path()), 4.2, 0.1, true);
 }
 

@@ -100,7 +100,7 @@ pub async fn batch(ctx: &Ctx<'_>, spec: &Path, jobs: usize) -> Result<(), CliErr
     ctx.nemo.login(ctx.reporter).await?;
     run_batch(ctx.reporter, entries, jobs, async |entry: &Entry, reporter: &Reporter| {
         let nemo = ctx.wiring.scoped(None);
-        let edit = quick_edit(&nemo, &entry.files, &entry.prompt, entry.output.clone(), reporter);
+        let edit = quick_edit(&nemo, &entry.files, &entry.prompt, entry.output.clone(), ctx.offline(), reporter);
         super::interruptible(edit).await
     })
     .await

@@ -108,12 +108,14 @@ pub fn config_set(config_dir: &Path, key: &str, value: &str, reporter: &Reporter
             config::check_setting(key, value)?;
         }
         file.unset(key);
-    } else {
-        config::check_setting(key, value)?;
-        file.set(key, value);
+        file.save().map_err(|e| CliError::Config(e.0))?;
+        reporter.done(&format!("{key} removed"), json!({"key": key, "value": "", "path": file.path()}));
+        return Ok(());
     }
+    // Stored as checked (a speech model's path made absolute).
+    let value = config::check_setting(key, value)?;
+    file.set(key, &value);
     file.save().map_err(|e| CliError::Config(e.0))?;
-    let text = if value.is_empty() { format!("{key} removed") } else { format!("{key} = {value:?}") };
-    reporter.done(&text, json!({"key": key, "value": value, "path": file.path()}));
+    reporter.done(&format!("{key} = {value:?}"), json!({"key": key, "value": value, "path": file.path()}));
     Ok(())
 }

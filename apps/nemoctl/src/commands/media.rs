@@ -16,17 +16,19 @@ use crate::failure::CliError;
 use crate::report::{Reporter, value_of};
 use crate::wiring::Service;
 
-/// Checks every file or URL before anything is sent (format, size, existence).
+/// Checks every file or URL before anything is sent (format, size, existence); `offline`:
+/// the offline editor's extra kinds (subtitle files) are taken too.
 ///
 /// # Errors
 /// [`Error::MediaRefused`] or [`Error::FileUnreadable`] for the first bad one.
-pub fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Error> {
-    sources.iter().map(|source| nemo_storage::check_source(source)).collect()
+pub fn check_sources(sources: &[String], offline: bool) -> Result<Vec<UploadSource>, Error> {
+    let extra = if offline { nemo_offline::EXTRA_KINDS } else { &[] };
+    sources.iter().map(|source| nemo_storage::check_source(source, extra)).collect()
 }
 
 /// `upload PATH|URL...`.
 pub async fn upload(ctx: &Ctx<'_>, sources: &[String]) -> Result<(), CliError> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, ctx.offline())?;
     let assets = interruptible(ctx.nemo.upload(&checked, ctx.reporter)).await?;
     show_uploads(ctx.reporter, &UploadReply { files: assets.iter().map(AssetView::of).collect() });
     Ok(())
@@ -54,12 +56,34 @@ fn describe(asset: &AssetView) -> String {
     text
 }
 
-/// `export [-o FILE]` in the foreground (`--detach` is nemod's: see `daemon.rs`).
-pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>) -> Result<(), CliError> {
+/// `export [-o FILE] [--resolution R]` in the foreground (`--detach` is nemod's: see
+/// `daemon.rs`).
+pub async fn export(ctx: &Ctx<'_>, output: Option<PathBuf>, resolution: Option<&str>) -> Result<(), CliError> {
+    if let Some(resolution) = resolution {
+        resize(ctx, resolution).await?;
+    }
     let project = ctx.nemo.current_project().await?;
     let output = output.unwrap_or_else(|| default_output(ctx, &project));
     let report = interruptible(export_to(&ctx.nemo, &output, ctx.reporter)).await?;
     Exported::of(&report).show(ctx.reporter, None);
+    Ok(())
+}
+
+/// `--resolution R`: the editor's own resolution instruction, `R` as one chat turn before the
+/// render, so the size is the draft's (shown by `tracks`, undone by "undo") as if it had been
+/// said. Offline only: the cloud's render request carries no size and its draft is sent back
+/// as received, so there it would be a paid chat turn read by the service's agent.
+///
+/// # Errors
+/// [`CliError::Usage`] on the cloud; the turn's own.
+async fn resize(ctx: &Ctx<'_>, resolution: &str) -> Result<(), CliError> {
+    if !ctx.offline() {
+        return Err(CliError::Usage(format!(
+            "--resolution works offline only (the cloud's render request has no size): ask the editor for it \
+             instead, `nemoctl chat \"make it {resolution}\"`, then export"
+        )));
+    }
+    interruptible(ctx.nemo.chat(resolution, &SilentEditIsTheAnswer(ctx.reporter))).await?;
     Ok(())
 }
 
@@ -128,7 +152,8 @@ impl Exported {
 pub async fn edit(ctx: &Ctx<'_>, files: &[PathBuf], prompt: &str, output: Option<PathBuf>) -> Result<(), CliError> {
     let progress = SilentEditIsTheAnswer(ctx.reporter);
     let own_project = ctx.wiring.scoped(None);
-    interruptible(quick_edit(&own_project, files, prompt, output, &progress)).await?.show(ctx.reporter, None);
+    let edit = quick_edit(&own_project, files, prompt, output, ctx.offline(), &progress);
+    interruptible(edit).await?.show(ctx.reporter, None);
     Ok(())
 }
 
@@ -151,10 +176,11 @@ pub async fn quick_edit(
     files: &[PathBuf],
     prompt: &str,
     output: Option<PathBuf>,
+    offline: bool,
     progress: &dyn Progress,
 ) -> Result<Exported, Error> {
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
-    let sources = check_sources(&names)?;
+    let sources = check_sources(&names, offline)?;
     let (name, output) = edit_target(files, output);
     let _claim = nemo_storage::output::reserve(&output)?;
     let plan =

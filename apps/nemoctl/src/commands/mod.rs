@@ -62,7 +62,7 @@ pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &
         Command::Jobs => projects::jobs(&ctx).await,
         Command::Chat { message } => chat::chat(&ctx, message).await,
         Command::Upload { sources } => media::upload(&ctx, &sources).await,
-        Command::Export { output, .. } => media::export(&ctx, output).await,
+        Command::Export { output, resolution, .. } => media::export(&ctx, output, resolution.as_deref()).await,
         Command::Edit { files, prompt, output, .. } => media::edit(&ctx, &files, &prompt, output).await,
         Command::Batch { spec, jobs, .. } => batch::batch(&ctx, &spec, usize::from(jobs)).await,
         Command::Config { .. } | Command::Completions { .. } | Command::Skills | Command::Guide | Command::Mcp => {

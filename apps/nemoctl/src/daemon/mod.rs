@@ -104,6 +104,12 @@ pub async fn run(command: Command, config: &Config, reporter: &Reporter) -> Resu
             let list: JobList = client.get("/v1/jobs").await?;
             report::jobs(reporter, list.jobs, "nemod has no jobs yet.");
         }
+        Command::Export { resolution: Some(resolution), .. } => {
+            return Err(CliError::Usage(format!(
+                "--resolution is not sent through nemod: say it in the chat first (`nemoctl --backend daemon chat \
+                 \"{resolution}\"`), then export"
+            )));
+        }
         Command::Export { output, detach, .. } => {
             let output = match output {
                 Some(output) => output,

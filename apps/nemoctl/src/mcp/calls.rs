@@ -49,7 +49,7 @@ impl Calls {
         let files: Vec<PathBuf> = args.files.iter().map(|f| resolve(&self.base, f)).collect();
         let output = args.output.map(|o| resolve(&self.base, &o));
         let nemo = self.wiring.scoped(None);
-        let exported = quick_edit(&nemo, &files, &args.prompt, output, progress).await?;
+        let exported = quick_edit(&nemo, &files, &args.prompt, output, self.offline, progress).await?;
         let duration_s = nemo.tracks(progress).await?.draft.and_then(|d| view::duration_s(&d.timeline()));
         let exported = Exported { output: resolved(&self.base, &exported.output), ..exported };
         let mut value = exported.json();
@@ -99,7 +99,7 @@ impl Calls {
     /// `upload {paths?, urls?}`: every file (paths already resolved) and URL checked before
     /// anything is sent.
     pub async fn upload(&self, sources: &[String], progress: &dyn Progress) -> Result<Done, CliError> {
-        let assets = self.nemo.upload(&check_sources(sources)?, progress).await?;
+        let assets = self.nemo.upload(&check_sources(sources, self.offline)?, progress).await?;
         Ok(uploaded(&UploadReply { files: assets.iter().map(AssetView::of).collect() }))
     }
 

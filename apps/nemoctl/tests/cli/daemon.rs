@@ -249,6 +249,14 @@ fn an_offline_nemod_edits_and_renders_real_videos_for_every_command() {
     let clip = h.media("clip.mp4");
     daemon(&h, &["edit", &clip, "-p", "trim to 3 seconds", "-o", "short.mp4"]).check_exit(0);
     assert!((seconds(&h, "short.mp4") - 3.0).abs() <= 0.1);
+    // The offline editor's subtitle files are uploads for an offline nemod too.
+    let srt = h.write("talk.srt", b"1\n00:00:00,200 --> 00:00:01,400\nHello there\n");
+    let captions = daemon(&h, &["edit", &clip, &srt, "-p", "add captions", "-o", "cap.mp4"]);
+    captions.check_exit(0);
+    assert!(std::fs::read_to_string(h.path("cap.srt")).unwrap().contains("Hello there"), "{}", captions.stdout);
+    let resize = daemon(&h, &["export", "--resolution", "720p", "-o", "hd.mp4"]);
+    resize.check_exit(2);
+    assert!(resize.stderr.contains("--resolution is not sent through nemod"), "{}", resize.stderr);
     daemon(&h, &["use", "trip"]).check_exit(0);
     let offline = h.run(&["--offline", "tracks"]);
     offline.check_stdout("Timeline (1 track): 1. Video: clip (0-4.2s)");

@@ -249,6 +249,22 @@ fn unusable_settings_are_exit_2_naming_the_key_wherever_they_come_from() {
 }
 
 #[test]
+fn config_set_whisper_model_stores_an_existing_file_absolute_and_the_environment_wins() {
+    let h = Harness::new();
+    let missing = h.run(&["config", "set", "whisper_model", "no-such-ggml-base.bin"]);
+    missing.check_exit(2);
+    assert!(missing.stderr.contains("whisper_model: no-such-ggml-base.bin cannot be used"), "{}", missing.stderr);
+    let model = h.media("clip.mp4");
+    let relative = std::path::Path::new(&model).file_name().unwrap().to_string_lossy().into_owned();
+    let dir = std::path::Path::new(&model).parent().unwrap();
+    let set = h.cmd(&["config", "set", "whisper_model", &relative]).current_dir(dir).output_checked();
+    set.check_exit(0);
+    h.run(&["config", "get", "whisper_model"]).check_stdout(&model);
+    let mut get = h.cmd(&["config", "get", "whisper_model"]);
+    get.env("NEMO_WHISPER_MODEL", "/env/ggml-tiny.bin").output_checked().check_stdout("/env/ggml-tiny.bin");
+}
+
+#[test]
 fn config_toml_settings_apply_unless_the_environment_says_otherwise() {
     let h = Harness::new();
     h.run(&["config", "set", "backend", "offline"]).check_exit(0);

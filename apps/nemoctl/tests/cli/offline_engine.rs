@@ -47,6 +47,34 @@ fn a_missing_ffmpeg_says_how_to_install_it() {
     );
 }
 
+/// The video stream's width and height.
+fn picture(path: &std::path::Path) -> (Option<u64>, Option<u64>) {
+    let probe = ffprobe(path);
+    let video = probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").cloned().unwrap();
+    (video["width"].as_u64(), video["height"].as_u64())
+}
+
+#[test]
+fn export_resolution_sets_the_renders_size_offline_and_is_refused_for_the_cloud() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    h.run(&["--offline", "new", "sizes"]).check_exit(0);
+    h.run(&["--offline", "upload", &clip]).check_exit(0);
+    let named = h.run(&["--offline", "export", "--resolution", "720p", "-o", "hd.mp4"]);
+    named.check_exit(0);
+    assert!(named.stdout.contains("The video will render at 1280×720 (720p)."), "{}", named.stdout);
+    assert_eq!(picture(&h.path("hd.mp4")), (Some(1280), Some(720)));
+    h.run(&["--offline", "export", "--resolution", "480X480", "-o", "square.mp4"]).check_exit(0);
+    assert_eq!(picture(&h.path("square.mp4")), (Some(480), Some(480)));
+    let bad = h.run(&["--offline", "export", "--resolution", "1080", "-o", "x.mp4"]);
+    bad.check_exit(2);
+    assert!(bad.stderr.contains("WIDTHxHEIGHT such as 1280x720"), "{}", bad.stderr);
+    let cloud = h.run(&["export", "--resolution", "1080p", "-o", "c.mp4"]);
+    cloud.check_exit(2);
+    assert!(cloud.stderr.contains("--resolution works offline only"), "{}", cloud.stderr);
+    assert!(!h.path("x.mp4").exists() && !h.path("c.mp4").exists());
+}
+
 #[test]
 fn several_instructions_apply_and_the_changes_name_them() {
     let h = Harness::new();
@@ -55,9 +83,7 @@ fn several_instructions_apply_and_the_changes_name_them() {
     let done = h.run(&["--offline", "--json", "edit", &clip, "-p", prompt, "-o", "v.mp4"]).done();
     let changes: Vec<&str> = done["changes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert_eq!(changes, ["Canvas 16:9 → 9:16", "Video trimmed 0:06 → 0:01"]);
-    let probe = ffprobe(&h.path("v.mp4"));
-    let video = probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").unwrap();
-    assert_eq!((video["width"].as_u64(), video["height"].as_u64()), (Some(1080), Some(1920)));
+    assert_eq!(picture(&h.path("v.mp4")), (Some(1080), Some(1920)));
 }
 
 #[test]
@@ -180,4 +206,27 @@ fn verbose_says_whether_the_render_copied_the_source_or_encoded_it_all_and_why()
     assert!(out.stderr.contains("smart render: ") && out.stderr.contains(" frames copied"), "{}", out.stderr);
     let duration: f64 = ffprobe(&h.path("smart.mp4"))["format"]["duration"].as_str().unwrap().parse().unwrap();
     assert!((duration - 5.1).abs() <= 0.1, "{duration} s");
+}
+
+#[test]
+fn an_offline_edit_takes_a_subtitle_file_for_add_captions_and_the_cloud_refuses_it() {
+    let h = Harness::new();
+    let clip = h.media("clip.mp4");
+    let srt = h.write(
+        "talk.srt",
+        b"1\n00:00:00,200 --> 00:00:01,400\nHello there\n\n2\n00:00:03,000 --> 00:00:03,800\nafter\n",
+    );
+    let out = h.run(&["--offline", "edit", &clip, &srt, "-p", "remove the pauses, add captions", "-o", "c.mp4"]);
+    out.check_exit(0);
+    assert!(out.stdout.contains("Added 2 captions from talk.srt."), "{}", out.stdout);
+    // The second cue, after the first 1 s pause (0.9 s of it cut), moved earlier.
+    let sidecar = std::fs::read_to_string(h.path("c.srt")).unwrap();
+    assert!(sidecar.contains("00:00:02,066 --> 00:00:02,866\nafter"), "{sidecar}");
+    let cloud = h.run(&["edit", &clip, &srt, "-p", "add captions", "-o", "d.mp4"]);
+    cloud.check_exit(6);
+    assert!(cloud.stderr.contains("talk.srt: .srt files are not supported"), "{}", cloud.stderr);
+    let empty = h.write("empty.vtt", b"WEBVTT\n\nno cue here\n");
+    let refused = h.run(&["--offline", "upload", &empty]);
+    refused.check_exit(6);
+    assert!(refused.stderr.contains("empty.vtt has no cues I can read"), "{}", refused.stderr);
 }

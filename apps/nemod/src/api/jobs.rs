@@ -67,7 +67,7 @@ pub async fn edit(daemon: &Arc<Daemon>, request: EditRequest) -> Handled {
         return Err(bad_request("the instruction is empty", ""));
     }
     let claim = nemo_storage::output::reserve(Path::new(&request.output)).map_err(|e| failed(&e))?;
-    check_sources(&request.sources).await?;
+    check_sources(daemon, &request.sources).await?;
     if daemon.is_stopping() {
         return Err(shutting_down());
     }

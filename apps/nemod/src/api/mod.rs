@@ -355,15 +355,15 @@ async fn credits(daemon: &Daemon) -> Handled {
 }
 
 async fn upload(daemon: &Daemon, request: UploadRequest) -> Handled {
-    let checked = check_sources(&request.sources).await?;
+    let checked = check_sources(daemon, &request.sources).await?;
     let (service, _) = scoped(daemon, request.project.as_deref()).await?;
     let assets = service.upload(&checked, &NoisyProgress).await.map_err(|e| failed(&e))?;
     Ok(json_reply(StatusCode::OK, &UploadReply { files: assets.iter().map(AssetView::of).collect() }))
 }
 
 /// Checks uploads before a byte is sent: at least one, each an absolute path or a URL, of a
-/// supported kind and size.
-async fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Reply> {
+/// kind the daemon's backend takes and of a size within the limit.
+async fn check_sources(daemon: &Daemon, sources: &[String]) -> Result<Vec<UploadSource>, Reply> {
     if sources.is_empty() {
         return Err(bad_request("no sources given", ""));
     }
@@ -373,7 +373,7 @@ async fn check_sources(sources: &[String]) -> Result<Vec<UploadSource>, Reply> {
         if !is_url && !Path::new(source).is_absolute() {
             return Err(not_absolute(source));
         }
-        checked.push(nemo_storage::check_source(source).map_err(|e| failed(&e))?);
+        checked.push(nemo_storage::check_source(source, daemon.extra_kinds()).map_err(|e| failed(&e))?);
     }
     Ok(checked)
 }
