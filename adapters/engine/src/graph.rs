@@ -39,6 +39,7 @@ use std::fmt::Write;
 
 use crate::colour::Colour;
 use crate::{beds, captions, crossing, stretches};
+use nemo_editor::Probe;
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
 /// What the probes said about a source file.
@@ -56,6 +57,21 @@ pub struct Source {
     pub duration_ms: i64,
     /// Its picture's colour description (tone-mapped to the standard range when high).
     pub colour: Colour,
+}
+
+impl Source {
+    /// What a probe and the picture's colour say of a file.
+    #[must_use]
+    pub fn probed(probe: &Probe, colour: Colour) -> Self {
+        Self {
+            has_audio: probe.has_audio,
+            width: probe.width.unwrap_or(0),
+            height: probe.height.unwrap_or(0),
+            fps: probe.fps.unwrap_or(0.0),
+            duration_ms: probe.duration_ms,
+            colour,
+        }
+    }
 }
 
 /// One ffmpeg invocation: its arguments (without the program) and the output's length.

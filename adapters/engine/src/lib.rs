@@ -187,14 +187,7 @@ impl FfmpegEngine {
                 EngineError::Unreadable(reason) => EngineError::Failed(format!("cannot render: {reason}")),
                 other => other,
             })?;
-            let source = Source {
-                has_audio: probe.has_audio,
-                width: probe.width.unwrap_or(0),
-                height: probe.height.unwrap_or(0),
-                fps: probe.fps.unwrap_or(0.0),
-                duration_ms: probe.duration_ms,
-                colour,
-            };
+            let source = Source::probed(&probe, colour);
             sources.insert(src.to_owned(), source);
         }
         Ok(sources)

@@ -44,11 +44,8 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
     let cycles = if plan.quick { 4 } else { 24 };
     let long = generate(scratch, cycles)?;
     let nemoctl = bin.join("nemoctl");
-    let envs = [
-        ("NEMO_CONFIG_DIR", scratch.join("offline-config").to_string_lossy().into_owned()),
-        ("NEMO_STATE_DIR", scratch.join("offline-state").to_string_lossy().into_owned()),
-    ];
-    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let dirs = own_dirs(scratch, "offline");
+    let envs: Vec<(&str, &str)> = dirs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut rows = Vec::new();
     for clip in [&sample, &long] {
         let (mut ours, mut plain) = (Vec::new(), Vec::new());
@@ -92,6 +89,12 @@ pub fn run(plan: &Plan, bin: &Path, root: &Path, scratch: &Path, report: &mut Re
         ),
     );
     Ok(())
+}
+
+/// A nemoctl of its own: its config and state folders under `scratch`, named after `what`.
+pub(super) fn own_dirs(scratch: &Path, what: &str) -> [(&'static str, String); 2] {
+    let dir = |kind: &str| scratch.join(format!("{what}-{kind}")).to_string_lossy().into_owned();
+    [("NEMO_CONFIG_DIR", dir("config")), ("NEMO_STATE_DIR", dir("state"))]
 }
 
 /// `cycles` × (1.5 s of tone, 1 s of silence), then 1 s of tone.

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use super::Plan;
 use super::measure::{self, Stats, wall};
-use super::offline::{Clip, hand_written};
+use super::offline::{Clip, hand_written, own_dirs};
 use super::report::{Report, Row};
 
 /// The instruction.
@@ -24,11 +24,8 @@ pub fn run(plan: &Plan, bin: &Path, scratch: &Path, report: &mut Report) -> Resu
     let seconds = if plan.quick { 24 } else { 120 };
     let clip = generate(scratch, seconds)?;
     let nemoctl = bin.join("nemoctl");
-    let envs = [
-        ("NEMO_CONFIG_DIR", scratch.join("smart-config").to_string_lossy().into_owned()),
-        ("NEMO_STATE_DIR", scratch.join("smart-state").to_string_lossy().into_owned()),
-    ];
-    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let dirs = own_dirs(scratch, "smart");
+    let envs: Vec<(&str, &str)> = dirs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let outputs = ["smart-ours.mp4", "smart-full.mp4", "smart-auto-editor.mp4"].map(|name| scratch.join(name));
     let [ours_out, full_out, auto_out] = &outputs;
     let [ours_arg, full_arg, auto_arg] = outputs.clone().map(|path| path.to_string_lossy().into_owned());

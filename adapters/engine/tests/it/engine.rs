@@ -208,23 +208,8 @@ fn render_without_pauses(path: &str) -> Vec<(i64, i64)> {
     let engine = engine();
     let cuts = engine.silences(path).unwrap_or_else(|e| panic!("{e}"));
     let duration = engine.probe(path).unwrap_or_else(|e| panic!("{e}")).duration_ms;
-    let mut kept = Vec::new();
-    let mut from = 0;
-    for (start, end) in &cuts {
-        kept.push((from, *start));
-        from = *end;
-    }
-    kept.push((from, duration));
-    let mut at = 0;
-    let segments: Vec<Value> = kept
-        .iter()
-        .map(|(start, end)| {
-            let segment = json!({"src": path, "nm": "clip", "st": at, "d": end - start, "in": start});
-            at += end - start;
-            segment
-        })
-        .collect();
-    let out = render(&engine, &json!({"t": [{"tt": 0, "m": {}, "sg": segments}], "d": at, "m": {}}));
+    let (draft, at) = draft_without(path, &cuts, duration);
+    let out = render(&engine, &draft);
     let probe = check_mp4(&out, at as f64 / 1000.0, FRAME_S, true);
     let length = |kind: &str| {
         stream(&probe, kind).and_then(|s| s["duration"].as_str()).and_then(|d| d.parse::<f64>().ok()).unwrap_or(-1.0)

@@ -9,10 +9,11 @@ use std::process::Command;
 
 use nemo_editor::draft::Timeline;
 use nemo_engine::MediaEngine;
+use nemo_engine::colour::Colour;
 use nemo_engine::graph::{self, Source};
 use serde_json::{Value, json};
 
-use crate::support::{check_mp4, engine, ffmpeg, frame_at, render, temp};
+use crate::support::{check_mp4, draft_without, engine, ffmpeg, frame_at, render, temp};
 
 /// The markers' times in the source, seconds (white frames 30, 141, 279 at 30 fps).
 const MARKERS: [f64; 3] = [1.0, 4.7, 9.3];
@@ -50,23 +51,7 @@ fn without_pauses(path: &str) -> Value {
         .collect();
     assert_eq!(cuts.len(), 2, "{cuts:?}");
     let duration = engine.probe(path).unwrap_or_else(|e| panic!("{e}")).duration_ms;
-    let mut kept = Vec::new();
-    let mut from = 0;
-    for (start, end) in &cuts {
-        kept.push((from, *start));
-        from = *end;
-    }
-    kept.push((from, duration));
-    let mut at = 0;
-    let segments: Vec<Value> = kept
-        .iter()
-        .map(|(start, end)| {
-            let segment = json!({"src": path, "st": at, "d": end - start, "in": start});
-            at += end - start;
-            segment
-        })
-        .collect();
-    json!({"t": [{"tt": 0, "sg": segments}], "d": at, "m": {}})
+    draft_without(path, &cuts, duration).0
 }
 
 /// The full render of a draft, run as the engine would run it without the smart path.
@@ -76,14 +61,7 @@ fn full_render(draft: &Value, dir: &Path) -> std::path::PathBuf {
     let mut sources = HashMap::new();
     for clip in &timeline.clips {
         let probe = engine.probe(&clip.src).unwrap_or_else(|e| panic!("{e}"));
-        let source = Source {
-            has_audio: probe.has_audio,
-            width: probe.width.unwrap_or(0),
-            height: probe.height.unwrap_or(0),
-            fps: probe.fps.unwrap_or(0.0),
-            duration_ms: probe.duration_ms,
-            ..Source::default()
-        };
+        let source = Source::probed(&probe, Colour::default());
         sources.insert(clip.src.clone(), source);
     }
     let out = dir.join("full.mp4");

@@ -161,3 +161,25 @@ pub fn clip(
     ffmpeg(&args);
     out
 }
+
+/// The draft keeping `path` but its `cuts` (ms, in order): one segment per kept stretch, end
+/// to end, and its length.
+pub fn draft_without(path: &str, cuts: &[(i64, i64)], duration_ms: i64) -> (Value, i64) {
+    let mut kept = Vec::new();
+    let mut from = 0;
+    for (start, end) in cuts {
+        kept.push((from, *start));
+        from = *end;
+    }
+    kept.push((from, duration_ms));
+    let mut at = 0;
+    let segments: Vec<Value> = kept
+        .iter()
+        .map(|(start, end)| {
+            let segment = serde_json::json!({"src": path, "nm": "clip", "st": at, "d": end - start, "in": start});
+            at += end - start;
+            segment
+        })
+        .collect();
+    (serde_json::json!({"t": [{"tt": 0, "m": {}, "sg": segments}], "d": at, "m": {}}), at)
+}
