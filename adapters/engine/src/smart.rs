@@ -349,3 +349,74 @@ fn gcd(a: i64, b: i64) -> i64 {
 fn ceil_div(a: i128, b: i128) -> i64 {
     i64::try_from(a.div_euclid(b) + i128::from(a.rem_euclid(b) != 0)).unwrap_or(i64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use nemo_editor::draft::{Clip, Cross};
+
+    use super::*;
+    use crate::colour::Colour;
+    use crate::gops::Packet;
+
+    fn clip(src: &str) -> Clip {
+        Clip { src: src.into(), st: 0, in_ms: 0, d: 1000, sp: 1.0, vol: 100.0, fade_ms: 0, cross: None, still: false }
+    }
+
+    fn sources() -> HashMap<String, Source> {
+        let source =
+            Source { has_audio: true, width: 1920, height: 1080, fps: 30.0, duration_ms: 10_000, ..Source::default() };
+        HashMap::from([("/a.mp4".to_owned(), source.clone()), ("/b.mp4".to_owned(), source)])
+    }
+
+    fn timeline(clips: Vec<Clip>) -> Timeline {
+        Timeline { clips, ..Timeline::default() }
+    }
+
+    #[test]
+    fn each_timeline_that_cannot_share_the_stream_says_why() {
+        let sources = sources();
+        assert_eq!(unshared(&timeline(vec![clip("/a.mp4"), clip("/a.mp4")]), &sources), None);
+        let why = |timeline: Timeline| unshared(&timeline, &sources).unwrap_or_default();
+        assert!(why(timeline(vec![clip("/a.mp4"), clip("/b.mp4")])).contains("several files"));
+        assert!(why(timeline(vec![Clip { sp: 2.0, ..clip("/a.mp4") }])).contains("speed"));
+        assert!(why(timeline(vec![clip("/a.mp4"), Clip { fade_ms: 500, ..clip("/a.mp4") }])).contains("fades"));
+        let crossed = Clip { cross: Some(Cross { ms: 300, black: false }), ..clip("/a.mp4") };
+        assert!(why(timeline(vec![clip("/a.mp4"), crossed])).contains("transitions"));
+        assert!(why(timeline(vec![Clip { still: true, ..clip("/a.mp4") }])).contains("still"));
+        assert!(why(Timeline { high_quality: true, ..timeline(vec![clip("/a.mp4")]) }).contains("high quality"));
+        assert!(why(Timeline { canvas: Some((1080, 1920)), ..timeline(vec![clip("/a.mp4")]) }).contains("size"));
+    }
+
+    fn stream(step: i64) -> VideoStream {
+        VideoStream {
+            codec: "h264".into(),
+            profile: "High".into(),
+            level: 40,
+            pix_fmt: "yuv420p".into(),
+            width: 1920,
+            height: 1080,
+            time_base: (1, 15_360),
+            start: 0,
+            colour: Colour::default(),
+            rotated: false,
+            packets: (0..60).map(|k| Packet { pts: k * step, key: k % 30 == 0 }).collect(),
+        }
+    }
+
+    #[test]
+    fn each_stream_that_cannot_be_shared_says_why_and_a_shared_one_gives_its_exact_rate() {
+        let rate = |stream: &VideoStream| shared_rate(stream, &Frames::new(&stream.packets));
+        assert_eq!(rate(&stream(512)), Ok(("30/1".to_owned(), 512)));
+        assert_eq!(rate(&VideoStream { time_base: (1, 30_000), ..stream(1001) }), Ok(("30000/1001".to_owned(), 1001)));
+        let why = |stream: VideoStream| rate(&stream).err().unwrap_or_default();
+        assert!(why(VideoStream { codec: "vp9".into(), ..stream(512) }).contains("vp9"));
+        assert!(why(VideoStream { pix_fmt: "yuv420p10le".into(), ..stream(512) }).contains("8-bit"));
+        assert!(why(VideoStream { rotated: true, ..stream(512) }).contains("rotated"));
+        let hlg = Colour { transfer: Some("arib-std-b67".into()), ..Colour::default() };
+        assert!(why(VideoStream { colour: hlg, ..stream(512) }).contains("high dynamic range"));
+        assert!(why(stream(128)).contains("above 60"));
+        let mut variable = stream(512);
+        variable.packets[10].pts += 100;
+        assert!(why(variable).contains("varies"));
+    }
+}
