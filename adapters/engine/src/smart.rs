@@ -166,8 +166,6 @@ pub fn plan(
         .and_then(|()| std::fs::write(&list_file, list))
         .map_err(|e| format!("cannot write the render's list of pieces: {e}"))?;
     let mut args = start_args();
-    // A piece that cannot be read fails the render instead of ending the video early.
-    args.push("-xerror".into());
     args.extend(["-f", "concat", "-safe", "0", "-i"].map(String::from));
     args.push(list_file.to_string_lossy().into_owned());
     if heard {
