@@ -304,14 +304,18 @@ fn copy(src: &str, stream: &VideoStream, pieces: &[Piece], scratch: &Path) -> In
 }
 
 /// Output arguments splitting a stream into MPEG-TS files `NAMEnnnn.ts`, a new one at each
-/// of `splits` (packet counts, each a keyframe).
+/// of `splits` (packet counts, each a keyframe) and nowhere else. One piece is one plain
+/// MPEG-TS file: the segment muxer without a list of frames splits every 2 s (its default
+/// `segment_time`), and the concat list names only the first file.
 fn segments(splits: &[usize], scratch: &Path, name: &str) -> Vec<String> {
+    if splits.is_empty() {
+        let file = scratch.join(format!("{name}0000.ts")).to_string_lossy().into_owned();
+        return vec!["-f".into(), "mpegts".into(), file];
+    }
+    let splits: Vec<String> = splits.iter().map(usize::to_string).collect();
     let mut args: Vec<String> =
         ["-f", "segment", "-segment_format", "mpegts", "-reset_timestamps", "1"].map(String::from).into();
-    if !splits.is_empty() {
-        let splits: Vec<String> = splits.iter().map(usize::to_string).collect();
-        args.extend(["-segment_frames".into(), splits.join(",")]);
-    }
+    args.extend(["-segment_frames".into(), splits.join(",")]);
     args.push(scratch.join(format!("{name}%04d.ts")).to_string_lossy().into_owned());
     args
 }
