@@ -176,7 +176,8 @@ fn command(
         }
         crossing::join(&mut graph, &timeline.clips, &clip_sources, &pieces, &cuts, 0, &canvas, any_audible);
     } else {
-        let (inputs, uses) = inputs(&timeline.clips);
+        let leads: Vec<i64> = clip_sources.iter().map(|source| stretches::frame_lead_ms(source.fps)).collect();
+        let (inputs, uses) = inputs(&timeline.clips, &leads);
         for input in &inputs {
             args.extend(["-ss".into(), secs(input.start), "-t".into(), secs(input.length + SLACK_MS), "-i".into()]);
             args.push(input.src.clone());
@@ -186,7 +187,7 @@ fn command(
                 let clip = (first, first_source);
                 select_stretches(&mut graph, input, &kept, clip, &canvas, (picture, sound), total);
             }
-            None => join_clips(&mut graph, timeline, &uses, &clip_sources, &canvas, (picture, sound)),
+            None => join_clips(&mut graph, timeline, (&uses, &leads), &clip_sources, &canvas, (picture, sound)),
         }
     }
     let mut video = String::new();
@@ -294,9 +295,12 @@ fn select_stretches(
             kept.iter().map(|(start, end)| ((start - lead).max(0), (end - lead).max(0))).collect();
         let _ = write!(
             graph,
-            "[{input}:v]select='{frames}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+            "[{input}:v]select='{keep}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration={d}[vc];",
-            frames = stretches::keep(&frames),
+            // Frames are counted and placed by the same stretches: a frame kept from half a
+            // frame before a stretch is that stretch's, not the gap's before it.
+            keep = stretches::keep(&frames),
+            close = stretches::close_gaps(&frames),
             rate = rate_filter(source, canvas, clip.sp),
             fit = fit_filter(source, canvas),
             d = secs(total),
@@ -318,7 +322,7 @@ fn select_stretches(
 fn join_clips(
     graph: &mut String,
     timeline: &Timeline,
-    uses: &[(usize, i64)],
+    (uses, leads): (&[(usize, i64)], &[i64]),
     clip_sources: &[&Source],
     canvas: &Canvas,
     (picture, sound): (bool, Option<&str>),
@@ -326,18 +330,18 @@ fn join_clips(
     let mut joined = String::new();
     for (i, (clip, clip_source)) in timeline.clips.iter().zip(clip_sources).enumerate() {
         let (input, offset) = uses[i];
+        // Frames are counted from half a frame before the in-point (`stretches::frame_lead_ms`),
+        // the sound from the in-point itself.
+        let frames_from = (offset - leads[i]).max(0);
         // A source read once feeds every clip cut from it: each chain first keeps only its
         // own stretch (plus slack for tpad/apad to trim), so the filters after it — the audio
         // resampler above all — see the clip, not the whole file once per clip.
         let (video_from, audio_from) = if uses.iter().filter(|(other, _)| *other == input).count() > 1 {
             let end = secs(offset + clip.source_span() + SLACK_MS);
-            let start = secs(offset);
-            (format!("trim=start={start}:end={end},"), format!("atrim=start={start}:end={end},"))
+            (format!("trim=start={}:end={end},", secs(frames_from)), format!("atrim=start={}:end={end},", secs(offset)))
         } else {
-            match offset {
-                0 => (String::new(), String::new()),
-                offset => (format!("trim=start={},", secs(offset)), format!("atrim=start={},", secs(offset))),
-            }
+            let from = |filter: &str, at: i64| if at > 0 { format!("{filter}=start={},", secs(at)) } else { String::new() };
+            (from("trim", frames_from), from("atrim", offset))
         };
         let fade_in = half(clip.fade_ms);
         let fade_out = timeline.clips.get(i + 1).map_or(0, |next| half(next.fade_ms));
@@ -456,8 +460,10 @@ struct Input {
 /// whose clips sit close together (the gaps between them, which would be decoded for
 /// nothing, add up to no more than the time used plus 10 s) is read once, each clip trimmed
 /// from it, as after removing pauses; otherwise each clip is its own input, seeked to its
-/// in-point (a 10 s cut from an hour-long file decodes 10 s, not the hour).
-fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
+/// in-point (a 10 s cut from an hour-long file decodes 10 s, not the hour). Every seek is
+/// `leads[i]` (half a frame) before the in-point: a cut on a whole frame is written in whole
+/// ms, up to half a ms after its frame's time, and `-ss` would drop that frame.
+fn inputs(clips: &[Clip], leads: &[i64]) -> (Vec<Input>, Vec<(usize, i64)>) {
     let span = Clip::source_span;
     let mut inputs: Vec<Input> = Vec::new();
     let mut uses = vec![(0, 0); clips.len()];
@@ -469,7 +475,8 @@ fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
     }
     for src in sources {
         let mine: Vec<usize> = (0..clips.len()).filter(|i| clips[*i].src == src).collect();
-        let start = mine.iter().map(|i| clips[*i].in_ms).min().unwrap_or(0);
+        let lead = |i: usize| leads.get(i).copied().unwrap_or(0);
+        let start = mine.iter().map(|i| (clips[*i].in_ms - lead(*i)).max(0)).min().unwrap_or(0);
         let end = mine.iter().map(|i| clips[*i].in_ms + span(&clips[*i])).max().unwrap_or(0);
         let used: i64 = mine.iter().map(|i| span(&clips[*i])).sum();
         if end - start <= 2 * used + 10_000 {
@@ -479,8 +486,9 @@ fn inputs(clips: &[Clip]) -> (Vec<Input>, Vec<(usize, i64)>) {
             inputs.push(Input { src: src.to_owned(), start, length: end - start });
         } else {
             for i in mine {
-                uses[i] = (inputs.len(), 0);
-                inputs.push(Input { src: src.to_owned(), start: clips[i].in_ms, length: span(&clips[i]) });
+                let start = (clips[i].in_ms - lead(i)).max(0);
+                uses[i] = (inputs.len(), clips[i].in_ms - start);
+                inputs.push(Input { src: src.to_owned(), start, length: clips[i].in_ms + span(&clips[i]) - start });
             }
         }
     }
@@ -692,7 +700,10 @@ mod tests {
         assert_eq!(invocation.duration_ms, 4000);
         let args = invocation.args.join(" ");
         assert!(args.contains("-progress pipe:1"), "{args}");
-        assert!(args.contains("-ss 1.000 -t 4.100 -i /a.mp4"), "{args}");
+        // Seeked half a frame (at 15 fps) early, so frame 15 at 1 s is kept; the sound is
+        // trimmed to the in-point itself.
+        assert!(args.contains("-ss 0.967 -t 4.133 -i /a.mp4"), "{args}");
+        assert!(args.contains("[0:v]setpts=(PTS-STARTPTS)/1,") && args.contains("[0:a]atrim=start=0.033,"), "{args}");
         assert!(
             args.contains("-map [vout] -map [aout] -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac")
         );
@@ -701,7 +712,7 @@ mod tests {
             graph(&invocation),
             "[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration=4.000,setpts=PTS-STARTPTS[v0];\
-             [0:a]asetpts=PTS-STARTPTS,apad,\
+             [0:a]atrim=start=0.033,asetpts=PTS-STARTPTS,apad,\
              atrim=duration=4.000[a0];[v0][a0]concat=n=1:v=1:a=1[vc][ac];[ac]anull[aout];[vc]null[vout]"
         );
     }
@@ -782,7 +793,7 @@ mod tests {
     fn speed_sets_timestamps_and_chains_atempo() {
         let invocation = render(&clip(r#", "sp": 3"#));
         let graph = graph(&invocation);
-        assert!(invocation.args.join(" ").contains("-ss 1.000 -t 12.100 -i /a.mp4"));
+        assert!(invocation.args.join(" ").contains("-ss 0.967 -t 12.133 -i /a.mp4"));
         assert!(graph.contains("setpts=(PTS-STARTPTS)/3,fps=15,setsar=1,"), "{graph}");
         assert!(graph.contains(",atempo=2,atempo=1.5,apad"), "{graph}");
         assert_eq!(atempo(0.2), ",atempo=0.5,atempo=0.5,atempo=0.8");
@@ -879,7 +890,7 @@ mod tests {
             still: false,
         };
         let paused = [clip("/a", 0, 1550), clip("/a", 2450, 1600), clip("/b", 0, 1000), clip("/a", 4950, 1050)];
-        let (inputs, uses) = inputs(&paused);
+        let (inputs, uses) = inputs(&paused, &[0; 4]);
         assert_eq!(
             inputs,
             [Input { src: "/a".into(), start: 0, length: 6000 }, Input { src: "/b".into(), start: 0, length: 1000 }]
@@ -887,12 +898,13 @@ mod tests {
         assert_eq!(uses, [(0, 0), (0, 2450), (1, 0), (0, 4950)]);
 
         let far = [clip("/a", 0, 10_000), clip("/a", 3_590_000, 10_000)];
-        let (far_inputs, uses) = super::inputs(&far);
+        let (far_inputs, uses) = super::inputs(&far, &[16, 16]);
         assert_eq!(
             far_inputs.iter().map(|i| (i.start, i.length)).collect::<Vec<_>>(),
-            [(0, 10_000), (3_590_000, 10_000)]
+            [(0, 10_000), (3_589_984, 10_016)],
+            "seeked half a frame early (the first cannot be)"
         );
-        assert_eq!(uses, [(0, 0), (1, 0)]);
+        assert_eq!(uses, [(0, 0), (1, 16)]);
     }
 
     #[test]
@@ -908,7 +920,8 @@ mod tests {
         // Each chain keeps only its own stretch (and 100 ms of slack) before any other filter.
         assert!(graph.contains("[0:v]trim=start=0.000:end=1.650,setpts=(PTS-STARTPTS)/1,"), "{graph}");
         assert!(graph.contains("[0:a]atrim=start=0.000:end=1.650,asetpts="), "{graph}");
-        assert!(graph.contains("[0:v]trim=start=2.450:end=4.150,setpts=(PTS-STARTPTS)/1,"), "{graph}");
+        // Frames from half a frame (at 15 fps) before the in-point, the sound from the in-point.
+        assert!(graph.contains("[0:v]trim=start=2.417:end=4.150,setpts=(PTS-STARTPTS)/1,"), "{graph}");
         assert!(graph.contains("[0:a]atrim=start=2.450:end=4.150,asetpts="), "{graph}");
         assert!(graph.contains("concat=n=2:v=1:a=1[vc][ac]"), "{graph}");
     }
@@ -925,11 +938,12 @@ mod tests {
         let keep = "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)";
         // The picture's frames are counted from half a frame (33 ms at 15 fps) before each bound.
         let frames = "gte(t,0.000)*lt(t,1.517)+gte(t,2.417)*lt(t,4.017)";
-        let close = "(T-0.000-gte(T,2.450)*0.900)/TB";
+        // …and placed by the same stretches; the sound by the stretches themselves.
+        let (close_frames, close) = ("(T-0.000-gte(T,2.417)*0.900)/TB", "(T-0.000-gte(T,2.450)*0.900)/TB");
         assert_eq!(
             graph,
             format!(
-                "[0:v]select='{frames}',setpts='{close}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
+                "[0:v]select='{frames}',setpts='{close_frames}',setsar=1,tpad=stop_mode=clone:stop_duration=1,\
                  trim=duration=3.150[vc];[0:a]aselect='{keep}',asetpts='{close}',\
                  aresample=async=1:min_hard_comp=0.001:first_pts=0,apad,atrim=duration=3.150[ac];[ac]anull[aout];[vc]null[vout]"
             )

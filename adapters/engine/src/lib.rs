@@ -17,7 +17,9 @@
 //! - **Smart render** (`smart`, `gops`, `packets`): when the output can share the source's
 //!   H.264/HEVC stream, whole GOPs are copied and only the frames from a cut to the next
 //!   keyframe (and under a title) are encoded again, in four ffmpeg runs; otherwise the full
-//!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`).
+//!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`); a smart
+//!   render's output is counted against its plan (`guard`) and rendered again in full when
+//!   it is not what was planned.
 //! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
 //!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model the app names
 //!   (`with_speech_model`), the file walked first (`model`); with none usable the answer
@@ -31,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod ahead;
+pub mod guard;
 mod beds;
 mod captions;
 pub mod colour;
@@ -64,7 +67,7 @@ pub use nemo_editor::{EngineError, MediaEngine, Probe, RenderHandle, RenderState
 use crate::ahead::Ahead;
 use crate::colour::Colour;
 use crate::graph::Source;
-use crate::render::{Plan, Renders};
+use crate::render::{Guard, Plan, Renders};
 use crate::speech::Speech;
 pub use crate::tools::Tools;
 use nemo_editor::draft::{CARD_SRC, Timeline};
@@ -240,6 +243,9 @@ impl MediaEngine for FfmpegEngine {
         let dest = self.work.join(format!("render-{n}.mp4"));
         let part = render::part_of(&dest).to_string_lossy().into_owned();
         let scratch = self.work.join(format!("render-{n}.d"));
+        let full = graph::build(&timeline, &sources, self.font.as_deref(), &part)
+            .map(Plan::single)
+            .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
         let plan = match smart::unshared(&timeline, &sources)
             .map_or_else(|| self.smart(&timeline, &sources, &scratch, &part), Err)
         {
@@ -250,13 +256,12 @@ impl MediaEngine for FfmpegEngine {
                     shape.encoded,
                     shape.pieces
                 );
-                plan
+                // Checked before it counts as done; the full render when it is not as planned.
+                Plan { guard: Some(Guard { expected: shape.expected, fallback: full.steps }), ..plan }
             }
             Err(reason) => {
                 tracing::info!("full render: {reason}");
-                graph::build(&timeline, &sources, self.font.as_deref(), &part)
-                    .map(Plan::single)
-                    .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?
+                full
             }
         };
         self.renders.start(&self.tools, plan, dest)

@@ -3,7 +3,9 @@
 //! (`out_time_us` against the step's length, weighted by its share of the work → percent),
 //! the part renamed to `NAME` only when every step succeeded. Cancelling kills the running
 //! ffmpeg and removes the part and the render's scratch folder: no half file is ever left
-//! under the final name.
+//! under the final name. A plan with a [`Guard`] (the smart render's) has its output checked
+//! before the rename ([`guard::check`]); a file that is not what was planned is rendered
+//! again by the guard's fallback steps (the full render), and the log says why.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -16,6 +18,7 @@ use std::thread;
 use nemo_editor::{EngineError, RenderHandle, RenderState};
 
 use crate::graph::Invocation;
+use crate::guard::{self, Expected};
 use crate::tools::Tools;
 
 /// How much of ffmpeg's error output a failure keeps.
@@ -45,13 +48,24 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Where the steps before the last write, when they write anything.
     pub scratch: Option<PathBuf>,
+    /// What the output must hold, and what runs instead when it does not.
+    pub guard: Option<Guard>,
+}
+
+/// A plan's check of its own output, and the steps that render it again when it fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guard {
+    /// What the output's video stream must hold.
+    pub expected: Expected,
+    /// Steps writing the same part file another way (the full render).
+    pub fallback: Vec<Step>,
 }
 
 impl Plan {
     /// One ffmpeg run doing the whole render.
     #[must_use]
     pub fn single(invocation: Invocation) -> Self {
-        Self { steps: vec![Step { invocation, share: 1 }], scratch: None }
+        Self { steps: vec![Step { invocation, share: 1 }], scratch: None, guard: None }
     }
 }
 
@@ -62,6 +76,7 @@ struct Job {
     child: Mutex<Option<Child>>,
     part: PathBuf,
     scratch: Option<PathBuf>,
+    guard: Option<Guard>,
 }
 
 impl Renders {
@@ -79,12 +94,15 @@ impl Renders {
             child: Mutex::new(Some(child)),
             part: part_of(&dest),
             scratch: plan.scratch,
+            guard: plan.guard,
         });
         let handle = RenderHandle(self.next.fetch_add(1, Ordering::Relaxed));
         lock(&self.jobs).insert(handle.0, Arc::clone(&job));
         let (tools, steps) = (tools.clone(), plan.steps);
         thread::spawn(move || {
-            job.run(&tools, &steps);
+            if job.run(&tools, &steps, (true, 0)) {
+                job.guard(&tools);
+            }
             job.end(&dest);
         });
         Ok(handle)
@@ -126,40 +144,56 @@ impl Job {
         }
     }
 
-    /// Runs the steps in turn (the first already started), each to its end; stops at the
-    /// first that fails or when cancelled.
-    fn run(&self, tools: &Tools, steps: &[Step]) {
+    /// Runs the steps in turn (the first already started when `started`), each to its end,
+    /// their progress spread from `from` to 99%; stops at the first that fails or when
+    /// cancelled. Whether every step succeeded.
+    fn run(&self, tools: &Tools, steps: &[Step], (started, from): (bool, u8)) -> bool {
         let total: u64 = steps.iter().map(|step| u64::from(step.share)).sum::<u64>().max(1);
         let mut done = 0u64;
         for (i, step) in steps.iter().enumerate() {
-            if i > 0 {
+            if i > 0 || !started {
                 // Started under the state lock: a cancel either comes first, and nothing
                 // starts, or finds the child to kill.
                 let state = lock(&self.state);
                 if !matches!(*state, RenderState::Running(_)) {
-                    return;
+                    return false;
                 }
                 match spawn(tools, &step.invocation) {
                     Ok(child) => *lock(&self.child) = Some(child),
                     Err(e) => {
                         drop(state);
                         self.fail(e.to_string());
-                        return;
+                        return false;
                     }
                 }
             }
             let share = (done, u64::from(step.share), total);
-            if let Err(reason) = self.follow(step.invocation.duration_ms, share) {
+            if let Err(reason) = self.follow(step.invocation.duration_ms, share, from) {
                 self.fail(reason);
-                return;
+                return false;
             }
             done += u64::from(step.share);
         }
+        true
+    }
+
+    /// Checks the finished part against the plan's guard; when it is not what was planned,
+    /// says why in the log and renders it again with the guard's fallback steps.
+    fn guard(&self, tools: &Tools) {
+        let Some(guard) = &self.guard else { return };
+        let Err(why) = guard::check(tools, &self.part.to_string_lossy(), &guard.expected) else { return };
+        tracing::warn!("smart render: {why}; rendering again in full");
+        let _ = std::fs::remove_file(&self.part);
+        let reached = match *lock(&self.state) {
+            RenderState::Running(percent) => percent,
+            _ => return,
+        };
+        self.run(tools, &guard.fallback, (false, reached));
     }
 
     /// Follows the running step to its end: progress from stdout (its part of the whole),
     /// the error text from stderr.
-    fn follow(&self, total_ms: i64, (done, share, total): (u64, u64, u64)) -> Result<(), String> {
+    fn follow(&self, total_ms: i64, (done, share, total): (u64, u64, u64), from: u8) -> Result<(), String> {
         let (stdout, stderr) = match lock(&self.child).as_mut() {
             Some(child) => (child.stdout.take(), child.stderr.take()),
             None => (None, None),
@@ -175,7 +209,8 @@ impl Job {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if let Some(percent) = progress(&line, total_ms) {
-                    let overall = (done * 100 + u64::from(percent) * share) / total;
+                    let within = (done * 100 + u64::from(percent) * share) / total;
+                    let overall = u64::from(from) + within * (100 - u64::from(from)) / 100;
                     let mut state = lock(&self.state);
                     if matches!(*state, RenderState::Running(_)) {
                         *state = RenderState::Running(u8::try_from(overall.min(99)).unwrap_or(99));

@@ -34,6 +34,7 @@ use std::path::Path;
 use nemo_editor::draft::{CARD_SRC, Timeline};
 
 use crate::gops::{Frames, Piece};
+use crate::guard::Expected;
 use crate::graph::{self, Invocation, Source};
 use crate::packets::VideoStream;
 use crate::render::{Plan, Step};
@@ -47,8 +48,8 @@ const PRESET: &str = "veryfast";
 /// Their quality: a little better than a phone's own, so that a seam is not seen.
 const CRF: &str = "18";
 
-/// What the log says of a smart render.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the log says of a smart render, and what its output must hold.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shape {
     /// Frames copied as they are.
     pub copied: usize,
@@ -56,6 +57,8 @@ pub struct Shape {
     pub encoded: usize,
     /// Pieces joined.
     pub pieces: usize,
+    /// The output's video stream, as planned (for the guard).
+    pub expected: Expected,
 }
 
 /// Why the output cannot share the source's video stream, judged from the timeline and the
@@ -130,15 +133,16 @@ pub fn plan(
         timeline.titles.iter().any(|title| (title.st as f64) <= to && from <= (title.st + title.d) as f64)
     };
     let pieces = frames.plan(&stretches, forced);
-    let shape = Shape {
-        copied: pieces.iter().filter(|piece| matches!(piece, Piece::Copy(_))).map(Piece::frames).sum(),
-        encoded: pieces.iter().filter(|piece| matches!(piece, Piece::Encode(_))).map(Piece::frames).sum(),
-        pieces: pieces.len(),
+    let count = |copied: bool| -> usize {
+        pieces.iter().filter(|piece| matches!(piece, Piece::Copy(_)) == copied).map(Piece::frames).sum()
     };
-    if shape.copied == 0 {
+    let (copied, encoded) = (count(true), count(false));
+    if copied == 0 {
         return Err("no whole GOP lies inside a kept stretch".into());
     }
-    let total_frames = shape.copied + shape.encoded;
+    let total_frames = copied + encoded;
+    let expected = Expected { frames: total_frames, duration_ms: frame_ms(total_frames), frame_ms: frame_ms(1) };
+    let shape = Shape { copied, encoded, pieces: pieces.len(), expected };
     let duration_ms = |frames: usize| frame_ms(frames).round() as i64;
     let mut steps = Vec::new();
     let sound_file = scratch.join("sound.m4a");
@@ -181,7 +185,7 @@ pub fn plan(
         invocation: Invocation { args, duration_ms: duration_ms(total_frames) },
         share: share(total_frames / 50),
     });
-    Ok((Plan { steps, scratch: Some(scratch.to_owned()) }, shape))
+    Ok((Plan { steps, scratch: Some(scratch.to_owned()), guard: None }, shape))
 }
 
 /// The stream's frame rate as ffmpeg reads it and the time between frames, when the output

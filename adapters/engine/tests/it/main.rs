@@ -4,6 +4,7 @@
 
 mod engine;
 mod in_process;
+mod layouts;
 mod smart;
 mod speech;
 mod support;

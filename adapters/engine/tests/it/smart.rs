@@ -3,17 +3,13 @@
 //! are the ones a full render shows, most of them the source's own bytes, and every marker's
 //! picture and sound stay within a frame of each other, in the smart and the full render.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use nemo_editor::draft::Timeline;
 use nemo_engine::MediaEngine;
-use nemo_engine::colour::Colour;
-use nemo_engine::graph::{self, Source};
 use serde_json::{Value, json};
 
-use crate::support::{check_mp4, draft_without, engine, ffmpeg, frame_at, render, temp};
+use crate::support::{check_mp4, draft_without, engine, ffmpeg, frame_at, frame_hashes, full_render, render, temp};
 
 /// The markers' times in the source, seconds (white frames 30, 141, 279 at 30 fps).
 const MARKERS: [f64; 3] = [1.0, 4.7, 9.3];
@@ -52,41 +48,6 @@ fn without_pauses(path: &str) -> Value {
     assert_eq!(cuts.len(), 2, "{cuts:?}");
     let duration = engine.probe(path).unwrap_or_else(|e| panic!("{e}")).duration_ms;
     draft_without(path, &cuts, duration).0
-}
-
-/// The full render of a draft, run as the engine would run it without the smart path.
-fn full_render(draft: &Value, dir: &Path) -> std::path::PathBuf {
-    let engine = engine();
-    let timeline = Timeline::parse(&draft.to_string()).unwrap_or_else(|| panic!("a draft"));
-    let mut sources = HashMap::new();
-    for clip in &timeline.clips {
-        let probe = engine.probe(&clip.src).unwrap_or_else(|e| panic!("{e}"));
-        let source = Source::probed(&probe, Colour::default());
-        sources.insert(clip.src.clone(), source);
-    }
-    let out = dir.join("full.mp4");
-    let invocation = graph::build(&timeline, &sources, None, &out.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
-    let args: Vec<&str> = invocation.args.iter().map(String::as_str).filter(|arg| *arg != "pipe:1").collect();
-    // `-progress pipe:1` is dropped with its value: nothing reads it here.
-    let args: Vec<&str> = args.into_iter().filter(|arg| *arg != "-progress").collect();
-    ffmpeg(&args);
-    out
-}
-
-/// Each decoded frame's MD5, in order.
-fn frame_hashes(path: &Path) -> Vec<String> {
-    let output = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args(["-map", "0:v", "-f", "framemd5", "-"])
-        .output()
-        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.rsplit(',').next())
-        .map(|h| h.trim().to_owned())
-        .collect()
 }
 
 /// Each frame's mean brightness (0–255), from a 16×9 grey copy.

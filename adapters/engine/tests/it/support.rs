@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
+use nemo_editor::draft::Timeline;
+use nemo_engine::colour::Colour;
+use nemo_engine::graph::{self, Source};
 use nemo_engine::{FfmpegEngine, MediaEngine, RenderHandle, RenderState};
 use serde_json::Value;
 
@@ -182,4 +187,39 @@ pub fn draft_without(path: &str, cuts: &[(i64, i64)], duration_ms: i64) -> (Valu
         })
         .collect();
     (serde_json::json!({"t": [{"tt": 0, "m": {}, "sg": segments}], "d": at, "m": {}}), at)
+}
+
+/// The full render of a draft, run as the engine would run it without the smart path.
+pub fn full_render(draft: &Value, dir: &Path) -> PathBuf {
+    let engine = engine();
+    let timeline = Timeline::parse(&draft.to_string()).unwrap_or_else(|| panic!("a draft"));
+    let mut sources = HashMap::new();
+    for clip in &timeline.clips {
+        let probe = engine.probe(&clip.src).unwrap_or_else(|e| panic!("{e}"));
+        let source = Source::probed(&probe, Colour::default());
+        sources.insert(clip.src.clone(), source);
+    }
+    let out = dir.join("full.mp4");
+    let invocation = graph::build(&timeline, &sources, None, &out.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
+    let args: Vec<&str> = invocation.args.iter().map(String::as_str).filter(|arg| *arg != "pipe:1").collect();
+    // `-progress pipe:1` is dropped with its value: nothing reads it here.
+    let args: Vec<&str> = args.into_iter().filter(|arg| *arg != "-progress").collect();
+    ffmpeg(&args);
+    out
+}
+
+/// Each decoded frame's MD5, in order.
+pub fn frame_hashes(path: &Path) -> Vec<String> {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args(["-map", "0:v", "-f", "framemd5", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.rsplit(',').next())
+        .map(|h| h.trim().to_owned())
+        .collect()
 }

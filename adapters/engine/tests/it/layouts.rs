@@ -1,0 +1,221 @@
+//! The smart render against the full render, crossed over the GOP layouts encoders really
+//! write (x264's defaults, no B-frames, 1 s GOPs, open GOPs, scene cuts, x265's defaults, a
+//! camera's long GOPs with a B-pyramid) and every edit the smart render takes (mute, music,
+//! one cut, several cuts, a trim, a title, captions), and random cut lists over them: every
+//! output shows exactly the source frames the full render shows, in order, and decodes
+//! without a single error. Each source frame carries its own number in a strip of nine
+//! black-or-white cells at the top of the picture, read back from the decoded output, so the
+//! comparison is of frames, not of counts — and survives the full render's re-encoding.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use crate::support::{engine, ffmpeg, frame_hashes, full_render, render, temp};
+
+/// Frames a second of every source.
+const FPS: i64 = 30;
+/// Every source's length, frames (8 s).
+const FRAMES: i64 = 240;
+/// Cells in the frame-number strip (2⁹ = 512 > 240 frames).
+const BITS: usize = 9;
+
+/// How a source is encoded: a name and ffmpeg's video options.
+const LAYOUTS: [(&str, &[&str]); 8] = [
+    ("x264 defaults", &["-c:v", "libx264"]),
+    ("x264 without B-frames", &["-c:v", "libx264", "-bf", "0"]),
+    ("x264 1 s GOPs", &["-c:v", "libx264", "-g", "30"]),
+    ("x264 open GOPs", &["-c:v", "libx264", "-x264-params", "open-gop=1:keyint=60"]),
+    ("x264 scene cuts", &["-c:v", "libx264", "-x264-params", "keyint=250:scenecut=60"]),
+    ("x265 defaults", &["-c:v", "libx265", "-x265-params", "log-level=error"]),
+    ("x265 1 s open GOPs", &["-c:v", "libx265", "-x265-params", "keyint=30:log-level=error"]),
+    (
+        "camera: long GOPs, B-pyramid",
+        &["-c:v", "libx264", "-preset", "slow", "-x264-params", "keyint=90:bframes=3:b-pyramid=strict:ref=4"],
+    ),
+];
+
+/// The sources, made once for every test here (`(layout name, path)`).
+fn sources() -> &'static [(String, String)] {
+    static SOURCES: OnceLock<(tempfile::TempDir, Vec<(String, String)>)> = OnceLock::new();
+    let (_, made) = SOURCES.get_or_init(|| {
+        let dir = temp();
+        let made = LAYOUTS.iter().enumerate().map(|(k, (name, options))| {
+            ((*name).to_owned(), numbered_source(dir.path(), &format!("layout{k}.mp4"), name, options))
+        });
+        let made = made.collect();
+        (dir, made)
+    });
+    made
+}
+
+/// An 8 s 320×180 clip at 30 fps with a tone, each frame's number drawn in the strip; the
+/// scene-cut layout's picture is inverted every half second (a cut the encoder sees).
+fn numbered_source(dir: &Path, name: &str, layout: &str, options: &[&str]) -> String {
+    let out = dir.join(name).to_string_lossy().into_owned();
+    let mut video = format!("testsrc2=size=320x180:rate={FPS}:duration={}", FRAMES / FPS);
+    if layout.contains("scene") {
+        video.push_str(",negate=enable='mod(floor(t*2)\\,2)'");
+    }
+    video.push_str(",drawbox=x=0:y=0:w=iw:h=ih/6:color=black:t=fill");
+    for bit in 0..BITS {
+        let _ = std::fmt::Write::write_fmt(
+            &mut video,
+            format_args!(
+                ",drawbox=x={bit}*iw/{BITS}:y=0:w=iw/{BITS}:h=ih/6:color=white:t=fill:enable='mod(floor(n/{})\\,2)'",
+                1 << bit
+            ),
+        );
+    }
+    let tone = format!("sine=frequency=440:sample_rate=48000:duration={}", FRAMES / FPS);
+    let mut args = vec!["-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", &tone];
+    args.extend(options);
+    args.extend(["-pix_fmt", "yuv420p", "-c:a", "aac", "-t", "8", &out]);
+    ffmpeg(&args);
+    out
+}
+
+/// The frame numbers a file shows, in order, read from the strip.
+fn frame_numbers(path: &Path) -> Vec<u32> {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args(["-map", "0:v", "-vf", &format!("crop=iw:ih/6:0:0,scale={BITS}:1:flags=area,format=gray")])
+        .args(["-f", "rawvideo", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output
+        .stdout
+        .chunks_exact(BITS)
+        .map(|cells| cells.iter().enumerate().filter(|(_, cell)| **cell > 128).map(|(bit, _)| 1 << bit).sum())
+        .collect()
+}
+
+/// What a full decode of the file reports as errors (nothing, for a good file).
+fn decode_errors(path: &Path) -> String {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}
+
+/// The frames a draft keeping `stretches` (frame numbers, whole frames) shows.
+fn kept(stretches: &[(i64, i64)]) -> Vec<u32> {
+    stretches.iter().flat_map(|(from, to)| (*from..*to).map(|k| u32::try_from(k).unwrap_or(0))).collect()
+}
+
+/// ms of frame `k`, as the editor writes a cut on a whole frame.
+fn ms(k: i64) -> i64 {
+    (k as f64 * 1000.0 / FPS as f64).round() as i64
+}
+
+/// A draft keeping the stretches (frames) of `path`, end to end, each cut on a whole frame.
+fn keeping(path: &str, stretches: &[(i64, i64)]) -> Value {
+    let mut at = 0;
+    let segments: Vec<Value> = stretches
+        .iter()
+        .map(|(from, to)| {
+            let (start, d) = (ms(*from), ms(*to) - ms(*from));
+            let segment = json!({"src": path, "nm": "clip", "st": at, "d": d, "in": start});
+            at += d;
+            segment
+        })
+        .collect();
+    json!({"t": [{"tt": 0, "m": {}, "sg": segments}], "d": at, "m": {}})
+}
+
+/// The edits the smart render takes, each as a draft of `path` and the frames it keeps.
+fn edits(path: &str) -> Vec<(&'static str, Value, Vec<u32>)> {
+    let whole = [(0, FRAMES)];
+    let mut muted = keeping(path, &whole);
+    muted["t"][0]["sg"][0]["vol"] = json!(0);
+    let mut music = keeping(path, &whole);
+    let bed = json!({"tt": 1, "m": {"role": "bgm"}, "sg": [{"src": "lofi.mp3", "st": 0, "d": ms(FRAMES), "vol": 35}]});
+    push_track(&mut music, bed);
+    let mut titled = keeping(path, &whole);
+    push_track(&mut titled, json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "Hi", "st": 0, "d": 3000}]}));
+    let mut captioned = keeping(path, &[(0, 60), (90, FRAMES)]);
+    let cues = json!([{"tx": "Hello there", "st": 500, "d": 1500}, {"tx": "A second line", "st": 4000, "d": 1500}]);
+    push_track(&mut captioned, json!({"tt": 7, "m": {"role": "subtitle"}, "sg": cues}));
+    let several = [(0, 30), (45, 99), (120, 180), (195, FRAMES)];
+    vec![
+        ("mute", muted, kept(&whole)),
+        ("music", music, kept(&whole)),
+        ("one cut", keeping(path, &[(0, 60), (90, FRAMES)]), kept(&[(0, 60), (90, FRAMES)])),
+        ("several cuts", keeping(path, &several), kept(&several)),
+        ("trim", keeping(path, &[(0, 210)]), kept(&[(0, 210)])),
+        ("title", titled, kept(&whole)),
+        ("captions", captioned, kept(&[(0, 60), (90, FRAMES)])),
+    ]
+}
+
+fn push_track(draft: &mut Value, track: Value) {
+    draft["t"].as_array_mut().unwrap_or_else(|| panic!("tracks")).push(track);
+}
+
+/// The engine's render of `draft` (the smart one where it applies) shows `wanted`, as the
+/// full render does, and both decode cleanly; how many of its frames are the source's own.
+fn check(layout: &str, edit: &str, draft: &Value, wanted: &[u32], dir: &Path) -> usize {
+    let engine = engine();
+    let rendered: PathBuf = render(&engine, draft);
+    let full = full_render(draft, dir);
+    let case = format!("{layout}, {edit}");
+    assert_eq!(decode_errors(&rendered), "", "{case}: the render decodes with errors");
+    assert_eq!(decode_errors(&full), "", "{case}: the full render decodes with errors");
+    let (shown, full_shown) = (frame_numbers(&rendered), frame_numbers(&full));
+    assert_eq!(full_shown, wanted, "{case}: the full render shows other frames");
+    assert_eq!(shown, wanted, "{case}: the render shows other frames than the full render");
+    let src = draft.pointer("/t/0/sg/0/src").and_then(Value::as_str).unwrap_or_default();
+    let source_frames = frame_hashes(Path::new(src));
+    frame_hashes(&rendered).iter().filter(|hash| source_frames.contains(hash)).count()
+}
+
+#[test]
+fn every_layout_and_every_edit_shows_the_full_renders_frames_and_decodes_cleanly() {
+    let mut copied_somewhere = Vec::new();
+    for (layout, path) in sources() {
+        for (edit, draft, wanted) in edits(path) {
+            let dir = temp();
+            let copied = check(layout, edit, &draft, &wanted, dir.path());
+            if copied > 0 {
+                copied_somewhere.push(format!("{layout}, {edit}: {copied}"));
+            }
+        }
+    }
+    // The smart render really ran: on 1 s GOPs a mute copies every frame.
+    assert!(copied_somewhere.iter().any(|case| case == "x264 1 s GOPs, mute: 240"), "{copied_somewhere:?}");
+    assert!(copied_somewhere.len() >= 20, "{copied_somewhere:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_cuts_over_any_layout_show_the_full_renders_frames(
+        layout in 0..LAYOUTS.len(),
+        cuts in proptest::collection::vec((1i64..40, 1i64..70), 1..5),
+    ) {
+        let (name, path) = &sources()[layout];
+        let mut stretches = Vec::new();
+        let mut at = 0;
+        for (gap, length) in cuts {
+            let from = at + gap;
+            let to = (from + length).min(FRAMES);
+            if from >= to {
+                break;
+            }
+            stretches.push((from, to));
+            at = to;
+        }
+        prop_assume!(!stretches.is_empty());
+        let dir = temp();
+        check(name, &format!("keeping {stretches:?}"), &keeping(path, &stretches), &kept(&stretches), dir.path());
+    }
+}
