@@ -288,7 +288,7 @@ fn select_stretches(
     (picture, sound): (bool, Option<&str>),
     total: i64,
 ) {
-    let (keep, close) = (stretches::keep(kept), stretches::close_gaps(kept));
+    let (keep, close) = (stretches::keep(kept), stretches::close_gaps(kept, 0));
     if picture {
         let lead = stretches::frame_lead_ms(source.fps);
         let frames: Vec<(i64, i64)> =
@@ -297,10 +297,8 @@ fn select_stretches(
             graph,
             "[{input}:v]select='{keep}',setpts='{close}',{rate}{fit}setsar=1,tpad=stop_mode=clone:stop_duration=1,\
              trim=duration={d}[vc];",
-            // Frames are counted and placed by the same stretches: a frame kept from half a
-            // frame before a stretch is that stretch's, not the gap's before it.
             keep = stretches::keep(&frames),
-            close = stretches::close_gaps(&frames),
+            close = stretches::close_gaps(kept, lead),
             rate = rate_filter(source, canvas, clip.sp),
             fit = fit_filter(source, canvas),
             d = secs(total),
@@ -938,7 +936,7 @@ mod tests {
         let keep = "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)";
         // The picture's frames are counted from half a frame (33 ms at 15 fps) before each bound.
         let frames = "gte(t,0.000)*lt(t,1.517)+gte(t,2.417)*lt(t,4.017)";
-        // …and placed by the same stretches; the sound by the stretches themselves.
+        // …each in the stretch it was counted in, placed from the stretch's own start.
         let (close_frames, close) = ("(T-0.000-gte(T,2.417)*0.900)/TB", "(T-0.000-gte(T,2.450)*0.900)/TB");
         assert_eq!(
             graph,

@@ -69,15 +69,19 @@ pub fn keep(stretches: &[(i64, i64)]) -> String {
 }
 
 /// The `setpts`/`asetpts` expression moving each stretch to follow the one before: a frame at
-/// `T` in stretch k goes to `T − start₁ − (the gaps before stretch k)`.
+/// `T` in stretch k goes to `T − start₁ − (the gaps before stretch k)`. A frame belongs to
+/// the stretch it was kept for: counted from `lead` ms before its start (a picture's frames,
+/// [`frame_lead_ms`]; 0 for sound), yet placed from the start itself, so a frame cut on —
+/// a fraction of a ms before its stretch's rounded start — lands on its output slot.
 #[must_use]
-pub fn close_gaps(stretches: &[(i64, i64)]) -> String {
+pub fn close_gaps(stretches: &[(i64, i64)], lead: i64) -> String {
     let first = stretches.first().map_or(0, |(start, _)| *start);
     let mut out = format!("(T-{}", secs(first));
     for pair in stretches.windows(2) {
         let (end, next) = (pair[0].1, pair[1].0);
         if next > end {
-            let _ = write!(out, "-gte(T,{})*{}", secs(next), secs(next - end));
+            // Never into the stretch before (a gap shorter than the lead).
+            let _ = write!(out, "-gte(T,{})*{}", secs((next - lead).max(end)), secs(next - end));
         }
     }
     out.push_str(")/TB");
@@ -101,7 +105,8 @@ mod tests {
         let (input, stretches) = kept(&clips, &uses).unwrap_or_else(|| panic!("a cut list"));
         assert_eq!((input, stretches.as_slice()), (0, [(0, 1550), (2450, 4050), (4950, 6000)].as_slice()));
         assert_eq!(keep(&stretches), "gte(t,0.000)*lt(t,1.550)+gte(t,2.450)*lt(t,4.050)+gte(t,4.950)*lt(t,6.000)");
-        assert_eq!(close_gaps(&stretches), "(T-0.000-gte(T,2.450)*0.900-gte(T,4.950)*0.900)/TB");
+        assert_eq!(close_gaps(&stretches, 0), "(T-0.000-gte(T,2.450)*0.900-gte(T,4.950)*0.900)/TB");
+        assert_eq!(close_gaps(&stretches, 16), "(T-0.000-gte(T,2.434)*0.900-gte(T,4.934)*0.900)/TB");
     }
 
     #[test]
@@ -147,11 +152,15 @@ mod tests {
             }
             // Each stretch starts where the ones before it end on the output's clock, and a
             // frame inside it keeps its distance from the stretch's start.
-            let expression = close_gaps(&stretches);
+            let expression = close_gaps(&stretches, 0);
+            // Counted from 16 ms early, a frame a fraction of a ms before a stretch's start
+            // is that stretch's first, not the gap's.
+            let led = close_gaps(&stretches, 16);
             let mut output = 0.0;
             for (start, end) in &stretches {
                 let (start_s, end_s) = (*start as f64 / 1000.0, *end as f64 / 1000.0);
                 prop_assert!((moved(&expression, start_s) - output).abs() < 1e-6, "{expression}");
+                prop_assert!((moved(&led, start_s - 0.0004) - (output - 0.0004)).abs() < 1e-6, "{led}");
                 let inside = (start_s + end_s) / 2.0;
                 prop_assert!((moved(&expression, inside) - (output + inside - start_s)).abs() < 1e-6);
                 output += end_s - start_s;
