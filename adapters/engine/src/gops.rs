@@ -52,6 +52,8 @@ pub struct Frames {
     position: Vec<usize>,
     /// Whether a display frame is a cut point.
     cut: Vec<bool>,
+    /// Keyframes that are not cut points: open GOPs' recovery points.
+    open: usize,
 }
 
 impl Frames {
@@ -71,7 +73,9 @@ impl Frames {
             after_min[i] = after_min[i + 1].min(packets[i + 1].pts);
         }
         let closes = |i: usize| packets[i].key && before_max[i] < packets[i].pts && after_min[i] >= packets[i].pts;
+        let open = (0..n).filter(|i| packets[*i].key && !closes(*i)).count();
         Self {
+            open,
             pts: order.iter().map(|i| packets[*i].pts).collect(),
             cut: order.iter().map(|i| closes(*i)).collect(),
             position: order,
@@ -88,6 +92,13 @@ impl Frames {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.pts.is_empty()
+    }
+
+    /// How many keyframes open their GOP (their leading frames, decoded after them, are
+    /// shown before them and reach back into the GOP before): never a place to copy from.
+    #[must_use]
+    pub fn open_keyframes(&self) -> usize {
+        self.open
     }
 
     /// The time between frames when it never changes (a constant frame rate), in the
@@ -219,6 +230,8 @@ mod tests {
         packets.extend([28, 29].map(|pts| Packet { pts, key: false }));
         packets.extend((31..60).map(|pts| Packet { pts, key: false }));
         let frames = Frames::new(&packets);
+        assert_eq!(frames.open_keyframes(), 1);
+        assert_eq!(Frames::new(&stream(90, 30)).open_keyframes(), 0);
         assert_eq!(frames.plan(&[0..60], |_| false), [Piece::Copy(0..60)], "one GOP from the only cut point");
         assert_eq!(frames.plan(&[1..60], |_| false), [Piece::Encode(1..60)]);
     }

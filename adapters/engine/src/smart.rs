@@ -25,6 +25,13 @@
 //! source, several sources, a new size or frame rate, speed, fades, transitions, stills, the
 //! high-quality setting) or when no whole GOP lies inside a kept stretch, the render is the
 //! full one (`graph::build`); which one and why goes to the log (`nemoctl -v`, nemod's log).
+//! An open GOP (x264 `open-gop`, x265's CRA pictures) never starts a copy: its leading
+//! frames reach back into the GOP before, so they are left to the encoder with the rest of
+//! the stretch, and a stretch with only open GOPs says so as its reason.
+//!
+//! The output is then checked before it counts ([`crate::guard`]): its video packets are
+//! counted and its length measured against the plan, and a file that differs is rendered
+//! again in full.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -137,6 +144,13 @@ pub fn plan(
         pieces.iter().filter(|piece| matches!(piece, Piece::Copy(_)) == copied).map(Piece::frames).sum()
     };
     let (copied, encoded) = (count(true), count(false));
+    if copied == 0 && frames.open_keyframes() > 0 {
+        return Err(format!(
+            "no closed GOP lies inside a kept stretch ({} of the source's keyframes open their GOP: \
+             their leading frames reach back, so only what follows a closed one can be copied)",
+            frames.open_keyframes()
+        ));
+    }
     if copied == 0 {
         return Err("no whole GOP lies inside a kept stretch".into());
     }

@@ -6,11 +6,16 @@
 //! without a single error. Each source frame carries its own number in a strip of nine
 //! black-or-white cells at the top of the picture, read back from the decoded output, so the
 //! comparison is of frames, not of counts — and survives the full render's re-encoding.
+//! Last, the guard: a smart render's output that is not as planned is rendered again in full.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use nemo_engine::graph::Invocation;
+use nemo_engine::guard::Expected;
+use nemo_engine::render::{self, Guard, Plan, Renders, Step};
+use nemo_engine::{RenderState, Tools};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -218,4 +223,40 @@ proptest! {
         let dir = temp();
         check(name, &format!("keeping {stretches:?}"), &keeping(path, &stretches), &kept(&stretches), dir.path());
     }
+}
+
+/// A plan writing `seconds` of a 15 fps test picture to `part` (as a render's steps do).
+fn writing(part: &Path, seconds: u32) -> Vec<Step> {
+    let video = format!("testsrc2=size=160x90:rate=15:duration={seconds}");
+    let args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", &video];
+    let mut args: Vec<String> = args.map(String::from).into();
+    args.extend(["-c:v", "libx264", "-f", "mp4"].map(String::from));
+    args.push(part.to_string_lossy().into_owned());
+    vec![Step { invocation: Invocation { args, duration_ms: i64::from(seconds) * 1000 }, share: 1 }]
+}
+
+/// Runs a plan of 1 s of picture guarded by `expected` (its fallback writes 3 s), and
+/// returns how many frames the finished file holds.
+fn guarded(expected: Expected) -> usize {
+    let tools = Tools::find().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp();
+    let dest = dir.path().join("out.mp4");
+    let part = render::part_of(&dest);
+    let plan = Plan { steps: writing(&part, 1), scratch: None, guard: Some(Guard { expected, fallback: writing(&part, 3) }) };
+    let renders = Renders::default();
+    let handle = renders.start(&tools, plan, dest.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while matches!(renders.state(handle), RenderState::Running(_)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(matches!(renders.state(handle), RenderState::Done { .. }), "{:?}", renders.state(handle));
+    frame_hashes(&dest).len()
+}
+
+#[test]
+fn a_smart_render_whose_output_is_not_as_planned_is_rendered_again_in_full() {
+    let as_planned = Expected { frames: 15, duration_ms: 1000.0, frame_ms: 1000.0 / 15.0 };
+    assert_eq!(guarded(as_planned.clone()), 15, "a file as planned is kept");
+    assert_eq!(guarded(Expected { frames: 45, duration_ms: 3000.0, ..as_planned.clone() }), 45, "a short one is not");
+    assert_eq!(guarded(Expected { duration_ms: 3000.0, ..as_planned }), 45, "nor one of the wrong length");
 }
