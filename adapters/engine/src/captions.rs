@@ -8,11 +8,12 @@ use std::fmt::Write;
 
 use nemo_editor::draft::Title;
 
-use crate::graph::{escape, font_option, num, one_line};
+use crate::graph::{escape, font_option, one_line};
 
-/// The `drawtext` filters (joined by commas) of one caption on a `width`×`height` canvas.
+/// The `drawtext` filters (joined by commas) of one caption on a `width`×`height` canvas,
+/// shown when `enable` (an expression of `t`).
 #[must_use]
-pub fn drawtext(caption: &Title, font: Option<&str>, (width, height): (u32, u32)) -> String {
+pub fn drawtext(caption: &Title, font: Option<&str>, (width, height): (u32, u32), enable: &str) -> String {
     let size = (width.min(height) / 18).max(10);
     let line_height = size * 5 / 4;
     // DejaVu Sans averages about 0.55 of the size per character.
@@ -20,8 +21,6 @@ pub fn drawtext(caption: &Title, font: Option<&str>, (width, height): (u32, u32)
     let lines = wrap(&caption.text, fits);
     let bottom = if height > width { height * 3 / 4 } else { height * 7 / 8 };
     let top = bottom.saturating_sub(line_height * u32::try_from(lines.len()).unwrap_or(1));
-    let enable =
-        format!("between(t,{},{})", num(caption.st as f64 / 1000.0), num((caption.st + caption.d) as f64 / 1000.0));
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
@@ -64,10 +63,10 @@ mod tests {
         assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
         assert_eq!(wrap("a\nb", 9), ["a b"]);
         let caption = Title { text: "hello there".into(), st: 1000, d: 500, pos: "center".into(), caption: true };
-        let vertical = drawtext(&caption, None, (1080, 1920));
+        let vertical = drawtext(&caption, None, (1080, 1920), "E");
         assert!(vertical.contains("fontsize=60:") && vertical.contains("y=1365:"), "{vertical}");
-        assert!(vertical.contains("enable='between(t,1,1.5)'"), "{vertical}");
+        assert!(vertical.ends_with("enable='E'"), "{vertical}");
         let long = Title { text: "word ".repeat(40), ..caption };
-        assert_eq!(drawtext(&long, None, (1080, 1920)).matches("drawtext=").count(), 7);
+        assert_eq!(drawtext(&long, None, (1080, 1920), "E").matches("enable='E'").count(), 7);
     }
 }

@@ -193,7 +193,7 @@ fn command(
     let mut video = String::new();
     if picture {
         video = reframe(&mut graph, work, (width, height), timeline.fit);
-        for (i, text) in title_filters(&timeline.titles, font, (width, height)).iter().enumerate() {
+        for (i, text) in title_filters(&timeline.titles, font, (width, height), fps).iter().enumerate() {
             let _ = write!(graph, "[{video}]{text}[vt{i}];");
             video = format!("vt{i}");
         }
@@ -338,7 +338,8 @@ fn join_clips(
             let end = secs(offset + clip.source_span() + SLACK_MS);
             (format!("trim=start={}:end={end},", secs(frames_from)), format!("atrim=start={}:end={end},", secs(offset)))
         } else {
-            let from = |filter: &str, at: i64| if at > 0 { format!("{filter}=start={},", secs(at)) } else { String::new() };
+            let from =
+                |filter: &str, at: i64| if at > 0 { format!("{filter}=start={},", secs(at)) } else { String::new() };
             (from("trim", frames_from), from("atrim", offset))
         };
         let fade_in = half(clip.fade_ms);
@@ -526,18 +527,40 @@ fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> O
     Some("aout")
 }
 
-/// The `drawtext` filters of the titles and captions on a `width`×`height` canvas, in order.
-pub(crate) fn title_filters(titles: &[Title], font: Option<&str>, (width, height): (u32, u32)) -> Vec<String> {
+/// The `drawtext` filters of the titles and captions on a `width`×`height` canvas at `fps`,
+/// in order.
+pub(crate) fn title_filters(
+    titles: &[Title],
+    font: Option<&str>,
+    (width, height): (u32, u32),
+    fps: f64,
+) -> Vec<String> {
     titles
         .iter()
         .map(|title| {
-            if title.caption { captions::drawtext(title, font, (width, height)) } else { drawtext(title, font, height) }
+            let enable = shown(title, fps);
+            if title.caption {
+                captions::drawtext(title, font, (width, height), &enable)
+            } else {
+                drawtext(title, font, height, &enable)
+            }
         })
         .collect()
 }
 
-/// The `drawtext` filter of a title on a canvas `height` pixels tall.
-fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
+/// The `enable` expression of a text on screen from `st` for `d`: the frames whose time `t`
+/// satisfies `st ≤ t + ½ frame < st + d` — the rule a cut keeps frames by
+/// (`stretches::frame_lead_ms`), so a cue at 4.566 s starts on the frame at 4.5667 s whatever
+/// the render's timestamps' sub-millisecond rounding, and the burned text shows on exactly
+/// the frames the sidecar SRT's cue covers.
+fn shown(title: &Title, fps: f64) -> String {
+    let half = if fps > 0.0 { 0.5 / fps } else { 0.0 };
+    let (from, to) = (title.st as f64 / 1000.0 - half, (title.st + title.d) as f64 / 1000.0 - half);
+    format!("gte(t,{})*lt(t,{})", num((from * 1e6).round() / 1e6), num((to * 1e6).round() / 1e6))
+}
+
+/// The `drawtext` filter of a title on a canvas `height` pixels tall, shown when `enable`.
+fn drawtext(title: &Title, font: Option<&str>, height: u32, enable: &str) -> String {
     let size = (height / 10).max(8);
     let margin = height / 16;
     let y = match title.pos.as_str() {
@@ -549,10 +572,8 @@ fn drawtext(title: &Title, font: Option<&str>, height: u32) -> String {
     let text = one_line(&title.text);
     format!(
         "drawtext={font}text={}:expansion=none:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.8:\
-         x=(w-text_w)/2:y={y}:enable='between(t,{},{})'",
+         x=(w-text_w)/2:y={y}:enable='{enable}'",
         escape(&text),
-        num(title.st as f64 / 1000.0),
-        num((title.st + title.d) as f64 / 1000.0),
         border = (size / 16).max(1),
     )
 }
@@ -845,9 +866,9 @@ mod tests {
             render(&draft("", title, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
         assert!(
             graph.contains(
-                r"[vc]drawtext=fontfile=/fonts/D.ttf:text=It\\\'s 100%\\: a\\\\b\, \[x\]\;:expansion=none:fontsize=18:fontcolor=white:borderw=1:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-11:enable='between(t,0,3)'[vt0];"
+                r"[vc]drawtext=fontfile=/fonts/D.ttf:text=It\\\'s 100%\\: a\\\\b\, \[x\]\;:expansion=none:fontsize=18:fontcolor=white:borderw=1:bordercolor=black@0.8:x=(w-text_w)/2:y=h-text_h-11:enable='gte(t,-0.033)*lt(t,2.967)'[vt0];"
             ),
-            "{graph}"
+            "shown on the frames whose middle (half a frame at 15 fps on) is in 0–3 s: {graph}"
         );
         assert!(graph.ends_with("[vt0]null[vout]"), "{graph}");
     }

@@ -33,13 +33,13 @@
 #![warn(missing_docs)]
 
 mod ahead;
-pub mod guard;
 mod beds;
 mod captions;
 pub mod colour;
 mod crossing;
 pub mod gops;
 pub mod graph;
+pub mod guard;
 mod leftovers;
 mod model;
 pub mod mp4;

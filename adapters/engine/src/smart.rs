@@ -41,8 +41,8 @@ use std::path::Path;
 use nemo_editor::draft::{CARD_SRC, Timeline};
 
 use crate::gops::{Frames, Piece};
-use crate::guard::Expected;
 use crate::graph::{self, Invocation, Source};
+use crate::guard::Expected;
 use crate::packets::VideoStream;
 use crate::render::{Plan, Step};
 use crate::stretches;
@@ -248,7 +248,7 @@ fn encode(
     let mut graph = String::new();
     let mut joined = String::new();
     let (mut output, mut encoded, mut starts) = (0usize, 0usize, Vec::new());
-    let titles = graph::title_filters(&timeline.titles, font, (stream.width, stream.height));
+    let titles = graph::title_filters(&timeline.titles, font, (stream.width, stream.height), 1.0 / times(1));
     let (num, den) = stream.time_base;
     let mut input = 0;
     for piece in pieces {

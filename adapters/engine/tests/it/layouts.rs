@@ -242,7 +242,8 @@ fn guarded(expected: Expected) -> usize {
     let dir = temp();
     let dest = dir.path().join("out.mp4");
     let part = render::part_of(&dest);
-    let plan = Plan { steps: writing(&part, 1), scratch: None, guard: Some(Guard { expected, fallback: writing(&part, 3) }) };
+    let plan =
+        Plan { steps: writing(&part, 1), scratch: None, guard: Some(Guard { expected, fallback: writing(&part, 3) }) };
     let renders = Renders::default();
     let handle = renders.start(&tools, plan, dest.clone()).unwrap_or_else(|e| panic!("{e}"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -259,4 +260,51 @@ fn a_smart_render_whose_output_is_not_as_planned_is_rendered_again_in_full() {
     assert_eq!(guarded(as_planned.clone()), 15, "a file as planned is kept");
     assert_eq!(guarded(Expected { frames: 45, duration_ms: 3000.0, ..as_planned.clone() }), 45, "a short one is not");
     assert_eq!(guarded(Expected { duration_ms: 3000.0, ..as_planned }), 45, "nor one of the wrong length");
+}
+
+/// The frames of `with` that differ from `without` in the captions' band (rows 140–160 of
+/// 180): where a caption is drawn.
+fn caption_frames(with: &Path, without: &Path) -> Vec<usize> {
+    let grey = |path: &Path| {
+        let output = Command::new("ffmpeg")
+            .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+            .arg(path)
+            .args(["-map", "0:v", "-vf", "crop=iw:20:0:140,format=gray", "-f", "rawvideo", "-"])
+            .output()
+            .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+        output.stdout
+    };
+    let (a, b) = (grey(with), grey(without));
+    let frame = 320 * 20;
+    let differing = |(x, y): (&[u8], &[u8])| x.iter().zip(y).filter(|(p, q)| p.abs_diff(**q) > 60).count();
+    a.chunks_exact(frame)
+        .zip(b.chunks_exact(frame))
+        .enumerate()
+        .filter(|(_, pair)| differing(*pair) > 10)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+#[test]
+fn a_burned_caption_after_a_cut_shows_on_exactly_its_cues_frames_in_the_smart_and_the_full_render() {
+    // The pauses of a 12 s talk at 4–6 s, cut as the editor cuts them (4033 ms, 5967 ms: the
+    // gap is 1934 ms, 0.67 ms more than its 58 frames), and a cue from 6.5 s of the source,
+    // 4.566 s of the output, to the end: the frames whose middle falls in it are 137 (at
+    // 4.5667 s) to the last (181), as in the sidecar SRT.
+    let stretches = [(0, 121), (179, FRAMES)];
+    let wanted: Vec<usize> = (137..182).collect();
+    for (layout, path) in [&sources()[2], &sources()[0]] {
+        let plain = keeping(path, &stretches);
+        let mut captioned = plain.clone();
+        let cue = json!({"tt": 7, "m": {"role": "subtitle"}, "sg": [{"tx": "Hello there", "st": 4566, "d": 2500}]});
+        push_track(&mut captioned, cue);
+        let engine = engine();
+        let dir = temp();
+        let (with, without) = (render(&engine, &captioned), render(&engine, &plain));
+        assert_eq!(caption_frames(&with, &without), wanted, "{layout}: the engine's render");
+        let full_with = dir.path().join("captioned.mp4");
+        std::fs::rename(full_render(&captioned, dir.path()), &full_with).unwrap_or_else(|e| panic!("{e}"));
+        let full_without = full_render(&plain, dir.path());
+        assert_eq!(caption_frames(&full_with, &full_without), wanted, "{layout}: the full render");
+    }
 }
