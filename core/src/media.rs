@@ -1,12 +1,27 @@
 //! What may be uploaded: the formats the service accepts and its 500 MB limit, checked before
-//! a single byte is sent. [`SUPPORTED`] is the service's table and nothing else; a backend
-//! that reads more (the offline editor: subtitle files) names its extra kinds itself and they
-//! are checked with [`LocalMedia::check_among`].
+//! a single byte is sent. [`SUPPORTED`] is the service's table and nothing else; what a
+//! backend takes is an [`Accepts`]: the cloud's ([`Accepts::CLOUD`]: its table, 500 MB), or
+//! another backend's (the offline editor: subtitle files too, and no size limit — nothing is
+//! uploaded, a file is read where it lies), checked with [`LocalMedia::check_among`].
 
 use std::fmt;
 
 /// The upload limit per file: 500 MB (decimal, as the service states it).
 pub const MAX_UPLOAD_BYTES: u64 = 500 * 1000 * 1000;
+
+/// What a backend takes as an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepts {
+    /// Kinds beyond the service's table: an extension without the dot (any case) and its kind.
+    pub extra: &'static [(&'static str, MediaKind)],
+    /// The largest file, bytes; `None`: any size.
+    pub max_bytes: Option<u64>,
+}
+
+impl Accepts {
+    /// The cloud's: its table, up to [`MAX_UPLOAD_BYTES`].
+    pub const CLOUD: Self = Self { extra: &[], max_bytes: Some(MAX_UPLOAD_BYTES) };
+}
 
 /// The kind of an asset, as in the service's `file_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,22 +167,21 @@ impl LocalMedia {
     /// # Errors
     /// [`MediaRefusal::UnsupportedFormat`] or [`MediaRefusal::TooLarge`].
     pub fn check(path: impl Into<String>, size: u64) -> Result<Self, MediaRefusal> {
-        Self::check_among(path, size, &[])
+        Self::check_among(path, size, &Accepts::CLOUD)
     }
 
-    /// [`LocalMedia::check`] for a backend that also takes the `extra` kinds (extension
-    /// without the dot, any case, and its kind).
+    /// [`LocalMedia::check`] for a backend that takes what `accepts` says.
     ///
     /// # Errors
     /// [`MediaRefusal::UnsupportedFormat`] or [`MediaRefusal::TooLarge`].
-    pub fn check_among(path: impl Into<String>, size: u64, extra: &[(&str, MediaKind)]) -> Result<Self, MediaRefusal> {
+    pub fn check_among(path: impl Into<String>, size: u64, accepts: &Accepts) -> Result<Self, MediaRefusal> {
         let path = path.into();
         let ext = extension(&path).unwrap_or_default().to_owned();
-        let more = || extra.iter().find(|(e, _)| e.eq_ignore_ascii_case(&ext)).map(|(_, kind)| *kind);
+        let more = || accepts.extra.iter().find(|(e, _)| e.eq_ignore_ascii_case(&ext)).map(|(_, kind)| *kind);
         let kind = MediaKind::from_extension(&ext)
             .or_else(more)
             .ok_or_else(|| MediaRefusal::UnsupportedFormat { name: path.clone(), ext })?;
-        if size > MAX_UPLOAD_BYTES {
+        if accepts.max_bytes.is_some_and(|max| size > max) {
             return Err(MediaRefusal::TooLarge { name: path, size });
         }
         Ok(Self { path, size, kind })

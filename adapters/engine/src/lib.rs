@@ -20,6 +20,9 @@
 //!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`); a smart
 //!   render's output is counted against its plan (`guard`) and rendered again in full when
 //!   it is not what was planned.
+//! - **Room** (`room`): offline a file is read where it lies, whatever its size; the disk's
+//!   room for the render (about the kept part of the sources, and half again) is checked
+//!   before it starts, with an error saying how much is needed and where.
 //! - **Captions from speech** (`speech`): whisper.cpp through `whisper-rs` (`whisper`) on the
 //!   clip's sound decoded to 16 kHz mono (`pcm`), with the ggml model the app names
 //!   (`with_speech_model`), the file walked first (`model`); with none usable the answer
@@ -48,6 +51,7 @@ mod pcm;
 pub mod probe;
 pub mod quiet;
 pub mod render;
+pub mod room;
 pub mod silence;
 pub mod smart;
 pub mod sound;
@@ -239,6 +243,10 @@ impl MediaEngine for FfmpegEngine {
         let timeline =
             Timeline::parse(draft_json).ok_or_else(|| EngineError::Failed("the draft is not JSON".into()))?;
         let sources = self.sources(&timeline)?;
+        let sizes = |src: &str| Some((std::fs::metadata(src).ok()?.len(), sources.get(src)?.duration_ms));
+        if let Some(free) = room::free(&self.work) {
+            room::judge(room::needed(&timeline, sizes), free, &self.work)?;
+        }
         let n = ENGINES.fetch_add(1, Ordering::Relaxed);
         let dest = self.work.join(format!("render-{n}.mp4"));
         let part = render::part_of(&dest).to_string_lossy().into_owned();

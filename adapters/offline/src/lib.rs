@@ -20,15 +20,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use backend::OfflineBackend;
-use nemo_core::media::MediaKind;
+use nemo_core::media::Accepts;
 use nemo_core::service::{Cadence, PollPolicy};
 use nemo_editor::EngineError;
 use nemo_engine::FfmpegEngine;
 use nemo_storage::FileStore;
 
-/// The upload kinds the offline editor takes beyond the service's (the core's table is the
-/// cloud's contract): subtitle files, for "add captions".
-pub const EXTRA_KINDS: &[(&str, MediaKind)] = &nemo_editor::subtitles::UPLOAD_KINDS;
+/// What the offline editor takes as an upload: beyond the service's kinds (the core's table is
+/// the cloud's contract) subtitle files, for "add captions"; and any size — nothing is
+/// uploaded, a file is read where it lies (a phone's 4K recording is several hundred MB a
+/// minute), and the render checks the disk's room instead.
+pub const ACCEPTS: Accepts = Accepts { extra: &nemo_editor::subtitles::UPLOAD_KINDS, max_bytes: None };
 
 /// How the core polls an offline render: every 5 ms (a poll is a lock and a read in this
 /// process; ~200 a second cost nothing measurable), so the file is copied out at most 5 ms

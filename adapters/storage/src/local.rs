@@ -6,18 +6,18 @@
 use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
-use nemo_core::media::MediaKind;
+use nemo_core::media::Accepts;
 use nemo_core::service::{FoundFile, UploadSource, check_file_among};
 
 /// An upload checked before a byte is sent: a URL, or a local file of a supported kind and
-/// size (the core's `check_file` given the file's size, when it is a regular file); `extra`:
-/// the kinds the backend takes beyond the service's (the offline editor's subtitle files).
+/// size (the core's `check_file` given the file's size, when it is a regular file), as the
+/// backend `accepts` (the offline editor: subtitle files too, any size).
 ///
 /// # Errors
 /// [`Error::MediaRefused`] or [`Error::FileUnreadable`].
-pub fn check_source(source: &str, extra: &[(&str, MediaKind)]) -> Result<UploadSource, Error> {
+pub fn check_source(source: &str, accepts: &Accepts) -> Result<UploadSource, Error> {
     let size = std::fs::metadata(source).ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
-    check_file_among(source, size, extra)
+    check_file_among(source, size, accepts)
 }
 
 /// The regular file `token` names, with its size; `None` when there is none (or `token` is

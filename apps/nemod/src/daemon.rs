@@ -137,8 +137,8 @@ impl Daemon {
 
     /// The upload kinds its backend takes beyond the service's.
     #[must_use]
-    pub fn extra_kinds(&self) -> &'static [(&'static str, nemo_core::media::MediaKind)] {
-        self.ports.extra_kinds
+    pub fn accepts(&self) -> &nemo_core::media::Accepts {
+        &self.ports.accepts
     }
 
     /// `--max-jobs`.
@@ -246,8 +246,9 @@ fn build(config: &DaemonConfig) -> Result<Daemon, DaemonError> {
         poll: PollPolicy { deadline: POLL_DEADLINE, ..poll },
     };
     let edits = EditBook::new(store.daemon_dir());
-    let extra_kinds = if config.backend == BackendChoice::Offline { nemo_offline::EXTRA_KINDS } else { &[] };
-    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings, extra_kinds });
+    let accepts =
+        if config.backend == BackendChoice::Offline { nemo_offline::ACCEPTS } else { nemo_core::media::Accepts::CLOUD };
+    let ports = Arc::new(Ports { backend, clock, store: Arc::new(store), settings, accepts });
     let supervisor = Supervisor::new(Arc::clone(&ports), edits, config.max_jobs);
     Ok(Daemon {
         ports,

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use nemo_core::error::Error;
 use nemo_core::ids::SessionId;
-use nemo_core::media::MediaKind;
+use nemo_core::media::Accepts;
 use nemo_core::model::RenderJob;
 use nemo_core::service::{EditPlan, EditStage};
 use nemo_core::time::Timestamp;
@@ -198,9 +198,9 @@ impl EditJob {
     ///
     /// # Errors
     /// [`Error::MediaRefused`], [`Error::FileUnreadable`].
-    pub fn plan(&self, extra: &[(&str, MediaKind)]) -> Result<EditPlan, Error> {
+    pub fn plan(&self, accepts: &Accepts) -> Result<EditPlan, Error> {
         let sources =
-            self.sources.iter().map(|source| nemo_storage::check_source(source, extra)).collect::<Result<_, _>>()?;
+            self.sources.iter().map(|source| nemo_storage::check_source(source, accepts)).collect::<Result<_, _>>()?;
         Ok(EditPlan {
             name: self.name.clone(),
             sources,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use nemo_core::ids::SessionId;
-use nemo_core::media::MediaKind;
+use nemo_core::media::Accepts;
 use nemo_core::ports::{Backend, Clock, Store};
 use nemo_core::service::{Nemo, Settings};
 use nemo_core::time::Timestamp;
@@ -24,8 +24,8 @@ pub struct Ports {
     pub store: Arc<DaemonStore>,
     /// The service's settings.
     pub settings: Settings,
-    /// The upload kinds the backend takes beyond the service's (offline: subtitle files).
-    pub extra_kinds: &'static [(&'static str, MediaKind)],
+    /// What the backend takes as an upload (offline: subtitle files too, any size).
+    pub accepts: Accepts,
 }
 
 impl Ports {

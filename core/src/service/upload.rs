@@ -3,7 +3,7 @@
 
 use super::Nemo;
 use crate::error::Error;
-use crate::media::{LocalMedia, MediaKind, MediaUrl};
+use crate::media::{Accepts, LocalMedia, MediaUrl};
 use crate::model::Asset;
 use crate::ports::{Backend, Clock, Progress, ProgressEvent, Store};
 
@@ -23,19 +23,15 @@ pub enum UploadSource {
 /// [`Error::MediaRefused`] for an unsupported format or a file over 500 MB;
 /// [`Error::FileUnreadable`] when a local file was not found.
 pub fn check_file(path_or_url: &str, size: Option<u64>) -> Result<UploadSource, Error> {
-    check_file_among(path_or_url, size, &[])
+    check_file_among(path_or_url, size, &Accepts::CLOUD)
 }
 
-/// [`check_file`] for a backend that also takes the `extra` kinds of local files (URLs are
-/// the service's: its table only).
+/// [`check_file`] for a backend that takes what `accepts` says of local files (URLs are the
+/// service's: its table only).
 ///
 /// # Errors
 /// As [`check_file`].
-pub fn check_file_among(
-    path_or_url: &str,
-    size: Option<u64>,
-    extra: &[(&str, MediaKind)],
-) -> Result<UploadSource, Error> {
+pub fn check_file_among(path_or_url: &str, size: Option<u64>, accepts: &Accepts) -> Result<UploadSource, Error> {
     if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
         return MediaUrl::check(path_or_url).map(UploadSource::Url).map_err(Error::MediaRefused);
     }
@@ -43,7 +39,7 @@ pub fn check_file_among(
         path: path_or_url.to_owned(),
         reason: "no such file, or it cannot be read".to_owned(),
     })?;
-    LocalMedia::check_among(path_or_url, size, extra).map(UploadSource::File).map_err(Error::MediaRefused)
+    LocalMedia::check_among(path_or_url, size, accepts).map(UploadSource::File).map_err(Error::MediaRefused)
 }
 
 impl<B, C, S> Nemo<B, C, S>

@@ -155,7 +155,7 @@ fn an_uploaded_subtitle_file_is_what_add_captions_uses_in_the_next_command_too()
     let vtt = dir.path().join("talk.vtt");
     std::fs::write(&vtt, "WEBVTT\n\n00:00.500 --> 00:01.200\nHi\n").unwrap_or_else(|e| panic!("{e}"));
     let file =
-        LocalMedia::check_among(vtt.to_string_lossy(), 40, nemo_offline::EXTRA_KINDS).unwrap_or_else(|e| panic!("{e}"));
+        LocalMedia::check_among(vtt.to_string_lossy(), 40, &nemo_offline::ACCEPTS).unwrap_or_else(|e| panic!("{e}"));
     let uploaded = block_on(world.fake.upload_file(&world.token, &world.session, &file, &NoProgress));
     assert_eq!(uploaded.map(|u| u.files[0].kind), Ok(Some(MediaKind::Subtitles)));
     let world = world.reopen();

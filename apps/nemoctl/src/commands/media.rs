@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use nemo_core::error::Error;
+use nemo_core::media::Accepts;
 use nemo_core::model::Project;
 use nemo_core::ports::Progress;
 use nemo_core::service::{EditPlan, ExportReport, UploadSource};
@@ -17,13 +18,13 @@ use crate::report::{Reporter, value_of};
 use crate::wiring::Service;
 
 /// Checks every file or URL before anything is sent (format, size, existence); `offline`:
-/// the offline editor's extra kinds (subtitle files) are taken too.
+/// as the offline editor takes them (subtitle files too, any size).
 ///
 /// # Errors
 /// [`Error::MediaRefused`] or [`Error::FileUnreadable`] for the first bad one.
 pub fn check_sources(sources: &[String], offline: bool) -> Result<Vec<UploadSource>, Error> {
-    let extra = if offline { nemo_offline::EXTRA_KINDS } else { &[] };
-    sources.iter().map(|source| nemo_storage::check_source(source, extra)).collect()
+    let accepts = if offline { nemo_offline::ACCEPTS } else { Accepts::CLOUD };
+    sources.iter().map(|source| nemo_storage::check_source(source, &accepts)).collect()
 }
 
 /// `upload PATH|URL...`.

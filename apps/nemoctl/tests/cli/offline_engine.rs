@@ -230,3 +230,26 @@ fn an_offline_edit_takes_a_subtitle_file_for_add_captions_and_the_cloud_refuses_
     refused.check_exit(6);
     assert!(refused.stderr.contains("empty.vtt has no cues I can read"), "{}", refused.stderr);
 }
+
+#[test]
+fn a_file_over_the_clouds_500_mb_is_edited_offline_and_refused_for_the_cloud() {
+    let h = Harness::new();
+    // The sample followed by a 600 MB `free` box: a valid MP4 (players skip the box), made
+    // sparse so it costs no disk.
+    let big = h.path("long-recording.mp4");
+    std::fs::copy(h.media("clip.mp4"), &big).unwrap();
+    let mut file = std::fs::OpenOptions::new().append(true).open(&big).unwrap();
+    let padding: u64 = 600 * 1000 * 1000;
+    std::io::Write::write_all(&mut file, &[&u32::try_from(padding).unwrap().to_be_bytes()[..], b"free"].concat())
+        .unwrap();
+    file.set_len(std::fs::metadata(&big).unwrap().len() + padding - 8).unwrap();
+    drop(file);
+    let big = big.to_string_lossy().into_owned();
+    let out = h.run(&["--offline", "edit", &big, "-p", "mute it", "-o", "muted.mp4"]);
+    out.check_exit(0);
+    let probe = ffprobe(&h.path("muted.mp4"));
+    assert_eq!(probe["streams"].as_array().map(Vec::len), Some(1), "the picture alone: {probe}");
+    let refused = h.run(&["upload", &big]);
+    refused.check_exit(6);
+    assert!(refused.stderr.contains("over the 500 MB limit"), "{}", refused.stderr);
+}

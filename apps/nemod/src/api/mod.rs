@@ -373,7 +373,7 @@ async fn check_sources(daemon: &Daemon, sources: &[String]) -> Result<Vec<Upload
         if !is_url && !Path::new(source).is_absolute() {
             return Err(not_absolute(source));
         }
-        checked.push(nemo_storage::check_source(source, daemon.extra_kinds()).map_err(|e| failed(&e))?);
+        checked.push(nemo_storage::check_source(source, daemon.accepts()).map_err(|e| failed(&e))?);
     }
     Ok(checked)
 }

@@ -88,7 +88,7 @@ impl Supervisor {
         if !fresh {
             stage = stage.after_restart()?;
         }
-        let plan = job.plan(self.ports.extra_kinds)?;
+        let plan = job.plan(&self.ports.accepts)?;
         // One token for every edit, stored before any of them asks the service for anything.
         self.login().await?;
         let service = self.ports.scoped(stage.session_id().cloned());
