@@ -71,21 +71,37 @@ pub async fn run(command: Command, config: &Config, wiring: &Wiring, reporter: &
     }
 }
 
-/// Runs `work` until it ends or the user presses Ctrl-C. Ctrl-C only stops the wait: what was
-/// already sent is not sent again, and nothing is retried.
+/// Runs `work` until it ends or the user presses Ctrl-C (or the process is sent SIGTERM). Either
+/// only stops the wait: what was already sent is not sent again, and nothing is retried.
 ///
 /// # Errors
 /// The work's failure, or [`CliError::Interrupted`].
 pub async fn interruptible<T, E: Into<CliError>>(work: impl Future<Output = Result<T, E>>) -> Result<T, CliError> {
     tokio::select! {
         result = work => result.map_err(Into::into),
-        () = ctrl_c() => Err(CliError::Interrupted),
+        () = interrupted() => Err(CliError::Interrupted),
     }
 }
 
-/// Resolves at Ctrl-C; never when the signal cannot be watched.
-pub async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+/// Resolves at Ctrl-C (SIGINT) or SIGTERM (a service manager, `kill`, a closed terminal's
+/// shell); never when neither can be watched. Either way the command ends as interrupted and
+/// the process cleans up after itself (the offline engine's work folder, a render's part).
+pub async fn interrupted() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        match terminate.as_mut() {
+            Some(signal) => {
+                signal.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => {
+            if result.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        () = terminated => {}
     }
 }

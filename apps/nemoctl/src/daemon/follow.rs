@@ -11,7 +11,7 @@ use nemo_core::service::silent_edit_notice;
 use nemo_daemon_client::wire::{JobKind, JobList, JobReply, JobStatus, JobView};
 use nemo_daemon_client::{ClientError, DaemonClient};
 
-use crate::commands::ctrl_c;
+use crate::commands::interrupted;
 use crate::commands::media::Exported;
 use crate::config::Config;
 use crate::failure::CliError;
@@ -34,7 +34,7 @@ pub async fn to_file(
     let patience = tokio::time::timeout(config.render_timeout, follow(client, job, reporter));
     let job = tokio::select! {
         result = patience => result.unwrap_or_else(|_| Err(timed_out(&id)))?,
-        () = ctrl_c() => return Err(CliError::Interrupted),
+        () = interrupted() => return Err(CliError::Interrupted),
     };
     finished(job)
 }

@@ -30,7 +30,7 @@ use crate::cli::Command;
 use crate::commands::batch::{self, Entry};
 use crate::commands::chat::{self, Finder, SilentEditIsTheResult};
 use crate::commands::media::{self, Exported};
-use crate::commands::{account, ctrl_c, projects};
+use crate::commands::{account, interrupted, projects};
 use crate::config::Config;
 use crate::failure::CliError;
 use crate::report::{self, Reporter};
@@ -288,7 +288,7 @@ async fn message_through(
     });
     tokio::select! {
         result = streamed => result?,
-        () = ctrl_c() => return Err(CliError::Interrupted),
+        () = interrupted() => return Err(CliError::Interrupted),
     }
     let last: Value = last.ok_or_else(|| ClientError::Connection("the stream ended without a result".into()))?;
     let end: ChatEnd =

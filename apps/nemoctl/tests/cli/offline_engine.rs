@@ -253,3 +253,45 @@ fn a_file_over_the_clouds_500_mb_is_edited_offline_and_refused_for_the_cloud() {
     refused.check_exit(6);
     assert!(refused.stderr.contains("over the 500 MB limit"), "{}", refused.stderr);
 }
+
+#[test]
+fn sigterm_during_an_offline_render_stops_it_and_leaves_no_work_folder() {
+    let h = Harness::new();
+    let clip = h.path("long.mp4").to_string_lossy().into_owned();
+    let made = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+        .args(["testsrc2=size=1280x720:rate=30:duration=30", "-c:v", "libx264", "-preset", "ultrafast", &clip])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let temp = h.path("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let mut child = h
+        .cmd(&["--offline", "edit", &clip, "-p", "make it vertical", "-o", "vertical.mp4"])
+        .env("TMPDIR", &temp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the render to be under way: its scratch or part file in the engine's folder.
+    let rendering = || {
+        std::fs::read_dir(&temp).into_iter().flatten().flatten().any(|folder| {
+            std::fs::read_dir(folder.path()).into_iter().flatten().flatten().any(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                name.ends_with(".part") || name.ends_with(".d")
+            })
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !rendering() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(rendering(), "the render never started");
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "interrupted");
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().flatten().map(|entry| entry.file_name()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(!h.path("vertical.mp4").exists());
+}
