@@ -46,6 +46,8 @@ pub struct Tools<'a> {
     pub uploaded_music: Option<(&'a str, &'a str)>,
     /// The last subtitle file uploaded to the project (source).
     pub uploaded_subtitles: Option<&'a str>,
+    /// Every file uploaded to the project (name, source), in order.
+    pub uploads: &'a [(&'a str, &'a str)],
 }
 
 /// Decides what to do about `message` given the project's drafts.
@@ -73,6 +75,7 @@ pub fn reply(message: &str, history: &History, tools: Tools<'_>) -> Reply {
             engine: tools.engine,
             uploaded_music: tools.uploaded_music,
             uploaded_subtitles: tools.uploaded_subtitles,
+            uploads: tools.uploads,
         };
         match instruction.plan(&args, &context) {
             Ok(change) => {
@@ -108,7 +111,7 @@ mod tests {
     }
 
     fn reply_to(message: &str, history: &History) -> Reply {
-        reply(message, history, Tools { engine: None, uploaded_music: None, uploaded_subtitles: None })
+        reply(message, history, Tools { engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] })
     }
 
     fn tools(reply: &Reply) -> Vec<&str> {

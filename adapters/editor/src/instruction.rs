@@ -60,13 +60,25 @@ pub struct Context<'a> {
     /// The last subtitle file uploaded to the project (its source): the captions "add
     /// captions" uses when it names no file.
     pub uploaded_subtitles: Option<&'a str>,
+    /// Every file uploaded to the project (name, source), in order.
+    pub uploads: &'a [(&'a str, &'a str)],
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The current draft.
     #[must_use]
     pub fn draft(&self) -> &Value {
         self.history.current()
+    }
+
+    /// What a file an instruction names means: the project's latest upload of that name
+    /// (whatever directory the command runs from), else the name itself, a path.
+    #[must_use]
+    pub fn file<'b>(&self, named: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        self.uploads.iter().rev().find(|(name, _)| *name == named).map_or(named, |(_, src)| src)
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Session {
     pub uploaded_music: Option<(String, String)>,
     /// The last subtitle file uploaded (source).
     pub uploaded_subtitles: Option<String>,
+    /// Every uploaded file's name and source, in order: what a file name in an instruction
+    /// means first ("add background music song.mp3").
+    pub uploads: Vec<(String, String)>,
 }
 
 impl Session {
@@ -72,6 +75,7 @@ impl Session {
             Some(MediaKind::Subtitles) => self.uploaded_subtitles = Some(src.to_owned()),
             _ => {}
         }
+        self.uploads.push((asset.filename.clone(), src.to_owned()));
         self.assets.push(asset);
     }
 
@@ -81,7 +85,8 @@ impl Session {
     pub fn reply(&self, message: &str, engine: Option<&dyn MediaEngine>) -> Reply {
         let uploaded_music = self.uploaded_music.as_ref().map(|(name, src)| (name.as_str(), src.as_str()));
         let uploaded_subtitles = self.uploaded_subtitles.as_deref();
-        agent::reply(message, &self.drafts, Tools { engine, uploaded_music, uploaded_subtitles })
+        let uploads: Vec<(&str, &str)> = self.uploads.iter().map(|(name, src)| (name.as_str(), src.as_str())).collect();
+        agent::reply(message, &self.drafts, Tools { engine, uploaded_music, uploaded_subtitles, uploads: &uploads })
     }
 
     /// The current draft as the core's verbatim [`Draft`].

@@ -95,6 +95,7 @@ impl Loaded {
             assets: file.media.iter().map(MediaFile::asset).collect(),
             uploaded_music: file.music.clone(),
             uploaded_subtitles: file.subtitles.clone(),
+            uploads: file.media.iter().map(|media| (media.filename.clone(), media.stamp.path.clone())).collect(),
         };
         Self { file, session }
     }

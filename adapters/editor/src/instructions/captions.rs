@@ -46,7 +46,7 @@ impl Instruction for Captions {
     fn plan(&self, args: &Value, context: &Context<'_>) -> Result<Change, String> {
         let clips = Timeline::read(context.draft()).clips;
         let main = clips.first().map(|clip| clip.src.clone()).unwrap_or_default();
-        let (cues, from) = match text(args, "file").or(context.uploaded_subtitles) {
+        let (cues, from) = match text(args, "file").map(|file| context.file(file)).or(context.uploaded_subtitles) {
             Some(file) => (subtitles::read(file)?, format!(" from {}", name_of(file))),
             None => {
                 let engine = context.engine.ok_or("Captions from speech need the offline media engine (ffmpeg).")?;
@@ -124,7 +124,8 @@ mod tests {
             edit::append_video(draft, "/a.mp4", "a", 5000);
             edit::remove_ranges(draft, &[(1500, 2500)]);
         });
-        let context = Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None };
+        let context =
+            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
         let args = json!({"file": srt.to_string_lossy()});
         let change = Captions.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("Added 2 captions from talk.srt (1 inside removed parts left out)."));
@@ -139,7 +140,8 @@ mod tests {
         assert_eq!(track["sg"], json!([{"tx": "first", "st": 200, "d": 800}, {"tx": "after", "st": 2000, "d": 800}]));
         let _ = std::fs::remove_dir_all(&dir);
 
-        let context = Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None };
+        let context =
+            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
         let none = Captions.plan(&json!({"file": null}), &context).err().unwrap_or_default();
         assert!(none.contains("media engine"), "{none}");
     }

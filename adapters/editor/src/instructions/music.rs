@@ -2,7 +2,8 @@
 //! "cinematic", `添加背景音乐`: an audio track (role `bgm`) spanning the video, replacing
 //! earlier music; the engine fades it in and out and ducks it under the clips' sound. Without
 //! a FILE: a style named → that bed of the library, else the last audio file uploaded to the
-//! project, else the library's "Lo-fi".
+//! project, else the library's "Lo-fi". A FILE is the project's upload of that name first,
+//! else a path.
 
 use std::path::Path;
 
@@ -54,7 +55,7 @@ impl Instruction for Music {
         let volume = number(args, "volume").map(percent);
         let style = text(args, "style").and_then(|name| STYLES.iter().find(|s| s.2 == name));
         let (src, name) = match (text(args, "file"), style, context.uploaded_music) {
-            (Some(file), _, _) => music_file(file, context.engine)?,
+            (Some(file), _, _) => music_file(context.file(file), context.engine)?,
             (None, Some((_, _, name, src)), _) => ((*src).to_owned(), (*name).to_owned()),
             (None, None, Some((name, src))) => (src.to_owned(), name.to_owned()),
             (None, None, None) => (LIBRARY_MUSIC_SRC.to_owned(), LIBRARY_MUSIC_NAME.to_owned()),

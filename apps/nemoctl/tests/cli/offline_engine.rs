@@ -295,3 +295,29 @@ fn sigterm_during_an_offline_render_stops_it_and_leaves_no_work_folder() {
     assert!(left.is_empty(), "left behind: {left:?}");
     assert!(!h.path("vertical.mp4").exists());
 }
+
+#[test]
+fn a_file_named_in_the_instruction_is_the_projects_upload_of_that_name_wherever_it_lies() {
+    let h = Harness::new();
+    let media = h.path("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let clip = media.join("talk.mp4");
+    std::fs::copy(h.media("clip.mp4"), &clip).unwrap();
+    let song = media.join("song.wav");
+    let made = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=880:duration=8"])
+        .arg(&song)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let subtitles = media.join("talk.srt");
+    std::fs::write(&subtitles, "1\n00:00:00,500 --> 00:00:02,000\nHello\n").unwrap();
+    let [clip, song, subtitles] = [clip, song, subtitles].map(|path| path.to_string_lossy().into_owned());
+    // Run from the working directory: neither name is there, both were uploaded with the edit.
+    let prompt = "add background music song.wav and add captions from talk.srt";
+    let out = h.run(&["--offline", "edit", &clip, &song, &subtitles, "-p", prompt, "-o", "out.mp4"]);
+    out.check_exit(0);
+    assert!(out.stdout.contains("Added background music (song, "), "{}", out.stdout);
+    assert!(out.stdout.contains("Added 1 caption from talk.srt"), "{}", out.stdout);
+    assert!(h.path("out.srt").exists(), "the captions' sidecar");
+}
