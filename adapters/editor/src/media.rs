@@ -15,10 +15,13 @@ pub struct Probe {
     pub duration_ms: i64,
     /// Size in bytes.
     pub size: u64,
-    /// Pixels, when there is a video stream.
+    /// Pixels as the picture is shown (its pixels made square), when there is a video stream.
     pub width: Option<u32>,
     /// Pixels, when there is a video stream.
     pub height: Option<u32>,
+    /// A pixel's width to its height (the sample aspect ratio), when the pixels are not
+    /// square: the picture is decoded narrower or wider than `width` and shown at `width`.
+    pub pixel_aspect: Option<(u32, u32)>,
     /// Frames per second, when there is a video stream.
     pub fps: Option<f64>,
     /// Whether it has a video stream (a picture; cover art does not count).

@@ -57,6 +57,9 @@ pub struct Source {
     pub duration_ms: i64,
     /// Its picture's colour description (tone-mapped to the standard range when high).
     pub colour: Colour,
+    /// A pixel's width to its height when not square: the picture is decoded at another
+    /// width than `width` (which is the shown one) and scaled to it first.
+    pub pixel_aspect: Option<(u32, u32)>,
 }
 
 impl Source {
@@ -70,6 +73,7 @@ impl Source {
             fps: probe.fps.unwrap_or(0.0),
             duration_ms: probe.duration_ms,
             colour,
+            pixel_aspect: probe.pixel_aspect,
         }
     }
 }
@@ -434,11 +438,17 @@ fn rate_filter(source: &Source, canvas: &Canvas, speed: f64) -> String {
 pub(crate) fn fit_filter(source: &Source, canvas: &Canvas) -> String {
     let Canvas { width, height, .. } = canvas;
     let range = source.colour.to_standard_range();
+    // Non-square pixels are made square at the shape they are shown at, before anything is
+    // fitted: `scale` fits by pixels, not by the shape a person sees.
+    let square = match source.pixel_aspect {
+        Some(_) => format!("scale={}:{},setsar=1,", source.width, source.height),
+        None => String::new(),
+    };
     if (source.width, source.height) == (*width, *height) {
-        range.to_owned()
+        format!("{range}{square}")
     } else {
         format!(
-            "{range}scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
+            "{range}{square}scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,"
         )
     }
 }

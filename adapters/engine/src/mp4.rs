@@ -41,6 +41,8 @@ pub struct Track {
     /// The visual sample entry's `colr` box (`nclx`/`nclc`): colour primaries, transfer and
     /// matrix codes (ITU-T H.273) and, for `nclx`, whether the range is full.
     pub colr: Option<(u16, u16, u16, Option<bool>)>,
+    /// The visual sample entry's `pasp` box: a pixel's width to its height, when given.
+    pub pasp: Option<(u32, u32)>,
     /// Samples (frames of picture, packets of sound), from `stts`.
     pub samples: u64,
     /// The shortest time between samples in the track's units (`stts`; a lone last sample's
@@ -143,7 +145,8 @@ fn track(trak: &[u8]) -> Option<Track> {
         Kind::Video => (u32::from(be16(stsd, 8 + 32)?), u32::from(be16(stsd, 8 + 34)?)),
         Kind::Audio | Kind::Other => (0, 0),
     };
-    let colr = if kind == Kind::Video { colr(stsd) } else { None };
+    let colr = if kind == Kind::Video { entry_box(stsd, b"colr").and_then(colr) } else { None };
+    let pasp = if kind == Kind::Video { entry_box(stsd, b"pasp").and_then(pasp) } else { None };
     let stts = child(stbl, b"stts")?;
     let samples = sample_count(stts)?;
     let shortest_delta = shortest_delta(stts);
@@ -159,6 +162,7 @@ fn track(trak: &[u8]) -> Option<Track> {
         height,
         quarter_turn,
         colr,
+        pasp,
         samples,
         shortest_delta,
         timescale,
@@ -167,12 +171,22 @@ fn track(trak: &[u8]) -> Option<Track> {
     })
 }
 
-/// The `colr` box among the first visual sample entry's boxes (after its 78 bytes of fixed
-/// fields, from the entry's start at offset 8 of the `stsd`).
-fn colr(stsd: &[u8]) -> Option<(u16, u16, u16, Option<bool>)> {
+/// A box among the first visual sample entry's boxes (after its 78 bytes of fixed fields,
+/// from the entry's start at offset 8 of the `stsd`).
+fn entry_box<'a>(stsd: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
     let size = usize::try_from(be32(stsd, 8)?).ok()?;
     let children = stsd.get(8 + 8 + 78..(8 + size).min(stsd.len()))?;
-    let body = child(children, b"colr")?;
+    child(children, kind)
+}
+
+/// A `pasp` box's `hSpacing:vSpacing`; `None` when either is 0.
+fn pasp(body: &[u8]) -> Option<(u32, u32)> {
+    let (h, v) = (be32(body, 0)?, be32(body, 4)?);
+    (h > 0 && v > 0).then_some((h, v))
+}
+
+/// A `colr` box's colour codes.
+fn colr(body: &[u8]) -> Option<(u16, u16, u16, Option<bool>)> {
     let full_range = match body.get(..4)? {
         b"nclx" => Some(body.get(10)? & 0x80 != 0),
         b"nclc" => None,
@@ -338,6 +352,9 @@ mod tests {
                 let flag = [if full == Some(true) { 0x80 } else { 0 }];
                 entry.extend(boxed(b"colr", &[&b"nclx"[..], &codes, &flag].concat()));
             }
+            if let Some((h, v)) = track.pasp {
+                entry.extend(boxed(b"pasp", &[h.to_be_bytes(), v.to_be_bytes()].concat()));
+            }
             let stsd = boxed(b"stsd", &[&[0; 4][..], &1u32.to_be_bytes(), &boxed(&track.codec, &entry)].concat());
             let count = u32::try_from(track.samples).unwrap_or(0);
             let stts = boxed(b"stts", &[[0; 4], 1u32.to_be_bytes(), count.to_be_bytes(), 1u32.to_be_bytes()].concat());
@@ -376,6 +393,7 @@ mod tests {
                         height: if kind == Kind::Video { height } else { 0 },
                         quarter_turn: kind == Kind::Video && turned,
                         colr: (kind == Kind::Video && turned).then_some((9, 18, 9, Some(false))),
+                        pasp: (kind == Kind::Video && width % 3 == 0).then_some((2, 3)),
                         samples,
                         shortest_delta: (samples > 0).then_some(1),
                         timescale,
@@ -396,6 +414,7 @@ mod tests {
             height: 0,
             quarter_turn: false,
             colr: None,
+            pasp: None,
             samples: 10,
             shortest_delta: Some(1),
             timescale: 48_000,

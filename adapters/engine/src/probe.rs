@@ -87,12 +87,18 @@ pub fn parse(json: &str, size: u64) -> Option<Probe> {
     let quarter_turn = picture.and_then(|s| s.get("side_data_list")).and_then(Value::as_array).is_some_and(|list| {
         list.iter().any(|side| side.get("rotation").and_then(Value::as_i64).is_some_and(|r| r.rem_euclid(180) == 90))
     });
-    let (width, height) = upright((dimension("width"), dimension("height")), quarter_turn);
+    let pixel_aspect = picture.and_then(|s| s.get("sample_aspect_ratio")).and_then(Value::as_str).and_then(|sar| {
+        let (n, d) = sar.split_once(':')?;
+        Some((n.parse().ok()?, d.parse().ok()?))
+    });
+    let (coded, pixel_aspect) = shown((dimension("width"), dimension("height")), pixel_aspect);
+    let (width, height) = upright(coded, quarter_turn);
     Some(Probe {
         duration_ms: (duration * 1000.0).round() as i64,
         size,
         width,
         height,
+        pixel_aspect,
         fps,
         has_video: picture.is_some(),
         has_audio,
@@ -109,12 +115,14 @@ pub fn from_movie(movie: &Movie, size: u64) -> Option<Probe> {
     }
     let coded =
         (picture.map(|track| track.width).filter(|n| *n > 0), picture.map(|track| track.height).filter(|n| *n > 0));
+    let (coded, pixel_aspect) = shown(coded, picture.and_then(|track| track.pasp));
     let (width, height) = upright(coded, picture.is_some_and(|track| track.quarter_turn));
     Some(Probe {
         duration_ms: movie.duration_ms,
         size,
         width,
         height,
+        pixel_aspect,
         fps: picture.and_then(|track| {
             let average =
                 frames_per_second(track.samples as f64 * f64::from(track.timescale), track.media_duration as f64);
@@ -138,6 +146,22 @@ fn rendered_rate(average: Option<f64>, peak: Option<f64>) -> Option<f64> {
 }
 
 /// The size as shown: the coded one, its sides swapped when the picture is turned a quarter.
+/// The size a picture decoded at `(width, height)` is shown at, its pixels made square (the
+/// width scaled by the pixel aspect `n:d`, kept even), and that aspect when it is not square
+/// (`0:1`, `1:1` or none are square).
+fn shown(
+    (width, height): (Option<u32>, Option<u32>),
+    pixel_aspect: Option<(u32, u32)>,
+) -> ((Option<u32>, Option<u32>), Option<(u32, u32)>) {
+    match (width, pixel_aspect) {
+        (Some(coded), Some((n, d))) if n > 0 && d > 0 && n != d => {
+            let wide = (f64::from(coded) * f64::from(n) / f64::from(d) / 2.0).round() as u32 * 2;
+            ((Some(wide.max(2)), height), Some((n, d)))
+        }
+        _ => ((width, height), None),
+    }
+}
+
 fn upright<T>((width, height): (T, T), quarter_turn: bool) -> (T, T) {
     if quarter_turn { (height, width) } else { (width, height) }
 }
@@ -172,11 +196,24 @@ mod tests {
                 size: 55_000,
                 width: Some(320),
                 height: Some(180),
+                pixel_aspect: None,
                 fps: Some(15.0),
                 has_video: true,
                 has_audio: true
             })
         );
+    }
+
+    #[test]
+    fn non_square_pixels_are_shown_at_their_shape() {
+        let json = r#"{"streams": [{"codec_type": "video", "width": 640, "height": 360, "sample_aspect_ratio": "2:3",
+            "avg_frame_rate": "25/1"}], "format": {"duration": "1"}}"#;
+        let probe = parse(json, 1).unwrap_or_else(|| panic!("a video"));
+        assert_eq!((probe.width, probe.height, probe.pixel_aspect), (Some(426), Some(360), Some((2, 3))));
+        let square = json.replace("2:3", "1:1");
+        assert_eq!(parse(&square, 1).map(|probe| (probe.width, probe.pixel_aspect)), Some((Some(640), None)));
+        let unknown = json.replace("2:3", "0:1");
+        assert_eq!(parse(&unknown, 1).map(|probe| (probe.width, probe.pixel_aspect)), Some((Some(640), None)));
     }
 
     #[test]

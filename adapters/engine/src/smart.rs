@@ -89,6 +89,9 @@ pub fn unshared(timeline: &Timeline, sources: &HashMap<String, Source>) -> Optio
         return Some("in high quality every frame is encoded again".into());
     }
     let source = sources.get(&first.src)?;
+    if source.pixel_aspect.is_some() {
+        return Some("the pixels are not square: the picture is scaled to the shape it is shown at".into());
+    }
     if source.width % 2 != 0 || source.height % 2 != 0 {
         return Some("the picture has an odd size".into());
     }

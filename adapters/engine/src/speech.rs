@@ -88,6 +88,7 @@ mod tests {
             size: 0,
             width: None,
             height: None,
+            pixel_aspect: None,
             fps: None,
             has_video: true,
             has_audio: true,

@@ -353,3 +353,53 @@ fn a_high_dynamic_range_clip_is_tone_mapped_and_tagged_bt709_and_a_standard_one_
         assert!(pixels.iter().map(|b| u64::from(*b)).sum::<u64>() / pixels.len() as u64 > 20, "{src} is dark");
     }
 }
+
+/// The bounding box (width, height) of the bright pixels of the frame at `seconds`.
+fn bright_box(path: &Path, seconds: f64) -> (usize, usize) {
+    let probe = ffprobe(path);
+    let (width, _) = size(&probe);
+    let width = usize::try_from(width).unwrap_or(1);
+    let rgb = frame_at(path, seconds);
+    let (mut left, mut right, mut top, mut bottom) = (usize::MAX, 0, usize::MAX, 0);
+    for (i, pixel) in rgb.chunks_exact(3).enumerate() {
+        if pixel.iter().all(|c| *c > 200) {
+            let (x, y) = (i % width, i / width);
+            (left, right, top, bottom) = (left.min(x), right.max(x), top.min(y), bottom.max(y));
+        }
+    }
+    (right.saturating_sub(left) + 1, bottom.saturating_sub(top) + 1)
+}
+
+#[test]
+fn non_square_pixels_keep_the_shape_a_person_sees_alone_and_joined_with_square_ones() {
+    let engine = engine();
+    let dir = temp();
+    // 640×360 with pixels 2:3 (shown 426×360, as a DV or anamorphic recording), and in it a
+    // box 300×200 pixels: a square as shown.
+    let narrow = dir.path().join("narrow.mp4").to_string_lossy().into_owned();
+    let picture =
+        "color=black:size=640x360:rate=15:duration=2,drawbox=x=170:y=80:w=300:h=200:color=white:t=fill,setsar=2/3";
+    ffmpeg(&["-f", "lavfi", "-i", picture, "-c:v", "libx264", "-pix_fmt", "yuv420p", &narrow]);
+    let probe = engine.probe(&narrow).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((probe.width, probe.height, probe.pixel_aspect), (Some(426), Some(360), Some((2, 3))));
+    let square = |path: &Path| {
+        let (w, h) = bright_box(path, 0.5);
+        let ratio = w as f64 / h as f64;
+        assert!((ratio - 1.0).abs() < 0.05, "{}: the square is {w}×{h}", path.display());
+    };
+    // Trimmed alone: the full render (the smart render leaves non-square pixels to it).
+    let trimmed = render(&engine, &draft(&narrow, 1000, json!({}), &[], json!({})));
+    square(&trimmed);
+    // Joined after a clip of square pixels: fitted into the square clip's frame.
+    let plain = clip(dir.path(), "plain.mp4", 2, "640x360", "15", None, &[]);
+    let joined = json!({"t": [{"tt": 0, "sg": [
+        {"src": plain, "st": 0, "d": 1000, "in": 0},
+        {"src": narrow, "st": 1000, "d": 1000, "in": 0}
+    ]}]});
+    let out = render(&engine, &joined);
+    let (w, h) = bright_box(&out, 1.5);
+    assert!(((w as f64 / h as f64) - 1.0).abs() < 0.05, "joined: the square is {w}×{h}");
+    // Made vertical (the blurred fill): still a square.
+    let vertical = draft(&narrow, 1000, json!({}), &[], json!({"ratio": "9:16", "width": 1080, "height": 1920}));
+    square(&render(&engine, &vertical));
+}

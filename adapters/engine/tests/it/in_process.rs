@@ -33,6 +33,7 @@ fn the_header_reading_agrees_with_ffprobe() {
         clip(d, "silent.mp4", 6, "1280x720", "30", None, &[]),
         clip(d, "quicktime.mov", 6, "480x270", "24", tone(44_100), &["-c:a", "aac"]),
         clip(d, "odd.mp4", 6, "322x182", "12", tone(22_050), &["-c:a", "aac"]),
+        clip(d, "anamorphic.mp4", 6, "640x360", "25", tone(48_000), &["-vf", "setsar=2/3", "-c:a", "aac"]),
     ];
     for path in &clips {
         let (ours, theirs) = both_probes(path);
