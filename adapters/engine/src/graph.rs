@@ -38,6 +38,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::colour::Colour;
+use crate::fonts::{self, Fonts};
 use crate::{beds, captions, crossing, stretches};
 use nemo_editor::Probe;
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
@@ -98,10 +99,10 @@ const STEREO: &str = "aformat=sample_fmts=fltp:channel_layouts=stereo";
 pub fn build(
     timeline: &Timeline,
     sources: &HashMap<String, Source>,
-    font: Option<&str>,
+    fonts: &Fonts,
     output: &str,
 ) -> Result<Invocation, String> {
-    command(timeline, sources, font, output, Streams::Both)
+    command(timeline, sources, fonts, output, Streams::Both)
 }
 
 /// The command rendering only the sound of `timeline` into `output` (AAC in MP4) — what the
@@ -114,7 +115,7 @@ pub fn build_sound(
     sources: &HashMap<String, Source>,
     output: &str,
 ) -> Result<Option<Invocation>, String> {
-    let invocation = command(timeline, sources, None, output, Streams::Sound)?;
+    let invocation = command(timeline, sources, &Fonts::default(), output, Streams::Sound)?;
     Ok(invocation.args.iter().any(|arg| arg == "-c:a").then_some(invocation))
 }
 
@@ -130,7 +131,7 @@ enum Streams {
 fn command(
     timeline: &Timeline,
     sources: &HashMap<String, Source>,
-    font: Option<&str>,
+    fonts: &Fonts,
     output: &str,
     streams: Streams,
 ) -> Result<Invocation, String> {
@@ -197,7 +198,7 @@ fn command(
     let mut video = String::new();
     if picture {
         video = reframe(&mut graph, work, (width, height), timeline.fit);
-        for (i, text) in title_filters(&timeline.titles, font, (width, height), fps).iter().enumerate() {
+        for (i, text) in title_filters(&timeline.titles, fonts, (width, height), fps).iter().enumerate() {
             let _ = write!(graph, "[{video}]{text}[vt{i}];");
             video = format!("vt{i}");
         }
@@ -539,16 +540,12 @@ fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> O
 
 /// The `drawtext` filters of the titles and captions on a `width`×`height` canvas at `fps`,
 /// in order.
-pub(crate) fn title_filters(
-    titles: &[Title],
-    font: Option<&str>,
-    (width, height): (u32, u32),
-    fps: f64,
-) -> Vec<String> {
+pub(crate) fn title_filters(titles: &[Title], fonts: &Fonts, (width, height): (u32, u32), fps: f64) -> Vec<String> {
     titles
         .iter()
         .map(|title| {
             let enable = shown(title, fps);
+            let font = fonts.of(&title.text);
             if title.caption {
                 captions::drawtext(title, font, (width, height), &enable)
             } else {
@@ -579,7 +576,7 @@ fn drawtext(title: &Title, font: Option<&str>, height: u32, enable: &str) -> Str
         _ => "(h-text_h)/2".into(),
     };
     let font = font_option(font);
-    let text = one_line(&title.text);
+    let text = one_line(&fonts::drawable(&title.text));
     format!(
         "drawtext={font}text={}:expansion=none:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.8:\
          x=(w-text_w)/2:y={y}:enable='{enable}'",
@@ -704,7 +701,8 @@ mod tests {
 
     fn render(draft: &str) -> Invocation {
         let timeline = Timeline::parse(draft).unwrap_or_default();
-        build(&timeline, &sources(), Some("/fonts/D.ttf"), "/out/x.part").unwrap_or_else(|e| panic!("{e}"))
+        build(&timeline, &sources(), &Fonts::fixed(Some("/fonts/D.ttf")), "/out/x.part")
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn graph(invocation: &Invocation) -> &str {
@@ -785,7 +783,7 @@ mod tests {
             {"src": "/big.mp4", "st": 1000, "d": 1000, "in": 0}
         ]}]}"#;
         let timeline = Timeline::parse(draft).unwrap_or_default();
-        let invocation = build(&timeline, &sources, None, "x").unwrap_or_else(|e| panic!("{e}"));
+        let invocation = build(&timeline, &sources, &Fonts::default(), "x").unwrap_or_else(|e| panic!("{e}"));
         let graph = graph(&invocation);
         assert!(graph.contains("[0:v]setpts=(PTS-STARTPTS)/1,setsar=1,"), "{graph}");
         assert!(
@@ -981,10 +979,10 @@ mod tests {
 
     #[test]
     fn no_video_or_an_unprobed_source_is_refused() {
-        let none = build(&Timeline::default(), &sources(), None, "x");
+        let none = build(&Timeline::default(), &sources(), &Fonts::default(), "x");
         assert_eq!(none, Err("the draft has no video to render".into()));
         let unknown =
             Timeline::parse(r#"{"t": [{"tt": 0, "sg": [{"src": "/nope.mp4", "d": 1000}]}]}"#).unwrap_or_default();
-        assert_eq!(build(&unknown, &sources(), None, "x"), Err("/nope.mp4 was not probed".into()));
+        assert_eq!(build(&unknown, &sources(), &Fonts::default(), "x"), Err("/nope.mp4 was not probed".into()));
     }
 }

@@ -20,6 +20,9 @@
 //!   render. Which one, and why, is logged (`tracing`, target `nemo_engine`); a smart
 //!   render's output is counted against its plan (`guard`) and rendered again in full when
 //!   it is not what was planned.
+//! - **Fonts** (`fonts`): each title and caption is set in a font that has its characters
+//!   (DejaVu Sans, else what fontconfig lists: a CJK font for Chinese), and a text no font
+//!   has is refused before the render instead of drawn as boxes.
 //! - **Room** (`room`): offline a file is read where it lies, whatever its size; the disk's
 //!   room for the render (about the kept part of the sources, and half again) is checked
 //!   before it starts, with an error saying how much is needed and where.
@@ -40,6 +43,7 @@ mod beds;
 mod captions;
 pub mod colour;
 mod crossing;
+pub mod fonts;
 pub mod gops;
 pub mod graph;
 pub mod guard;
@@ -76,7 +80,8 @@ use crate::speech::Speech;
 pub use crate::tools::Tools;
 use nemo_editor::draft::{CARD_SRC, Timeline};
 
-/// The font for titles when installed (Debian's `fonts-dejavu-core`); else fontconfig picks.
+/// The font for titles when installed (Debian's `fonts-dejavu-core`) and it draws their characters
+/// (`fonts` chooses another that does where not); else fontconfig picks.
 const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 /// Engines made by this process, to name their work directories apart.
@@ -207,12 +212,12 @@ impl FfmpegEngine {
         &self,
         timeline: &Timeline,
         sources: &HashMap<String, Source>,
-        scratch: &Path,
-        part: &str,
+        fonts: &fonts::Fonts,
+        (scratch, part): (&Path, &str),
     ) -> Result<(Plan, smart::Shape), String> {
         let src = timeline.clips.first().map(|clip| clip.src.as_str()).ok_or("the draft has no video")?;
         let stream = packets::read(&self.tools, src).map_err(|e| e.to_string())?;
-        smart::plan(timeline, sources, (src, &stream), self.font.as_deref(), scratch, part)
+        smart::plan(timeline, sources, (src, &stream), fonts, scratch, part)
     }
 }
 
@@ -251,11 +256,12 @@ impl MediaEngine for FfmpegEngine {
         let dest = self.work.join(format!("render-{n}.mp4"));
         let part = render::part_of(&dest).to_string_lossy().into_owned();
         let scratch = self.work.join(format!("render-{n}.d"));
-        let full = graph::build(&timeline, &sources, self.font.as_deref(), &part)
+        let fonts = fonts::choose(&timeline.titles, self.font.as_deref(), &fonts::fc_list)?;
+        let full = graph::build(&timeline, &sources, &fonts, &part)
             .map(Plan::single)
             .map_err(|reason| EngineError::Failed(format!("cannot render: {reason}")))?;
         let plan = match smart::unshared(&timeline, &sources)
-            .map_or_else(|| self.smart(&timeline, &sources, &scratch, &part), Err)
+            .map_or_else(|| self.smart(&timeline, &sources, &fonts, (&scratch, &part)), Err)
         {
             Ok((plan, shape)) => {
                 tracing::info!(

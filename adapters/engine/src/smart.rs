@@ -40,6 +40,7 @@ use std::path::Path;
 
 use nemo_editor::draft::{CARD_SRC, Timeline};
 
+use crate::fonts::Fonts;
 use crate::gops::{Frames, Piece};
 use crate::graph::{self, Invocation, Source};
 use crate::guard::Expected;
@@ -110,7 +111,7 @@ pub fn plan(
     timeline: &Timeline,
     sources: &HashMap<String, Source>,
     (src, stream): (&str, &VideoStream),
-    font: Option<&str>,
+    fonts: &Fonts,
     scratch: &Path,
     output: &str,
 ) -> Result<(Plan, Shape), String> {
@@ -170,7 +171,7 @@ pub fn plan(
     }
     let times = |k: usize| frame_ms(k) / 1000.0;
     if shape.encoded > 0 {
-        let invocation = encode(src, stream, &frames, &pieces, (&rate, times), timeline, font, scratch);
+        let invocation = encode(src, stream, &frames, &pieces, (&rate, times), timeline, fonts, scratch);
         steps.push(Step {
             invocation: Invocation { duration_ms: duration_ms(shape.encoded), ..invocation },
             share: share(shape.encoded),
@@ -244,14 +245,14 @@ fn encode(
     pieces: &[Piece],
     (rate, times): (&str, impl Fn(usize) -> f64),
     timeline: &Timeline,
-    font: Option<&str>,
+    fonts: &Fonts,
     scratch: &Path,
 ) -> Invocation {
     let mut args = start_args();
     let mut graph = String::new();
     let mut joined = String::new();
     let (mut output, mut encoded, mut starts) = (0usize, 0usize, Vec::new());
-    let titles = graph::title_filters(&timeline.titles, font, (stream.width, stream.height), 1.0 / times(1));
+    let titles = graph::title_filters(&timeline.titles, fonts, (stream.width, stream.height), 1.0 / times(1));
     let (num, den) = stream.time_base;
     let mut input = 0;
     for piece in pieces {

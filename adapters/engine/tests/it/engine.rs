@@ -403,3 +403,23 @@ fn non_square_pixels_keep_the_shape_a_person_sees_alone_and_joined_with_square_o
     let vertical = draft(&narrow, 1000, json!({}), &[], json!({"ratio": "9:16", "width": 1080, "height": 1920}));
     square(&render(&engine, &vertical));
 }
+
+#[test]
+fn chinese_titles_are_drawn_with_a_font_that_has_them_and_a_text_no_font_has_is_refused() {
+    let engine = engine();
+    let dir = temp();
+    let black = dir.path().join("black.mp4").to_string_lossy().into_owned();
+    ffmpeg(&["-f", "lavfi", "-i", "color=black:size=640x360:rate=15:duration=1", "-c:v", "libx264", &black]);
+    let titled = |text: &str| {
+        let title = json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": text, "st": 0, "d": 1000}]});
+        frame_at(&render(&engine, &draft(&black, 1000, json!({}), &[title], json!({}))), 0.5)
+    };
+    let (hello, goodbye) = (titled("你好世界"), titled("再见朋友"));
+    // Missing glyphs are drawn as the same four boxes; real characters differ.
+    let differing = hello.iter().zip(&goodbye).filter(|(a, b)| a.abs_diff(**b) > 100).count();
+    assert!(differing > 2000, "the two titles look alike ({differing} pixels differ): drawn as boxes?");
+    let nowhere = json!({"tt": 7, "m": {"role": "title"}, "sg": [{"tx": "x\u{10FFFD}", "st": 0, "d": 1000}]});
+    let refused = engine.start_render(&draft(&black, 1000, json!({}), &[nowhere], json!({})).to_string());
+    let refused = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(refused.contains("no installed font can draw"), "{refused}");
+}

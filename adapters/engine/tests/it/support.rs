@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use nemo_editor::draft::Timeline;
 use nemo_engine::colour::Colour;
+use nemo_engine::fonts::Fonts;
 use nemo_engine::graph::{self, Source};
 use nemo_engine::{FfmpegEngine, MediaEngine, RenderHandle, RenderState};
 use serde_json::Value;
@@ -200,7 +201,8 @@ pub fn full_render(draft: &Value, dir: &Path) -> PathBuf {
         sources.insert(clip.src.clone(), source);
     }
     let out = dir.join("full.mp4");
-    let invocation = graph::build(&timeline, &sources, None, &out.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
+    let invocation =
+        graph::build(&timeline, &sources, &Fonts::default(), &out.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
     let args: Vec<&str> = invocation.args.iter().map(String::as_str).filter(|arg| *arg != "pipe:1").collect();
     // `-progress pipe:1` is dropped with its value: nothing reads it here.
     let args: Vec<&str> = args.into_iter().filter(|arg| *arg != "-progress").collect();
