@@ -17,6 +17,10 @@ struct Bed {
     swell: bool,
     /// Hi-hats on the off-beats.
     hats: bool,
+    /// Its integrated loudness made stereo, LUFS (EBU R128, measured with ffmpeg's `ebur128`
+    /// over 30 s; `tests/it/mix.rs` measures it again), so that a bed is mixed by loudness
+    /// like a music file without a measuring run of its own.
+    lufs: f64,
 }
 
 /// Am7 – Dm7 – G7 – Cmaj7, slow, pulsing chords, a kick on one and three, soft hats.
@@ -31,6 +35,7 @@ const LOFI: Bed = Bed {
     four_on_the_floor: false,
     swell: false,
     hats: true,
+    lufs: -25.4,
 };
 
 /// C – G – Am – F, quick, a kick on every beat and hats.
@@ -45,6 +50,7 @@ const UPBEAT: Bed = Bed {
     four_on_the_floor: true,
     swell: false,
     hats: true,
+    lufs: -23.1,
 };
 
 /// Dm – B♭ – F – C, slow swelling chords over a low pulse, no hats.
@@ -59,16 +65,28 @@ const CINEMATIC: Bed = Bed {
     four_on_the_floor: false,
     swell: true,
     hats: false,
+    lufs: -26.6,
 };
+
+/// The bed a library `src` names.
+fn named(src: &str) -> &'static Bed {
+    match src.rsplit('/').next().unwrap_or(src).to_lowercase().as_str() {
+        "upbeat.mp3" => &UPBEAT,
+        "cinematic.mp3" => &CINEMATIC,
+        _ => &LOFI,
+    }
+}
+
+/// The integrated loudness of the bed a library `src` names, LUFS.
+#[must_use]
+pub fn loudness(src: &str) -> f64 {
+    named(src).lufs
+}
 
 /// The `aevalsrc` expression of the bed a library `src` names (before filter escaping).
 #[must_use]
 pub fn expression(src: &str) -> String {
-    let bed = match src.rsplit('/').next().unwrap_or(src).to_lowercase().as_str() {
-        "upbeat.mp3" => &UPBEAT,
-        "cinematic.mp3" => &CINEMATIC,
-        _ => &LOFI,
-    };
+    let bed = named(src);
     let beat = 60.0 / bed.bpm;
     let bar = 4.0 * beat;
     let cycle = 4.0 * bar;

@@ -39,7 +39,7 @@ use std::fmt::Write;
 
 use crate::colour::Colour;
 use crate::fonts::{self, Fonts};
-use crate::{beds, captions, crossing, stretches};
+use crate::{beds, captions, crossing, loudness, stretches};
 use nemo_editor::Probe;
 use nemo_editor::draft::{Clip, Fit, Music, Timeline, Title};
 
@@ -61,6 +61,9 @@ pub struct Source {
     /// A pixel's width to its height when not square: the picture is decoded at another
     /// width than `width` (which is the shown one) and scaled to it first.
     pub pixel_aspect: Option<(u32, u32)>,
+    /// Its sound's integrated loudness, LUFS, when measured (only a render with music
+    /// measures: `loudness`).
+    pub loudness: Option<f64>,
 }
 
 impl Source {
@@ -75,6 +78,7 @@ impl Source {
             duration_ms: probe.duration_ms,
             colour,
             pixel_aspect: probe.pixel_aspect,
+            loudness: None,
         }
     }
 }
@@ -91,7 +95,7 @@ pub struct Invocation {
 /// The output's sample rate when sounds of different shapes are joined or mixed.
 const RATE: u32 = 48_000;
 /// The sample format and layout they are joined or mixed in.
-const STEREO: &str = "aformat=sample_fmts=fltp:channel_layouts=stereo";
+pub(crate) const STEREO: &str = "aformat=sample_fmts=fltp:channel_layouts=stereo";
 /// The command rendering `timeline` into `output` (an MP4 whatever its name).
 ///
 /// # Errors
@@ -203,6 +207,13 @@ fn command(
             video = format!("vt{i}");
         }
     }
+    // Music follows the speech's loudness (the first heard clip's source), else stands alone.
+    let speech = timeline
+        .clips
+        .iter()
+        .zip(&clip_sources)
+        .find(|(clip, source)| audible(clip, source))
+        .and_then(|(_, source)| source.loudness);
     let mut music_labels: Vec<String> = Vec::new();
     for (k, music) in timeline.music.iter().enumerate() {
         let label = format!("m{k}");
@@ -213,13 +224,20 @@ fn command(
         let d = secs(length);
         // Music fades in over a second and out over two (a quarter of it when shorter).
         let (fade_in, fade_out) = ((length / 4).min(1000), (length / 4).min(2000));
+        let file = sources.get(&music.src).filter(|source| source.has_audio);
+        let lufs = match file {
+            Some(source) => source.loudness,
+            None => Some(beds::loudness(&music.src)),
+        };
+        let gain = loudness::matching_gain(loudness::reference(any_audible, speech), lufs);
         let shape = format!(
-            "{STEREO},asetpts=PTS-STARTPTS,atrim=duration={d}{fades}{volume}{delay}",
+            "{STEREO},asetpts=PTS-STARTPTS,atrim=duration={d}{fades}{matched}{volume}{delay}",
             fades = fades("afade", fade_in, fade_out, length),
+            matched = if gain.abs() < 0.05 { String::new() } else { format!(",volume={gain:.1}dB") },
             volume = volume(music.vol),
             delay = delay(music),
         );
-        if sources.get(&music.src).is_some_and(|s| s.has_audio) {
+        if file.is_some() {
             args.extend(["-stream_loop".into(), "-1".into(), "-ss".into(), secs(music.in_ms), "-i".into()]);
             args.push(music.src.clone());
             let input = args.iter().filter(|arg| *arg == "-i").count() - 1;
@@ -230,7 +248,7 @@ fn command(
         }
         music_labels.push(label);
     }
-    let audio = mix(&mut graph, &music_labels, any_audible, total);
+    let audio = mix(&mut graph, &music_labels, (any_audible, speech), total);
     if picture {
         let _ = write!(graph, "[{video}]null[vout]");
         args.extend(["-filter_complex".into(), graph, "-map".into(), "[vout]".into()]);
@@ -505,10 +523,16 @@ fn inputs(clips: &[Clip], leads: &[i64]) -> (Vec<Input>, Vec<(usize, i64)>) {
     (inputs, uses)
 }
 
-/// The clips' sound `[ac]` (when `clips_heard`) and the music into `aout`, the music ducked
-/// under the clips' sound (a sidechain compressor keyed on it: quieter while someone speaks,
-/// back up between phrases); `None` when there is no audio at all.
-fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> Option<&'static str> {
+/// The clips' sound `[ac]` (when `clips_heard`, at `speech` LUFS when measured) and the music
+/// into `aout`, the music ducked under the clips' sound (a sidechain compressor keyed on it,
+/// brought to `loudness::KEY_LUFS`: about 6 dB quieter while someone speaks, back up between
+/// phrases); `None` when there is no audio at all.
+fn mix(
+    graph: &mut String,
+    music: &[String],
+    (clips_heard, speech): (bool, Option<f64>),
+    total: i64,
+) -> Option<&'static str> {
     let d = secs(total);
     let inputs: String = music.iter().map(|label| format!("[{label}]")).collect();
     let count = music.len();
@@ -528,9 +552,11 @@ fn mix(graph: &mut String, music: &[String], clips_heard: bool, total: i64) -> O
                 let _ = write!(graph, "{inputs}amix=inputs={count}:duration=longest:normalize=0[mus];");
                 "mus".into()
             };
+            let key = speech.map_or_else(String::new, |lufs| format!("volume={:.1}dB,", loudness::KEY_LUFS - lufs));
             let _ = write!(
                 graph,
-                "[ac]asplit=2[acv][ack];[{bed}][ack]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[duck];\
+                "[ac]asplit=2[acv][ack];[ack]{key}anull[key];\
+                 [{bed}][key]sidechaincompress=threshold=0.025:ratio=3:attack=20:release=400[duck];\
                  [acv][duck]amix=inputs=2:duration=first:normalize=0,apad,atrim=duration={d}[aout];"
             );
         }
@@ -863,8 +889,32 @@ mod tests {
             render(&draft("", lofi, "")).args.iter().find(|a| a.contains("concat")).cloned().unwrap_or_default();
         let bed = escape(&beds::expression("lofi.mp3"));
         assert!(graph.contains(&format!("aevalsrc=exprs={bed}:sample_rate=48000:duration=4.000,")), "{graph}");
-        assert!(graph.contains("[ac]asplit=2[acv][ack];[m0][ack]sidechaincompress="), "{graph}");
+        // The speech was not measured: the bed at its own level and 35 %, the key as it is.
+        assert!(graph.contains("afade=t=out:st=3.000:d=1.000,volume=0.35[m0]"), "{graph}");
+        assert!(graph.contains("[ac]asplit=2[acv][ack];[ack]anull[key];[m0][key]sidechaincompress="), "{graph}");
         assert!(graph.contains("[acv][duck]amix=inputs=2:duration=first:normalize=0"), "{graph}");
+    }
+
+    #[test]
+    fn music_is_set_by_the_speechs_loudness_and_ducked_by_a_key_brought_to_minus_23() {
+        let mut sources = sources();
+        for (src, lufs) in [("/a.mp4", -21.7), ("/song.mp3", -12.0)] {
+            sources.get_mut(src).unwrap_or_else(|| panic!("{src}")).loudness = Some(lufs);
+        }
+        let music = |src: &str| {
+            let track = format!(
+                r#", {{"tt": 1, "m": {{"role": "bgm"}}, "sg": [{{"src": "{src}", "st": 0, "d": 4000, "vol": 35}}]}}"#
+            );
+            let timeline = Timeline::parse(&draft("", &track, "")).unwrap_or_default();
+            let invocation = build(&timeline, &sources, &Fonts::default(), "x").unwrap_or_else(|e| panic!("{e}"));
+            graph(&invocation).to_owned()
+        };
+        // The lo-fi bed (−25.4 LUFS) raised 3.7 dB to the speech's −21.7, then 35 % of it.
+        let bed = music("lofi.mp3");
+        assert!(bed.contains("volume=3.7dB,volume=0.35[m0]"), "{bed}");
+        assert!(bed.contains("[ack]volume=-1.3dB,anull[key]"), "{bed}");
+        // A song at −12 LUFS brought down 9.7 dB.
+        assert!(music("/song.mp3").contains("volume=-9.7dB,volume=0.35[m0]"));
     }
 
     #[test]

@@ -39,7 +39,7 @@
 #![warn(missing_docs)]
 
 mod ahead;
-mod beds;
+pub mod beds;
 mod captions;
 pub mod colour;
 mod crossing;
@@ -48,6 +48,7 @@ pub mod gops;
 pub mod graph;
 pub mod guard;
 mod leftovers;
+pub mod loudness;
 mod model;
 pub mod mp4;
 pub mod packets;
@@ -247,7 +248,15 @@ impl MediaEngine for FfmpegEngine {
     fn start_render(&self, draft_json: &str) -> Result<RenderHandle, EngineError> {
         let timeline =
             Timeline::parse(draft_json).ok_or_else(|| EngineError::Failed("the draft is not JSON".into()))?;
-        let sources = self.sources(&timeline)?;
+        let mut sources = self.sources(&timeline)?;
+        if !timeline.music.is_empty() {
+            // Music is mixed by loudness: every sound it is set against, and its own, measured.
+            for (src, source) in &mut sources {
+                if source.has_audio {
+                    source.loudness = loudness::measure(&self.tools, &["-i".to_owned(), src.clone()]);
+                }
+            }
+        }
         let sizes = |src: &str| Some((std::fs::metadata(src).ok()?.len(), sources.get(src)?.duration_ms));
         if let Some(free) = room::free(&self.work) {
             room::judge(room::needed(&timeline, sizes), free, &self.work)?;

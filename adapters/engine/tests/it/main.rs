@@ -5,6 +5,7 @@
 mod engine;
 mod in_process;
 mod layouts;
+mod mix;
 mod smart;
 mod speech;
 mod support;
