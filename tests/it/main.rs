@@ -1,6 +1,7 @@
 //! The one integration test binary of the workspace (matklad's "one test binary" layout):
 //! every module here links into `it`, which builds once.
 
+mod code_map;
 mod contract;
 mod curl_recipes;
 mod error_table;
