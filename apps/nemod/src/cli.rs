@@ -40,14 +40,15 @@ NEMO_CONFIG_DIR, NEMO_STATE_DIR.";
 pub enum DaemonBackend {
     /// The NemoVideo API (NEMO_API_URL), or anything speaking its wire contract.
     Cloud,
-    /// The embedded fake, in-process (its sessions do not outlive the daemon).
+    /// The offline editor on this machine: real edits rendered with ffmpeg, no account, the same
+    /// offline projects as `nemoctl --offline` (they outlive the daemon).
     Offline,
 }
 
 /// Bare `nemod` options.
 #[derive(Debug, clap::Args)]
 pub struct DaemonArgs {
-    /// What the daemon uses: the cloud API or the embedded fake
+    /// What the daemon uses: the cloud API, or the offline editor on this machine (ffmpeg)
     #[arg(long, value_enum, default_value = "cloud")]
     pub backend: DaemonBackend,
     /// The NemoVideo API [default: api_url in config.toml, else https://mega-api-prod.nemovideo.ai]

@@ -38,7 +38,7 @@ pub enum BackendChoice {
         /// `NEMO_API_URL`.
         api_url: String,
     },
-    /// The embedded fake, in-process.
+    /// The offline editor on this machine (ffmpeg), on the offline projects.
     Offline,
 }
 

@@ -16,7 +16,7 @@ use crate::store::DaemonStore;
 
 /// What every service of the daemon runs on.
 pub struct Ports {
-    /// The backend (cloud or the embedded fake).
+    /// The backend (the cloud, or the offline editor).
     pub backend: Arc<dyn Backend>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
