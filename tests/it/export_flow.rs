@@ -115,6 +115,22 @@ async fn a_render_past_the_deadline_times_out_with_exit_8() {
 }
 
 #[tokio::test]
+async fn the_render_deadline_holds_while_a_poll_is_unanswered() {
+    let poll = PollPolicy { deadline: Duration::from_secs(60), ..PollPolicy::default() };
+    let world = World::with_settings(Settings { poll, ..Settings::default() });
+    world.project_with_clip().await;
+    world.fake.inject(Endpoint::RenderStatus, Fault::Hang);
+
+    let output = world.output("hung.mp4");
+    let export = world.nemo.export(&output, &world.progress);
+    // Real time bounds the test only: the render's deadline is on the (manual) clock.
+    let error = tokio::time::timeout(Duration::from_secs(10), export).await.expect("the deadline held").unwrap_err();
+
+    assert!(matches!(error, Error::RenderTimedOut { .. }), "{error:?}");
+    assert!(world.sleeps().iter().sum::<Duration>() <= Duration::from_secs(60));
+}
+
+#[tokio::test]
 async fn a_render_making_progress_past_the_deadline_finishes_when_only_a_stall_times_out() {
     let config = FakeConfig { render_duration: Duration::from_secs(1800), ..FakeConfig::default() };
     let poll = PollPolicy { deadline: Duration::from_secs(60), only_when_stalled: true, ..PollPolicy::default() };

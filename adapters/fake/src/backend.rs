@@ -108,14 +108,18 @@ impl FakeBackend {
         if !latency.is_zero() {
             self.shared.clock.sleep(latency).await;
         }
-        let mut world = self.shared.world();
-        let fault = world.faults.take(call.endpoint);
-        if let Some(Fault::Fail(error @ ApiError::NotSent(_))) = fault {
-            return Err(error);
-        }
-        world.calls.push(call);
+        let fault = {
+            let mut world = self.shared.world();
+            let fault = world.faults.take(call.endpoint);
+            if let Some(Fault::Fail(error @ ApiError::NotSent(_))) = fault {
+                return Err(error);
+            }
+            world.calls.push(call);
+            fault
+        };
         match fault {
             Some(Fault::Fail(error)) => Err(error),
+            Some(Fault::Hang) => std::future::pending().await,
             other => Ok(other),
         }
     }

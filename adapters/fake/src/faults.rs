@@ -43,6 +43,9 @@ pub enum Fault {
     /// Any endpoint: the call fails with this error before doing anything. An
     /// [`ApiError::NotSent`] never reaches the fake, so the call is not logged either.
     Fail(ApiError),
+    /// Any endpoint: the call is logged and never answered (a server that holds the
+    /// connection open and says nothing).
+    Hang,
     /// `send_message`: the stream yields `after_events` events of the normal turn, then
     /// `Err(ApiError::MaybeSent("stream dropped"))`; the edit happens on the server anyway
     /// when `edit_applied`, and not at all otherwise.
@@ -80,11 +83,12 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// The one endpoint this fault makes sense on; `None` for [`Fault::Fail`], which fits all.
+    /// The one endpoint this fault makes sense on; `None` for [`Fault::Fail`] and
+    /// [`Fault::Hang`], which fit all.
     #[must_use]
     pub fn endpoint(&self) -> Option<Endpoint> {
         match self {
-            Self::Fail(_) => None,
+            Self::Fail(_) | Self::Hang => None,
             Self::DropStream { .. }
             | Self::HeartbeatsOnly { .. }
             | Self::SilentAnswer

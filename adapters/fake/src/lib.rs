@@ -50,7 +50,8 @@
 //! # Faults
 //! [`FakeBackend::inject`] queues a [`Fault`] for an [`Endpoint`]; each call consumes at most
 //! one, in order:
-//! - [`Fault::Fail`] (any endpoint): the call fails with that error;
+//! - [`Fault::Fail`] (any endpoint): the call fails with that error; [`Fault::Hang`] (any
+//!   endpoint): it is never answered;
 //! - [`Fault::DropStream`], [`Fault::HeartbeatsOnly`], [`Fault::SilentAnswer`],
 //!   [`Fault::TemporaryIssueTrailer`] (`send_message`): the turn's stream misbehaves;
 //! - [`Fault::RenderFails`], [`Fault::RenderStalls`], [`Fault::NoOutputUrl`]

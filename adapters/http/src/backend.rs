@@ -90,7 +90,9 @@ impl HttpBackend {
         convert(&open(&reply)?)
     }
 
-    /// An idempotent GET, retried per the policy.
+    /// An idempotent GET, retried per the policy, all of it — every attempt and every wait
+    /// between them — within one request deadline (a server that drips its reply held
+    /// `credits` 60 s an attempt, three attempts and their waits).
     async fn idempotent<T>(
         &self,
         token: &Token,
@@ -98,11 +100,11 @@ impl HttpBackend {
         convert: impl Fn(&Accepted<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let convert = &convert;
-        retrying(&self.config.retry, self.clock.as_ref(), || async move {
+        let attempts = retrying(&self.config.retry, self.clock.as_ref(), || async move {
             let reply = transport::send(self.get(token, path)?, self.config.request_deadline).await?;
             convert(&open(&reply)?)
-        })
-        .await
+        });
+        transport::within(self.config.request_deadline, attempts).await
     }
 
     /// A download of `source` (what its `.part` is a part of), retried per the policy (each

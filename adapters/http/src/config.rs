@@ -17,8 +17,9 @@ pub struct HttpConfig {
     /// Longest silence while waiting for a reply or reading any body (default 120 s).
     pub idle_timeout: Duration,
     /// Longest a whole exchange may take, from sending to the last byte of the reply, for
-    /// every call but the streams (default 60 s): a server that drips a byte now and then
-    /// never trips the idle timeout. Not applied to `/run_sse` (a turn may stream for 15
+    /// every call but the streams (default 60 s) — an idempotent call's retries and the
+    /// waits between them included: a server that drips a byte now and then never trips the
+    /// idle timeout. Not applied to `/run_sse` (a turn may stream for 15
     /// minutes; heartbeats and the idle timeout rule it) nor to uploads and downloads (large
     /// files; the idle timeout rules them).
     pub request_deadline: Duration,

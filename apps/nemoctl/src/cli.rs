@@ -337,12 +337,14 @@ pub enum ConfigAction {
     List,
     /// Print the value in effect (flag > env > config.toml > default)
     Get {
-        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
+        /// api_url, web_url, backend, skill, lang, output_dir, render_timeout, request_timeout or
+        /// whisper_model
         key: String,
     },
     /// Store a value in config.toml (an empty VALUE removes it)
     Set {
-        /// api_url, web_url, backend, skill, lang, output_dir or render_timeout
+        /// api_url, web_url, backend, skill, lang, output_dir, render_timeout, request_timeout or
+        /// whisper_model
         key: String,
         /// The value
         value: String,

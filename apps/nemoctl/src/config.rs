@@ -13,11 +13,24 @@ use crate::cli::{BackendKind, Global};
 use crate::failure::CliError;
 
 /// The keys `config.toml` understands.
-pub const KEYS: &[&str] =
-    &["api_url", "web_url", "backend", "skill", "lang", "output_dir", "render_timeout", "whisper_model"];
+pub const KEYS: &[&str] = &[
+    "api_url",
+    "web_url",
+    "backend",
+    "skill",
+    "lang",
+    "output_dir",
+    "render_timeout",
+    "request_timeout",
+    "whisper_model",
+];
 
 /// How long `export` waits for a render when nothing else is said (the core's deadline).
 pub const DEFAULT_RENDER_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long one call to the service may take, its retries and their waits included, when
+/// nothing else is said (streams, uploads and downloads aside: the idle timeout rules them).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Everything a command needs to know, validated.
 #[derive(Debug)]
@@ -40,6 +53,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// How long to wait for a render before giving up (it keeps running on the service).
     pub render_timeout: Duration,
+    /// How long one call may take, its retries included (`request_timeout`).
+    pub request_timeout: Duration,
     /// `NEMO_TOKEN` (its `Debug` prints `***`).
     pub env_token: Option<Token>,
     /// `NEMO_CLIENT_ID`.
@@ -150,8 +165,12 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
     };
     let render_timeout = match (render_timeout, from_file("render_timeout")) {
         (Some(secs), _) => Duration::from_secs(secs),
-        (None, Some(text)) => parse_seconds(&text).map_err(in_file("render_timeout"))?,
+        (None, Some(text)) => parse_seconds("render_timeout", &text).map_err(in_file("render_timeout"))?,
         (None, None) => DEFAULT_RENDER_TIMEOUT,
+    };
+    let request_timeout = match from_file("request_timeout") {
+        Some(text) => parse_seconds("request_timeout", &text).map_err(in_file("request_timeout"))?,
+        None => DEFAULT_REQUEST_TIMEOUT,
     };
     Ok(Config {
         backend,
@@ -163,6 +182,7 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
         lang,
         output_dir: from_file("output_dir").map_or_else(|| PathBuf::from("."), PathBuf::from),
         render_timeout,
+        request_timeout,
         env_token,
         env_client_id,
         config_dir,
@@ -172,11 +192,11 @@ pub fn resolve(global: &Global, render_timeout: Option<u64>, env: &Env) -> Resul
     })
 }
 
-/// `render_timeout`: a whole number of seconds, at least 1.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
+/// `render_timeout`, `request_timeout` (`key`): a whole number of seconds, at least 1.
+fn parse_seconds(key: &str, text: &str) -> Result<Duration, String> {
     match text.trim().parse::<u64>() {
         Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
-        _ => Err(format!("render_timeout must be a whole number of seconds, at least 1 (not {text:?})")),
+        _ => Err(format!("{key} must be a whole number of seconds, at least 1 (not {text:?})")),
     }
 }
 
@@ -233,6 +253,7 @@ pub fn effective(config: &Config, key: &str) -> Result<String, CliError> {
         "lang" => config.lang.clone(),
         "output_dir" => config.output_dir.to_string_lossy().into_owned(),
         "render_timeout" => config.render_timeout.as_secs().to_string(),
+        "request_timeout" => config.request_timeout.as_secs().to_string(),
         "whisper_model" => config.whisper_model.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default(),
         other => return Err(unknown_key(other)),
     })
@@ -249,7 +270,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, CliError> {
         "backend" => parse_backend(value).map(drop),
         "skill" => check_skill(value).map(drop),
         "lang" => parse_lang(value).map(drop),
-        "render_timeout" => parse_seconds(value).map(drop),
+        "render_timeout" | "request_timeout" => parse_seconds(key, value).map(drop),
         "whisper_model" => return model_file(value),
         "api_url" | "web_url" if !(value.starts_with("http://") || value.starts_with("https://")) => {
             Err(format!("{key} must start with http:// or https://"))
@@ -323,8 +344,11 @@ mod tests {
 
     #[test]
     fn render_timeouts_are_whole_seconds() {
-        assert_eq!(parse_seconds(" 30 "), Ok(Duration::from_secs(30)));
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("soon").is_err());
+        assert_eq!(parse_seconds("render_timeout", " 30 "), Ok(Duration::from_secs(30)));
+        assert!(parse_seconds("render_timeout", "-1").is_err());
+        assert!(parse_seconds("render_timeout", "soon").is_err());
+        assert!(check_setting("request_timeout", "20").is_ok());
+        let refused = check_setting("request_timeout", "0").unwrap_err();
+        assert!(refused.message().starts_with("request_timeout must be"), "{}", refused.message());
     }
 }

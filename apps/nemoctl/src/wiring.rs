@@ -97,7 +97,8 @@ fn offline(config: &Config) -> Result<Ports, CliError> {
 /// The real service (or anything speaking its wire contract, such as the fake cloud) over
 /// HTTP, attributed to the chosen profile.
 fn cloud(config: &Config, clock: &Arc<dyn Clock>) -> Result<Arc<dyn Backend>, CliError> {
-    let http = HttpConfig::new(config.api_url.clone(), config.attribution.clone());
+    let mut http = HttpConfig::new(config.api_url.clone(), config.attribution.clone());
+    http.request_deadline = config.request_timeout;
     let backend = HttpBackend::new(http, clock.clone()).map_err(|e| CliError::Config(e.to_string()))?;
     Ok(Arc::new(backend))
 }

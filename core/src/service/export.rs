@@ -4,7 +4,10 @@
 //! falling back to the API's download route. Every step is saved in the job first, so an
 //! interrupted export can be resumed ([`Nemo::resume_export`]) without a second submit.
 
+use std::pin::pin;
 use std::sync::PoisonError;
+
+use futures::future::{self, Either};
 
 use super::poll::Seen;
 use super::{Nemo, store_error};
@@ -244,23 +247,33 @@ where
         RenderId::from_unix_ms(ms)
     }
 
-    /// Polls until completed with a URL, failed, or the deadline; transient poll errors are
-    /// retried on the same id. Returns the result URL.
+    /// Polls until completed with a URL, failed, or the deadline — which holds whatever the
+    /// polls do: a poll still unanswered when it passes is given up. Transient poll errors
+    /// are retried on the same id. Returns the result URL.
     async fn await_render(&self, job: &mut RenderJob, progress: &dyn Progress) -> Result<Option<String>, Error> {
         let policy = self.settings.poll;
         let mut deadline = self.clock.now().plus(policy.deadline);
         let mut seen: Option<Seen> = None;
         let mut reached = 0;
+        let timed_out = |id: &RenderId| {
+            let id = id.clone();
+            if policy.local { Error::LocalRenderStalled { id } } else { Error::RenderTimedOut { id } }
+        };
         loop {
             let wait = policy.wait(seen);
             if self.clock.now().plus(wait) > deadline {
-                let id = job.id.clone();
-                return Err(if policy.local { Error::LocalRenderStalled { id } } else { Error::RenderTimedOut { id } });
+                return Err(timed_out(&job.id));
             }
             self.clock.sleep(wait).await;
             let backend = &*self.backend;
             let id = &job.id;
-            match self.call(progress, |token| async move { backend.render_status(&token, id).await }).await {
+            let poll = self.call(progress, |token| async move { backend.render_status(&token, id).await });
+            let left = deadline.since(self.clock.now());
+            let answer = match future::select(pin!(poll), pin!(self.clock.sleep(left))).await {
+                Either::Left((answer, _)) => answer,
+                Either::Right(((), _)) => return Err(timed_out(&job.id)),
+            };
+            match answer {
                 Ok(status) => {
                     let percent = status.progress;
                     if let Some(url) = self.on_status(job, status, progress).await? {

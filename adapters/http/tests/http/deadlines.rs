@@ -41,3 +41,22 @@ async fn streams_and_downloads_outlast_the_request_deadline() {
     let id = RenderId::parse("render_1").unwrap();
     assert_eq!(h.backend.download_render(&token(), &id, &h.path("out.mp4"), &NoProgress).await.unwrap(), 40);
 }
+
+#[tokio::test]
+async fn an_idempotent_calls_retries_share_one_deadline() {
+    let body = format!("{:<150}", r#"{"code":0,"data":{"available":1,"frozen":0,"total":1}}"#);
+    let reply = http(200, &[("content-type", "application/json")], body.as_bytes());
+    // Three dripping replies, one for each attempt the default policy makes.
+    let answers = vec![drip(&reply, 1), drip(&reply, 1), drip(&reply, 1)];
+    let h = harness_with(answers, |c| {
+        c.request_deadline = DEADLINE;
+        c.retry = nemo_http::RetryPolicy::default();
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let error = h.backend.credits(&token()).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(&error, ApiError::MaybeSent(m) if m.contains("0.25 s deadline")), "{error:?}");
+    // One deadline in all, not one an attempt (three attempts: 0.75 s and the waits).
+    assert!(took < DEADLINE * 2, "{took:?}");
+}
