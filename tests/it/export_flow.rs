@@ -100,12 +100,18 @@ async fn a_failed_render_exits_9() {
     assert_eq!(error.exit().code(), 9);
 }
 
-#[tokio::test]
-async fn a_render_past_the_deadline_times_out_with_exit_8() {
+/// A project with a clip whose renders are given up after 60 s, and `fault` on `endpoint`.
+async fn sixty_seconds_and(endpoint: Endpoint, fault: Fault) -> World {
     let poll = PollPolicy { deadline: Duration::from_secs(60), ..PollPolicy::default() };
     let world = World::with_settings(Settings { poll, ..Settings::default() });
     world.project_with_clip().await;
-    world.fake.inject(Endpoint::SubmitRender, Fault::RenderStalls);
+    world.fake.inject(endpoint, fault);
+    world
+}
+
+#[tokio::test]
+async fn a_render_past_the_deadline_times_out_with_exit_8() {
+    let world = sixty_seconds_and(Endpoint::SubmitRender, Fault::RenderStalls).await;
 
     let error = world.nemo.export(&world.output("stall.mp4"), &world.progress).await.unwrap_err();
 
@@ -116,10 +122,7 @@ async fn a_render_past_the_deadline_times_out_with_exit_8() {
 
 #[tokio::test]
 async fn the_render_deadline_holds_while_a_poll_is_unanswered() {
-    let poll = PollPolicy { deadline: Duration::from_secs(60), ..PollPolicy::default() };
-    let world = World::with_settings(Settings { poll, ..Settings::default() });
-    world.project_with_clip().await;
-    world.fake.inject(Endpoint::RenderStatus, Fault::Hang);
+    let world = sixty_seconds_and(Endpoint::RenderStatus, Fault::Hang).await;
 
     let output = world.output("hung.mp4");
     let export = world.nemo.export(&output, &world.progress);

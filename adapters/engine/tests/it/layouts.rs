@@ -19,7 +19,7 @@ use nemo_engine::{RenderState, Tools};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::support::{engine, ffmpeg, frame_hashes, full_render, render, temp};
+use crate::support::{engine, ffmpeg, frame_hashes, full_render, grey_frames, render, temp};
 
 /// Frames a second of every source.
 const FPS: i64 = 30;
@@ -85,16 +85,7 @@ fn numbered_source(dir: &Path, name: &str, layout: &str, options: &[&str]) -> St
 
 /// The frame numbers a file shows, in order, read from the strip.
 fn frame_numbers(path: &Path) -> Vec<u32> {
-    let output = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args(["-map", "0:v", "-vf", &format!("crop=iw:ih/6:0:0,scale={BITS}:1:flags=area,format=gray")])
-        .args(["-f", "rawvideo", "-"])
-        .output()
-        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    output
-        .stdout
+    grey_frames(path, &format!("crop=iw:ih/6:0:0,scale={BITS}:1:flags=area,format=gray"))
         .chunks_exact(BITS)
         .map(|cells| cells.iter().enumerate().filter(|(_, cell)| **cell > 128).map(|(bit, _)| 1 << bit).sum())
         .collect()
@@ -265,16 +256,8 @@ fn a_smart_render_whose_output_is_not_as_planned_is_rendered_again_in_full() {
 /// The frames of `with` that differ from `without` in the captions' band (rows 140–160 of
 /// 180): where a caption is drawn.
 fn caption_frames(with: &Path, without: &Path) -> Vec<usize> {
-    let grey = |path: &Path| {
-        let output = Command::new("ffmpeg")
-            .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-            .arg(path)
-            .args(["-map", "0:v", "-vf", "crop=iw:20:0:140,format=gray", "-f", "rawvideo", "-"])
-            .output()
-            .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
-        output.stdout
-    };
-    let (a, b) = (grey(with), grey(without));
+    let band = "crop=iw:20:0:140,format=gray";
+    let (a, b) = (grey_frames(with, band), grey_frames(without, band));
     let frame = 320 * 20;
     let differing = |(x, y): (&[u8], &[u8])| x.iter().zip(y).filter(|(p, q)| p.abs_diff(**q) > 60).count();
     a.chunks_exact(frame)

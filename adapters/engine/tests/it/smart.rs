@@ -9,7 +9,9 @@ use std::process::Command;
 use nemo_engine::MediaEngine;
 use serde_json::{Value, json};
 
-use crate::support::{check_mp4, draft_without, engine, ffmpeg, frame_at, frame_hashes, full_render, render, temp};
+use crate::support::{
+    check_mp4, draft_without, engine, ffmpeg, frame_at, frame_hashes, full_render, grey_frames, render, temp,
+};
 
 /// The markers' times in the source, seconds (white frames 30, 141, 279 at 30 fps).
 const MARKERS: [f64; 3] = [1.0, 4.7, 9.3];
@@ -52,13 +54,8 @@ fn without_pauses(path: &str) -> Value {
 
 /// Each frame's mean brightness (0–255), from a 16×9 grey copy.
 fn brightness(path: &Path) -> Vec<f64> {
-    let output = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args(["-map", "0:v", "-vf", "scale=16:9,format=gray", "-f", "rawvideo", "-"])
-        .output()
-        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
-    output.stdout.chunks_exact(144).map(|frame| frame.iter().map(|b| f64::from(*b)).sum::<f64>() / 144.0).collect()
+    let frames = grey_frames(path, "scale=16:9,format=gray");
+    frames.chunks_exact(144).map(|frame| frame.iter().map(|b| f64::from(*b)).sum::<f64>() / 144.0).collect()
 }
 
 /// Where the white frames and the clicks are in a file (ms from its start), in order.

@@ -225,3 +225,16 @@ pub fn frame_hashes(path: &Path) -> Vec<String> {
         .map(|h| h.trim().to_owned())
         .collect()
 }
+
+/// Every decoded frame of `path`'s picture after the filters `vf` (ending in a grey format),
+/// as raw bytes one frame after another.
+pub fn grey_frames(path: &Path, vf: &str) -> Vec<u8> {
+    let output = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args(["-map", "0:v", "-vf", vf, "-f", "rawvideo", "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("ffmpeg: {e}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
