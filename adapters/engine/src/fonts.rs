@@ -52,7 +52,8 @@ pub fn choose(
     for title in titles {
         let text = drawable(&title.text);
         let needed: BTreeSet<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if needed.is_empty() || fonts.chosen.contains_key(&title.text) {
+        // Every font here draws printable ASCII: no need to ask fontconfig (a process start).
+        if needed.iter().all(char::is_ascii_graphic) || fonts.chosen.contains_key(&title.text) {
             continue;
         }
         // Without fontconfig's tools nothing can be checked: the default draws it all.
@@ -129,6 +130,18 @@ mod tests {
         } else {
             cjk.to_vec()
         })
+    }
+
+    #[test]
+    fn plain_ascii_is_not_looked_up() {
+        let asked = std::cell::Cell::new(0);
+        let counting = |characters: &BTreeSet<char>| {
+            asked.set(asked.get() + 1);
+            covering(characters)
+        };
+        let fonts = choose(&[title("Hello, world!"), title("Café")], Some(DEJAVU), &counting);
+        assert_eq!(fonts.map(|fonts| fonts.of("Hello, world!").map(str::to_owned)), Ok(Some(DEJAVU.to_owned())));
+        assert_eq!(asked.get(), 1, "only the text with an accent");
     }
 
     #[test]
