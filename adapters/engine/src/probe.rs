@@ -146,13 +146,13 @@ fn rendered_rate(average: Option<f64>, peak: Option<f64>) -> Option<f64> {
 }
 
 /// The size as shown: the coded one, its sides swapped when the picture is turned a quarter.
+/// A picture's width and height, when known.
+type Size = (Option<u32>, Option<u32>);
+
 /// The size a picture decoded at `(width, height)` is shown at, its pixels made square (the
 /// width scaled by the pixel aspect `n:d`, kept even), and that aspect when it is not square
 /// (`0:1`, `1:1` or none are square).
-fn shown(
-    (width, height): (Option<u32>, Option<u32>),
-    pixel_aspect: Option<(u32, u32)>,
-) -> ((Option<u32>, Option<u32>), Option<(u32, u32)>) {
+fn shown((width, height): Size, pixel_aspect: Option<(u32, u32)>) -> (Size, Option<(u32, u32)>) {
     match (width, pixel_aspect) {
         (Some(coded), Some((n, d))) if n > 0 && d > 0 && n != d => {
             let wide = (f64::from(coded) * f64::from(n) / f64::from(d) / 2.0).round() as u32 * 2;

@@ -49,7 +49,7 @@ pub fn judge(needed: u64, free: u64, dir: &Path) -> Result<(), EngineError> {
 #[must_use]
 pub fn free(dir: &Path) -> Option<u64> {
     let stats = nix::sys::statvfs::statvfs(dir).ok()?;
-    Some(u64::from(stats.blocks_available()).saturating_mul(u64::from(stats.fragment_size())))
+    Some(stats.blocks_available().saturating_mul(stats.fragment_size()))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The smart render: when the output can share the source's video stream, whole GOPs are
 //! copied byte for byte and only the frames from a cut to the next keyframe (and from the
 //! last keyframe to a cut's end, and what a title covers) are decoded and encoded again —
-//! the idea of auto-editor's "partial-lossless" render, done with four ffmpeg runs:
+//! the idea of auto-editor's "partial-lossless" render, done in four steps of ffmpeg runs:
 //!
 //! 1. **Sound**: the timeline's sound alone ([`graph::build_sound`]: the same filters as a
 //!    full render, the picture never decoded) → `sound.m4a`.
@@ -11,7 +11,8 @@
 //!    the pieces are joined and encoded with settings matching the copied stream (codec,
 //!    profile, level, pixel format, colour description, frame rate; an IDR frame forced at
 //!    each piece's start; x264/x265 `veryfast`, CRF 18 so a seam is not seen), and split
-//!    back into one MPEG-TS file per piece (`-f segment -segment_frames`).
+//!    back into one MPEG-TS file per piece (`-f segment -segment_frames`) — eight pieces a
+//!    run at most, since each input is a decoder of its own.
 //! 3. **Copy**: the source's video packets, those outside the copied GOPs dropped by packet
 //!    number (`noise=drop=…` after `h264_mp4toannexb`/`hevc_mp4toannexb`, so every GOP carries
 //!    its parameter sets), split into one MPEG-TS file per copied piece.
@@ -55,6 +56,9 @@ const MAX_FPS: i64 = 60;
 const PRESET: &str = "veryfast";
 /// Their quality: a little better than a phone's own, so that a seam is not seen.
 const CRF: &str = "18";
+
+/// The most re-encoded pieces one ffmpeg run decodes (each is an input, a decoder of its own).
+const PIECES_A_RUN: usize = 8;
 
 /// What the log says of a smart render, and what its output must hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,11 +180,10 @@ pub fn plan(
         steps.push(Step { invocation, share: share(total_frames / 8) });
     }
     let times = |k: usize| frame_ms(k) / 1000.0;
-    if shape.encoded > 0 {
-        let invocation = encode(src, stream, &frames, &pieces, (&rate, times), timeline, fonts, scratch);
+    for (invocation, encoded) in encode(src, stream, &frames, &pieces, (&rate, times), timeline, fonts, scratch) {
         steps.push(Step {
-            invocation: Invocation { duration_ms: duration_ms(shape.encoded), ..invocation },
-            share: share(shape.encoded),
+            invocation: Invocation { duration_ms: duration_ms(encoded), ..invocation },
+            share: share(encoded),
         });
     }
     let copy = copy(src, stream, &pieces, scratch);
@@ -242,7 +245,10 @@ fn start_args() -> Vec<String> {
     ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats"].map(String::from).into()
 }
 
-/// Step 2: the re-encoded pieces, one input each, into `encNNNN.ts`.
+/// Step 2: the re-encoded pieces, one input each, into `encNNNN.ts` — in runs of at most
+/// [`PIECES_A_RUN`] pieces, since every input is a decoder of its own (224 pieces of a
+/// 10-minute 720p talk opened 112 decoders at once, 2 GB, and the key-frame expression
+/// grew past what ffmpeg parses). Each run's invocation, with the frames it encodes.
 #[allow(clippy::too_many_arguments)]
 fn encode(
     src: &str,
@@ -253,42 +259,49 @@ fn encode(
     timeline: &Timeline,
     fonts: &Fonts,
     scratch: &Path,
-) -> Invocation {
-    let mut args = start_args();
-    let mut graph = String::new();
-    let mut joined = String::new();
-    let (mut output, mut encoded, mut starts) = (0usize, 0usize, Vec::new());
-    let titles = graph::title_filters(&timeline.titles, fonts, (stream.width, stream.height), 1.0 / times(1));
-    let (num, den) = stream.time_base;
-    let mut input = 0;
+) -> Vec<(Invocation, usize)> {
+    // Each re-encoded piece with its first output frame.
+    let mut placed: Vec<(&Range<usize>, usize)> = Vec::new();
+    let mut output = 0;
     for piece in pieces {
         if let Piece::Encode(range) = piece {
+            placed.push((range, output));
+        }
+        output += piece.frames();
+    }
+    let titles = graph::title_filters(&timeline.titles, fonts, (stream.width, stream.height), 1.0 / times(1));
+    let drawn: String = titles.iter().map(|text| format!(",{text}")).collect();
+    let (num, den) = stream.time_base;
+    let half = times(1) / 2.0;
+    let mut runs = Vec::new();
+    for (run, batch) in placed.chunks(PIECES_A_RUN).enumerate() {
+        let mut args = start_args();
+        let (mut graph, mut joined) = (String::new(), String::new());
+        let (mut encoded, mut starts) = (0usize, Vec::new());
+        for (input, (range, output)) in batch.iter().enumerate() {
             let at = (frames.pts(range.start) - stream.start) as f64 * num as f64 / den as f64;
-            let half = times(1) / 2.0;
             args.extend(["-ss".into(), format!("{:.6}", (at - half).max(0.0)), "-i".into(), src.to_owned()]);
-            let drawn: String = titles.iter().map(|text| format!(",{text}")).collect();
             let _ = write!(
                 graph,
                 "[{input}:v]trim=end_frame={n},setpts=PTS-STARTPTS+{out:.6}/TB{drawn},setpts=PTS-STARTPTS[e{input}];",
                 n = range.len(),
-                out = times(output),
+                out = times(*output),
             );
             let _ = write!(joined, "[e{input}]");
             starts.push(encoded);
             encoded += range.len();
-            input += 1;
         }
-        output += piece.frames();
+        // Each piece's frames at their place in the encoded stream: concat alone gives a lone
+        // frame no length, and the next piece's first frame its time (then dropped as a repeat).
+        let _ = write!(graph, "{joined}concat=n={}:v=1:a=0,setpts=N/({rate})/TB[v]", batch.len());
+        args.extend(["-filter_complex".into(), graph, "-map".into(), "[v]".into()]);
+        let keys: Vec<String> = starts.iter().map(|k| format!("eq(n,{k})")).collect();
+        args.extend(encoder(stream));
+        args.extend(["-r".into(), rate.to_owned(), "-force_key_frames".into(), format!("expr:{}", keys.join("+"))]);
+        args.extend(segments(&starts[1..], scratch, ("enc", run * PIECES_A_RUN)));
+        runs.push((Invocation { args, duration_ms: 0 }, encoded));
     }
-    // Each piece's frames at their place in the encoded stream: concat alone gives a lone
-    // frame no length, and the next piece's first frame its time (then dropped as a repeat).
-    let _ = write!(graph, "{joined}concat=n={input}:v=1:a=0,setpts=N/({rate})/TB[v]");
-    args.extend(["-filter_complex".into(), graph, "-map".into(), "[v]".into()]);
-    let keys: Vec<String> = starts.iter().map(|k| format!("eq(n,{k})")).collect();
-    args.extend(encoder(stream));
-    args.extend(["-r".into(), rate.to_owned(), "-force_key_frames".into(), format!("expr:{}", keys.join("+"))]);
-    args.extend(segments(&starts[1..], scratch, "enc"));
-    Invocation { args, duration_ms: 0 }
+    runs
 }
 
 /// The encoder settings matching the copied stream.
@@ -327,23 +340,23 @@ fn copy(src: &str, stream: &VideoStream, pieces: &[Piece], scratch: &Path) -> In
     args.extend(["-i".into(), src.to_owned(), "-map".into(), "0:v:0".into(), "-c:v".into(), "copy".into()]);
     let annex_b = if stream.codec == "hevc" { "hevc_mp4toannexb" } else { "h264_mp4toannexb" };
     args.extend(["-bsf:v".into(), format!("{annex_b},noise=drop=not({})", kept.join("+"))]);
-    args.extend(segments(&starts[1..], scratch, "copy"));
+    args.extend(segments(&starts[1..], scratch, ("copy", 0)));
     Invocation { args, duration_ms: 0 }
 }
 
-/// Output arguments splitting a stream into MPEG-TS files `NAMEnnnn.ts`, a new one at each
-/// of `splits` (packet counts, each a keyframe) and nowhere else. One piece is one plain
-/// MPEG-TS file: the segment muxer without a list of frames splits every 2 s (its default
-/// `segment_time`), and the concat list names only the first file.
-fn segments(splits: &[usize], scratch: &Path, name: &str) -> Vec<String> {
+/// Output arguments splitting a stream into MPEG-TS files `NAMEnnnn.ts` numbered from
+/// `first`, a new one at each of `splits` (packet counts, each a keyframe) and nowhere else.
+/// One piece is one plain MPEG-TS file: the segment muxer without a list of frames splits
+/// every 2 s (its default `segment_time`), and the concat list names only the first file.
+fn segments(splits: &[usize], scratch: &Path, (name, first): (&str, usize)) -> Vec<String> {
     if splits.is_empty() {
-        let file = scratch.join(format!("{name}0000.ts")).to_string_lossy().into_owned();
+        let file = scratch.join(format!("{name}{first:04}.ts")).to_string_lossy().into_owned();
         return vec!["-f".into(), "mpegts".into(), file];
     }
     let splits: Vec<String> = splits.iter().map(usize::to_string).collect();
     let mut args: Vec<String> =
         ["-f", "segment", "-segment_format", "mpegts", "-reset_timestamps", "1"].map(String::from).into();
-    args.extend(["-segment_frames".into(), splits.join(",")]);
+    args.extend(["-segment_start_number".into(), first.to_string(), "-segment_frames".into(), splits.join(",")]);
     args.push(scratch.join(format!("{name}%04d.ts")).to_string_lossy().into_owned());
     args
 }
@@ -431,6 +444,38 @@ mod tests {
             rotated: false,
             packets: (0..60).map(|k| Packet { pts: k * step, key: k % 30 == 0 }).collect(),
         }
+    }
+
+    #[test]
+    fn re_encoded_pieces_are_encoded_eight_a_run_numbered_on_from_run_to_run() {
+        let stream = stream(512);
+        let frames = Frames::new(&stream.packets);
+        // 20 one-frame pieces between copies.
+        let pieces: Vec<Piece> = (0..20).flat_map(|k| [Piece::Encode(k..k + 1), Piece::Copy(30..60)]).collect();
+        let times = |k: usize| k as f64 / 30.0;
+        let runs = encode(
+            "/a.mp4",
+            &stream,
+            &frames,
+            &pieces,
+            ("30/1", times),
+            &Timeline::default(),
+            &Fonts::default(),
+            Path::new("/s"),
+        );
+        let inputs: Vec<usize> = runs.iter().map(|(run, _)| run.args.iter().filter(|a| *a == "-i").count()).collect();
+        assert_eq!(inputs, [8, 8, 4]);
+        assert_eq!(runs.iter().map(|(_, frames)| *frames).collect::<Vec<_>>(), [8, 8, 4]);
+        let numbered: Vec<String> = runs
+            .iter()
+            .map(|(run, _)| {
+                let at = run.args.iter().position(|a| a == "-segment_start_number").unwrap_or_default();
+                run.args[at + 1].clone()
+            })
+            .collect();
+        assert_eq!(numbered, ["0", "8", "16"]);
+        // The second run's first piece is output frame 8 × 31 (each piece and a 30-frame copy before it).
+        assert!(runs[1].0.args.iter().any(|a| a.contains(&format!("+{:.6}/TB", 8.0 * 31.0 / 30.0))));
     }
 
     #[test]
