@@ -73,9 +73,11 @@ fn offline_credits_login_and_open_say_what_they_mean_offline() {
 }
 
 /// A refused input: exit 6, an error event, and no request at all (the first request would
-/// be the anonymous token, announced by a progress event).
-fn check_refused(h: &Harness, file: &str, message_part: &str) {
-    let out = h.run(&["--offline", "--json", "edit", file, "-p", "trim"]);
+/// be the anonymous token, announced by a progress event); `backend`: the flags choosing it.
+fn check_refused(h: &Harness, backend: &[&str], file: &str, message_part: &str) {
+    let mut args = backend.to_vec();
+    args.extend(["--json", "edit", file, "-p", "trim"]);
+    let out = h.run(&args);
     out.check_exit(6);
     let lines = out.json_lines();
     assert_eq!(lines.len(), 1, "nothing but the error: {}", out.stdout);
@@ -90,21 +92,23 @@ fn check_refused(h: &Harness, file: &str, message_part: &str) {
 fn unsupported_files_are_refused_before_any_request() {
     let h = Harness::new();
     let notes = h.write("notes.txt", b"not a video");
-    check_refused(&h, &notes, "not supported");
+    check_refused(&h, &["--offline"], &notes, "not supported");
 }
 
+/// The cloud's limit (offline, where nothing is uploaded, a file of any size is taken:
+/// `offline_engine.rs`).
 #[test]
-fn files_over_500_mb_are_refused_before_any_request() {
+fn files_over_500_mb_are_refused_for_the_cloud_before_any_request() {
     let h = Harness::new();
     let path = h.path("huge.mp4");
     fs::File::create(&path).unwrap().set_len(501 * 1000 * 1000).unwrap();
-    check_refused(&h, &path.to_string_lossy(), "500 MB");
+    check_refused(&h, &[], &path.to_string_lossy(), "500 MB");
 }
 
 #[test]
 fn missing_files_are_refused() {
     let h = Harness::new();
-    check_refused(&h, &h.path("nowhere.mp4").to_string_lossy(), "nowhere.mp4");
+    check_refused(&h, &["--offline"], &h.path("nowhere.mp4").to_string_lossy(), "nowhere.mp4");
     h.run(&["--offline", "upload", "nowhere.mp4"]).check_exit(6);
 }
 
