@@ -272,10 +272,11 @@ fn command(
         let bitrate = if timeline.high_quality { "192k" } else { "128k" };
         args.extend(["-c:a", "aac", "-b:a", bitrate].map(String::from));
     }
-    // The length is cut at a whole frame: a timeline of whole-frame stretches adds up to a
-    // few ms over its frames (4134 ms for 62 frames of 66.67 ms), which would let one more
-    // frame in.
-    let whole_frames = ((total as f64 * fps / 1000.0 + 0.05).floor() * 1000.0 / fps).floor() as i64;
+    // The length is cut at the nearest whole frame: a timeline of whole-frame stretches, each
+    // written in whole ms, adds up to a few ms over its frames (4134 ms for 62 frames of
+    // 66.67 ms), which would let one more frame in, or under them (2998 ms for 90 frames at
+    // 30 fps, four stretches rounded down), which would cut its last frame.
+    let whole_frames = ((total as f64 * fps / 1000.0).round() * 1000.0 / fps).floor() as i64;
     args.extend(["-movflags".into(), "+faststart".into(), "-t".into(), secs(whole_frames), "-f".into(), "mp4".into()]);
     args.push(output.to_owned());
     Ok(Invocation { args, duration_ms: total })

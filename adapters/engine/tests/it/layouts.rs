@@ -141,11 +141,14 @@ fn edits(path: &str) -> Vec<(&'static str, Value, Vec<u32>)> {
     let cues = json!([{"tx": "Hello there", "st": 500, "d": 1500}, {"tx": "A second line", "st": 4000, "d": 1500}]);
     push_track(&mut captioned, json!({"tt": 7, "m": {"role": "subtitle"}, "sg": cues}));
     let several = [(0, 30), (45, 99), (120, 180), (195, FRAMES)];
+    // Written in whole ms they add up to 2998 ms for 90 frames: the last frame must stay.
+    let short = [(29, 40), (77, 139), (171, 184), (207, 211)];
     vec![
         ("mute", muted, kept(&whole)),
         ("music", music, kept(&whole)),
         ("one cut", keeping(path, &[(0, 60), (90, FRAMES)]), kept(&[(0, 60), (90, FRAMES)])),
         ("several cuts", keeping(path, &several), kept(&several)),
+        ("short stretches", keeping(path, &short), kept(&short)),
         ("trim", keeping(path, &[(0, 210)]), kept(&[(0, 210)])),
         ("title", titled, kept(&whole)),
         ("captions", captioned, kept(&[(0, 60), (90, FRAMES)])),
