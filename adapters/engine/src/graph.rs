@@ -207,13 +207,8 @@ fn command(
             video = format!("vt{i}");
         }
     }
-    // Music follows the speech's loudness (the first heard clip's source), else stands alone.
-    let speech = timeline
-        .clips
-        .iter()
-        .zip(&clip_sources)
-        .find(|(clip, source)| audible(clip, source))
-        .and_then(|(_, source)| source.loudness);
+    // Music follows the speech's loudness, else stands alone.
+    let speech = speech_source(timeline, sources).and_then(|src| sources.get(src)?.loudness);
     let mut music_labels: Vec<String> = Vec::new();
     for (k, music) in timeline.music.iter().enumerate() {
         let label = format!("m{k}");
@@ -442,6 +437,12 @@ fn reframe(graph: &mut String, work: (u32, u32), out: (u32, u32), fit: Fit) -> S
 /// Whether a clip is heard: its volume is up and its source has sound.
 pub(crate) fn audible(clip: &Clip, source: &Source) -> bool {
     clip.vol > 0.0 && source.has_audio
+}
+
+/// The source whose loudness music is set against: the first heard clip's.
+pub(crate) fn speech_source<'a>(timeline: &'a Timeline, sources: &HashMap<String, Source>) -> Option<&'a str> {
+    let heard = |clip: &&Clip| sources.get(&clip.src).is_some_and(|source| audible(clip, source));
+    timeline.clips.iter().find(heard).map(|clip| clip.src.as_str())
 }
 
 /// `fps=…,` when a clip's rate differs from the canvas's or it is sped up.

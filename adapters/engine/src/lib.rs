@@ -220,6 +220,23 @@ impl FfmpegEngine {
         let stream = packets::read(&self.tools, src).map_err(|e| e.to_string())?;
         smart::plan(timeline, sources, (src, &stream), fonts, scratch, part)
     }
+
+    /// Music is mixed by loudness: each music file's and the speech's it is set against (one
+    /// audio decode each; nothing when there is no music).
+    fn measure_loudness(&self, timeline: &Timeline, sources: &mut HashMap<String, Source>) {
+        if timeline.music.is_empty() {
+            return;
+        }
+        let speech = graph::speech_source(timeline, sources).map(str::to_owned);
+        let mut measured: Vec<String> = timeline.music.iter().map(|music| music.src.clone()).chain(speech).collect();
+        measured.sort();
+        measured.dedup();
+        for src in measured {
+            if let Some(source) = sources.get_mut(&src).filter(|source| source.has_audio) {
+                source.loudness = loudness::measure(&self.tools, &["-i".to_owned(), src]);
+            }
+        }
+    }
 }
 
 impl MediaEngine for FfmpegEngine {
@@ -249,14 +266,7 @@ impl MediaEngine for FfmpegEngine {
         let timeline =
             Timeline::parse(draft_json).ok_or_else(|| EngineError::Failed("the draft is not JSON".into()))?;
         let mut sources = self.sources(&timeline)?;
-        if !timeline.music.is_empty() {
-            // Music is mixed by loudness: every sound it is set against, and its own, measured.
-            for (src, source) in &mut sources {
-                if source.has_audio {
-                    source.loudness = loudness::measure(&self.tools, &["-i".to_owned(), src.clone()]);
-                }
-            }
-        }
+        self.measure_loudness(&timeline, &mut sources);
         let sizes = |src: &str| Some((std::fs::metadata(src).ok()?.len(), sources.get(src)?.duration_ms));
         if let Some(free) = room::free(&self.work) {
             room::judge(room::needed(&timeline, sizes), free, &self.work)?;
