@@ -71,6 +71,12 @@ impl<'a> Context<'a> {
         self.history.current()
     }
 
+    /// A context of `history` alone: no engine, nothing uploaded.
+    #[cfg(test)]
+    pub(crate) fn bare(history: &'a History) -> Self {
+        Self { history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] }
+    }
+
     /// What a file an instruction names means: the project's latest upload of that name
     /// (whatever directory the command runs from), else the name itself, a path.
     #[must_use]

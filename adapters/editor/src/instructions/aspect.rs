@@ -113,8 +113,7 @@ mod tests {
 
         let mut history = History::default();
         history.commit(|draft| edit::append_video(draft, "/a.mp4", "a", 120_000));
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let args = read("format for TikTok").unwrap_or_default();
         let change = Aspect.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
         let sentence = change.sentence(true).unwrap_or_default();

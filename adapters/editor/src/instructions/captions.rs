@@ -124,8 +124,7 @@ mod tests {
             edit::append_video(draft, "/a.mp4", "a", 5000);
             edit::remove_ranges(draft, &[(1500, 2500)]);
         });
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let args = json!({"file": srt.to_string_lossy()});
         let change = Captions.plan(&args, &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("Added 2 captions from talk.srt (1 inside removed parts left out)."));
@@ -140,8 +139,7 @@ mod tests {
         assert_eq!(track["sg"], json!([{"tx": "first", "st": 200, "d": 800}, {"tx": "after", "st": 2000, "d": 800}]));
         let _ = std::fs::remove_dir_all(&dir);
 
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let none = Captions.plan(&json!({"file": null}), &context).err().unwrap_or_default();
         assert!(none.contains("media engine"), "{none}");
     }

@@ -65,8 +65,7 @@ mod tests {
         assert_eq!(read("make a 5 second intro that says 'Welcome'"), Some(json!({"text": "Welcome", "ms": 5000})));
         assert_eq!(read("make an intro"), None);
         let mut history = History::default();
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change = Card.plan(&json!({"text": "Welcome", "ms": 5000}), &context).unwrap_or_else(|e| panic!("{e}"));
         history.apply(&change);
         assert_eq!(history.current()["d"], json!(5000));
@@ -74,13 +73,7 @@ mod tests {
 
         let mut with_video = History::default();
         with_video.commit(|draft| edit::append_video(draft, "/a.mp4", "a", 4000));
-        let context = Context {
-            history: &with_video,
-            engine: None,
-            uploaded_music: None,
-            uploaded_subtitles: None,
-            uploads: &[],
-        };
+        let context = Context::bare(&with_video);
         let change = Card.plan(&json!({"text": "Hi", "ms": 2000}), &context).unwrap_or_else(|e| panic!("{e}"));
         with_video.apply(&change);
         let draft = with_video.current();

@@ -63,13 +63,11 @@ mod tests {
         assert_eq!(read("quality"), None);
         let mut history = History::default();
         history.commit(|draft| crate::draft::edit::append_video(draft, "/a.mp4", "a", 1000));
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change = Quality.plan(&json!({}), &context).unwrap_or_else(|e| panic!("{e}"));
         history.apply(&change);
         assert_eq!(history.current()["m"]["quality"], "high");
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         assert!(Quality.plan(&json!({}), &context).is_err());
     }
 }

@@ -128,8 +128,7 @@ mod tests {
             crate::draft::edit::set_canvas_if_unset(draft, 1280, 720);
             crate::draft::edit::append_video(draft, "/a.mp4", "a", 1000);
         });
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change = Resolution.plan(&json!({"short_side": 1080}), &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("The video will render at 1920×1080 (1080p)."));
         history.apply(&change);
@@ -137,8 +136,7 @@ mod tests {
             (history.current()["m"]["width"].clone(), history.current()["m"]["ratio"].clone()),
             (json!(1920), json!("16:9"))
         );
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         assert!(Resolution.plan(&json!({"short_side": 1080}), &context).is_err(), "already that size");
     }
 
@@ -153,8 +151,7 @@ mod tests {
             crate::draft::edit::set_canvas_if_unset(draft, 1280, 720);
             crate::draft::edit::append_video(draft, "/a.mp4", "a", 1000);
         });
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change =
             Resolution.plan(&json!({"width": 1081, "height": 1081}), &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("The video will render at 1082×1082."));

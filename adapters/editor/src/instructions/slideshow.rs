@@ -92,8 +92,7 @@ mod tests {
                 edit::append_still(draft, &format!("/p{n}.jpg"), "p", PHOTO_MS);
             }
         });
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change =
             Slideshow.plan(&json!({"ms": 12000, "title": "Our Trip"}), &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(

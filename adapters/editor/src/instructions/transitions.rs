@@ -84,8 +84,7 @@ mod tests {
             edit::append_video(draft, "/a.mp4", "a", 6000);
             edit::remove_ranges(draft, &[(1000, 2000), (3000, 4000)]);
         });
-        let context =
-            Context { history: &history, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&history);
         let change = Transitions.plan(&json!({"style": "dissolve"}), &context).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(change.sentence(true), Some("Added 2 transitions (0.3 s dissolves) at the cuts."));
         history.apply(&change);
@@ -100,8 +99,7 @@ mod tests {
             edit::append_video(&mut draft, "/a.mp4", "a", 6000);
             draft
         });
-        let context =
-            Context { history: &one, engine: None, uploaded_music: None, uploaded_subtitles: None, uploads: &[] };
+        let context = Context::bare(&one);
         assert!(Transitions.plan(&json!({}), &context).is_err(), "no cut, no transition");
     }
 }
